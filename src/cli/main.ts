@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerKeysCommands } from './keys.ts';
+import { registerServeCommand } from './serve.ts';
+
+/** `outboundbot <command>`: the one entry point for operators. */
+const program = new Command()
+  .name('outboundbot')
+  .description('Self-hostable outbound-call bot, wire-compatible with Alibaba Cloud OutboundBot 2019-12-26')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerKeysCommands(program);
+
+await program.parseAsync(process.argv);

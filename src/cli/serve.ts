@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { createLogger } from '../server/logger.ts';
+import { startServer } from '../server/server.ts';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the API server (settings from OUTBOUNDBOT_* environment variables)')
+    .action(async () => {
+      let config;
+      try {
+        config = loadConfig();
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          process.stderr.write(`outboundbot: ${error.message}\n`);
+          process.exit(2);
+        }
+        throw error;
+      }
+      const logger = createLogger(config.logLevel);
+      const server = await startServer({ config, logger });
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

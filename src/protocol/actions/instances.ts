@@ -1,0 +1,110 @@
+import { invalidParameter } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { p } from '../params.ts';
+import { instanceListShape, instanceShape } from '../shapes.ts';
+import { ids, pageRequest, paging, phoneNumbers } from './common-params.ts';
+
+/** Highest MaxConcurrentConversation an instance may ask for. */
+export const MAX_INSTANCE_CONCURRENCY = 10_000;
+
+const concurrency = () =>
+  p.integer({ min: 1, max: MAX_INSTANCE_CONCURRENCY, description: 'The instance\'s ceiling of calls in flight.' }).require();
+
+const NUMBER = /^\+?\d{3,20}$/;
+export function checkNumbers(name: string, numbers: string[] | undefined): string[] | undefined {
+  numbers?.forEach((n, i) => {
+    if (!NUMBER.test(n)) throw invalidParameter(`${name}.${i + 1}`, 'expected a phone number of 3 to 20 digits');
+  });
+  return numbers;
+}
+
+export const createInstance = defineAction({
+  name: 'CreateInstance',
+  summary: 'Creates an outbound call instance.',
+  params: {
+    InstanceName: p.string({ maxLength: 256, description: 'Instance name.' }).require(),
+    InstanceDescription: p.text({ maxLength: 1024, description: 'Instance description.' }),
+    MaxConcurrentConversation: concurrency(),
+    NluServiceType: p.string({ oneOf: ['Managed', 'DialogStudio', 'Authorized', 'Provided'], description: 'NLU service type.' }),
+    ResourceGroupId: p.string({ maxLength: 64, description: 'Resource group ID.' }),
+    CallingNumber: phoneNumbers('Calling numbers bound to the instance.'),
+  },
+  async handler({ caller, services }, params) {
+    const instance = await services.instances.create(caller, {
+      name: params.InstanceName,
+      description: params.InstanceDescription,
+      maxConcurrentConversation: params.MaxConcurrentConversation,
+      nluServiceType: params.NluServiceType,
+      resourceGroupId: params.ResourceGroupId,
+      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
+    });
+    return { Instance: instanceShape(instance) };
+  },
+});
+
+export const describeInstance = defineAction({
+  name: 'DescribeInstance',
+  summary: 'Queries an instance.',
+  params: { InstanceId: ids.instanceId() },
+  async handler({ caller, services }, params) {
+    return { Instance: instanceShape(await services.instances.require(caller.accountId, params.InstanceId)) };
+  },
+});
+
+export const listInstances = defineAction({
+  name: 'ListInstances',
+  summary: 'Lists the account\'s instances.',
+  params: {
+    Name: p.string({ maxLength: 256, description: 'Filter: part of the instance name.' }),
+    ResourceGroupId: p.string({ maxLength: 64, description: 'Filter: resource group ID.' }),
+    PageNumber: paging.pageNumber(),
+    PageSize: paging.pageSize(),
+  },
+  async handler({ caller, services }, params) {
+    const page = pageRequest(params.PageNumber, params.PageSize);
+    const result = await services.instances.list(
+      caller.accountId,
+      { name: params.Name, resourceGroupId: params.ResourceGroupId },
+      page,
+    );
+    return {
+      Instances: result.items.map(instanceListShape),
+      TotalCount: result.totalCount,
+      PageNumber: page.pageNumber,
+      PageSize: page.pageSize,
+    };
+  },
+});
+
+export const modifyInstance = defineAction({
+  name: 'ModifyInstance',
+  summary: 'Modifies an instance\'s name, description, concurrency ceiling or calling numbers.',
+  params: {
+    InstanceId: ids.instanceId(),
+    InstanceName: p.string({ maxLength: 256, description: 'New instance name.' }),
+    InstanceDescription: p.text({ maxLength: 1024, description: 'New description.' }),
+    MaxConcurrentConversation: concurrency(),
+    CallingNumber: phoneNumbers('Calling numbers bound to the instance (replaces the list).'),
+  },
+  async handler({ caller, services }, params) {
+    const instance = await services.instances.modify(caller.accountId, params.InstanceId, {
+      name: params.InstanceName,
+      description: params.InstanceDescription,
+      maxConcurrentConversation: params.MaxConcurrentConversation,
+      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
+    });
+    return { Instance: instanceShape(instance) };
+  },
+});
+
+export const deleteInstance = defineAction({
+  name: 'DeleteInstance',
+  summary: 'Deletes an instance with its scripts and job groups.',
+  params: { InstanceId: ids.instanceId() },
+  async handler({ caller, services }, params) {
+    await services.instances.delete(caller.accountId, params.InstanceId);
+    return {};
+  },
+});
+
+

@@ -1,0 +1,44 @@
+/**
+ * Every error code the gateway can answer, with its HTTP status and default message.
+ *
+ * This is the one table that maps failures to the wire (docs/errors.md is checked
+ * against it by test/unit/error-codes.test.ts). Codes and statuses follow the
+ * public OutboundBot API and Alibaba Cloud's common gateway codes, which the
+ * official clients surface as `err.code`.
+ */
+export const ERROR_CODES = {
+  // Client mistakes in the request itself.
+  MissingParameter: { status: 400, message: 'A required parameter is missing.' },
+  InvalidParameter: { status: 400, message: 'A parameter is invalid.' },
+  'InvalidAction.NotFound': { status: 400, message: 'The specified action is not supported.' },
+  InvalidVersion: { status: 400, message: 'The specified version is not supported; use 2019-12-26.' },
+  'RequestEntityTooLarge': { status: 413, message: 'The request body is too large.' },
+  'UnsupportedMediaType': { status: 415, message: 'The request body must be application/x-www-form-urlencoded.' },
+  'NotFound': { status: 404, message: 'The requested path does not exist.' },
+
+  // Authentication.
+  IncompleteSignature: { status: 400, message: 'The request signature is missing or incomplete.' },
+  SignatureDoesNotMatch: { status: 400, message: 'The request signature does not match.' },
+  SignatureNonceUsed: { status: 400, message: 'The signature nonce has been used.' },
+  'InvalidTimeStamp.Expired': { status: 400, message: 'The request timestamp is outside the allowed 15 minutes.' },
+  'InvalidTimeStamp.Format': { status: 400, message: 'The request timestamp is not in ISO 8601 UTC format.' },
+  'InvalidAccessKeyId.NotFound': { status: 404, message: 'The specified AccessKeyId does not exist.' },
+  'InvalidAccessKeyId.Inactive': { status: 400, message: 'The specified AccessKeyId is disabled.' },
+
+  // Authorization.
+  'Forbidden.RAM': { status: 403, message: 'The caller is not authorized to perform this action on this resource.' },
+
+  // Resources.
+  'NotExist.Instance': { status: 404, message: 'The specified Instance does not exist.' },
+  'NotExist.JobGroup': { status: 404, message: 'The specified JobGroup does not exist.' },
+  'NotExist.Script': { status: 404, message: 'The specified Script does not exist.' },
+
+  // Limits and failures.
+  'Throttling.User': { status: 429, message: 'Request was denied due to user flow control.' },
+  InternalError: {
+    status: 500,
+    message: 'An error occurred while processing your request. Please try again later. Submit a ticket if the error still exists.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

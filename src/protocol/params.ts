@@ -1,0 +1,224 @@
+import type { z } from 'zod';
+import { ApiError, invalidParameter, missingParameter } from '../domain/errors.ts';
+
+/**
+ * Request parameter declarations and their decoding from the wire.
+ *
+ * Both official clients send parameters as flat string pairs: arrays as
+ * `Name.1=a&Name.2=b` (or, for some actions, one JSON string `Name=["a","b"]`),
+ * arrays of objects as `Name.1.Key=v`, and JSON-valued parameters (StrategyJson ...)
+ * as JSON text. An action declares what it accepts with the builders in `p`; the
+ * gateway decodes and validates before the handler runs, so handlers see typed
+ * values and every failure is a 400 naming the parameter.
+ */
+export type RawParams = ReadonlyMap<string, string>;
+
+/** The type of a parameter as the reference JSON files spell it, for docs and drift checks. */
+export type WireType = 'string' | 'number' | 'boolean' | { array: WireType | Record<string, WireType> };
+
+export interface Param<T, R extends boolean = boolean> {
+  readonly required: R;
+  readonly wireType: WireType;
+  readonly description: string;
+  /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
+  decode(name: string, raw: RawParams): T | undefined;
+}
+
+export type ParamSpecs = Record<string, Param<unknown>>;
+
+export type Decoded<S extends ParamSpecs> = {
+  [K in keyof S]: S[K] extends Param<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
+};
+
+/** Longest string accepted where an action sets no limit of its own. */
+const DEFAULT_MAX_LENGTH = 4096;
+/** Most elements accepted in one flattened array where an action sets no limit. */
+const DEFAULT_MAX_ITEMS = 1000;
+/** Longest JSON-valued parameter accepted. */
+const DEFAULT_MAX_JSON_LENGTH = 65536;
+
+interface CommonOptions {
+  description?: string;
+}
+
+interface StringOptions extends CommonOptions {
+  maxLength?: number;
+  oneOf?: readonly string[];
+}
+
+interface IntegerOptions extends CommonOptions {
+  min?: number;
+  max?: number;
+}
+
+interface ArrayOptions extends CommonOptions {
+  maxItems?: number;
+  maxLength?: number;
+}
+
+class Builder<T, R extends boolean> implements Param<T, R> {
+  constructor(
+    readonly required: R,
+    readonly wireType: WireType,
+    readonly description: string,
+    private readonly decodeValue: (name: string, raw: RawParams) => T | undefined,
+  ) {}
+
+  decode(name: string, raw: RawParams): T | undefined {
+    const value = this.decodeValue(name, raw);
+    if (value === undefined && this.required) throw missingParameter(name);
+    return value;
+  }
+
+  /** The same parameter, but a request without it is refused with MissingParameter. */
+  require(): Builder<T, true> {
+    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue);
+  }
+}
+
+function scalar(name: string, raw: RawParams): string | undefined {
+  const value = raw.get(name);
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function checkLength(name: string, value: string, maxLength: number): string {
+  if (value.length > maxLength) throw invalidParameter(name, `longer than ${maxLength} characters`);
+  return value;
+}
+
+function parseInteger(name: string, text: string, options: IntegerOptions): number {
+  if (!/^-?\d{1,15}$/.test(text.trim())) throw invalidParameter(name, `expected an integer, got "${preview(text)}"`);
+  const value = Number(text.trim());
+  if (options.min !== undefined && value < options.min) throw invalidParameter(name, `must be at least ${options.min}`);
+  if (options.max !== undefined && value > options.max) throw invalidParameter(name, `must be at most ${options.max}`);
+  return value;
+}
+
+function parseBoolean(name: string, text: string): boolean {
+  const lower = text.trim().toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw invalidParameter(name, `expected true or false, got "${preview(text)}"`);
+}
+
+/** Elements of `Name.1`, `Name.2` ... in index order, or of `Name` given as a JSON array. */
+function collectArray(name: string, raw: RawParams, maxItems: number): unknown[] | undefined {
+  const direct = raw.get(name);
+  if (direct !== undefined && direct !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(direct);
+    } catch {
+      // A single bare value is the one-element array some hand-written callers send.
+      return [direct];
+    }
+    if (!Array.isArray(parsed)) return [direct];
+    if (parsed.length > maxItems) throw invalidParameter(name, `more than ${maxItems} items`);
+    return parsed;
+  }
+  const prefix = `${name}.`;
+  const byIndex = new Map<number, string>();
+  for (const [key, value] of raw) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    if (!/^\d+$/.test(rest)) continue;
+    const index = Number(rest);
+    if (index < 1 || index > maxItems) throw invalidParameter(name, `index ${rest} is out of range 1..${maxItems}`);
+    byIndex.set(index, value);
+  }
+  if (byIndex.size === 0) return undefined;
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, value]) => value);
+}
+
+function preview(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/** Turns a zod failure into one InvalidParameter message naming the field path. */
+export function zodFailure(name: string, error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const path = issue?.path.length ? `${name}.${issue.path.map(String).join('.')}` : name;
+  return invalidParameter(path, issue?.message ?? 'invalid value');
+}
+
+export const p = {
+  string(options: StringOptions = {}) {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    return new Builder<string, false>(false, 'string', options.description ?? '', (name, raw) => {
+      const value = scalar(name, raw);
+      if (value === undefined) return undefined;
+      checkLength(name, value, maxLength);
+      if (options.oneOf && !options.oneOf.includes(value)) {
+        throw invalidParameter(name, `must be one of ${options.oneOf.join(', ')}`);
+      }
+      return value;
+    });
+  },
+
+  /** A string where an empty value is meaningful (e.g. clearing a description). */
+  text(options: StringOptions = {}) {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    return new Builder<string, false>(false, 'string', options.description ?? '', (name, raw) => {
+      const value = raw.get(name);
+      return value === undefined ? undefined : checkLength(name, value, maxLength);
+    });
+  },
+
+  integer(options: IntegerOptions = {}) {
+    return new Builder<number, false>(false, 'number', options.description ?? '', (name, raw) => {
+      const value = scalar(name, raw);
+      return value === undefined ? undefined : parseInteger(name, value, options);
+    });
+  },
+
+  boolean(options: CommonOptions = {}) {
+    return new Builder<boolean, false>(false, 'boolean', options.description ?? '', (name, raw) => {
+      const value = scalar(name, raw);
+      return value === undefined ? undefined : parseBoolean(name, value);
+    });
+  },
+
+  stringArray(options: ArrayOptions = {}) {
+    const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    return new Builder<string[], false>(false, { array: 'string' }, options.description ?? '', (name, raw) => {
+      const items = collectArray(name, raw, maxItems);
+      return items?.map((item, i) => {
+        if (typeof item !== 'string' && typeof item !== 'number') {
+          throw invalidParameter(`${name}.${i + 1}`, 'expected a string');
+        }
+        return checkLength(`${name}.${i + 1}`, String(item), maxLength);
+      });
+    });
+  },
+
+  /** A JSON document sent as one string parameter, validated by a zod schema. */
+  json<T>(schema: z.ZodType<T>, options: CommonOptions & { maxLength?: number } = {}) {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
+    return new Builder<T, false>(false, 'string', options.description ?? '', (name, raw) => {
+      const text = scalar(name, raw);
+      if (text === undefined) return undefined;
+      checkLength(name, text, maxLength);
+      return parseJson(name, text, schema);
+    });
+  },
+};
+
+export function parseJson<T>(name: string, text: string, schema: z.ZodType<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidParameter(name, 'not valid JSON');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodFailure(name, result.error);
+  return result.data;
+}
+
+/** Decodes every declared parameter; undeclared ones (common signing parameters ...) are ignored. */
+export function decodeParams<S extends ParamSpecs>(specs: S, raw: RawParams): Decoded<S> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) out[name] = spec.decode(name, raw);
+  return out as Decoded<S>;
+}

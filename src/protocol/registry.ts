@@ -1,0 +1,29 @@
+import type { ActionDefinition } from './action.ts';
+import * as instances from './actions/instances.ts';
+import * as jobGroups from './actions/job-groups.ts';
+import * as scripts from './actions/scripts.ts';
+
+/**
+ * Every supported action. docs/api.md is generated from this list
+ * (npm run docs:api), and tests check it against ../shared/reference.
+ */
+export const ACTIONS: readonly ActionDefinition[] = [
+  instances.createInstance,
+  instances.describeInstance,
+  instances.listInstances,
+  instances.modifyInstance,
+  instances.deleteInstance,
+  scripts.createScript,
+  scripts.describeScript,
+  scripts.listScripts,
+  scripts.modifyScript,
+  scripts.deleteScript,
+  scripts.publishScript,
+  scripts.listScriptPublishHistories,
+  jobGroups.createJobGroup,
+  jobGroups.getJobGroup,
+  jobGroups.describeJobGroup,
+  jobGroups.listJobGroups,
+  jobGroups.modifyJobGroup,
+  jobGroups.deleteJobGroup,
+] as unknown as readonly ActionDefinition[];

@@ -1,0 +1,76 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { SignedRequest } from '../protocol/authenticator.ts';
+import { errorResponse } from '../protocol/envelope.ts';
+import type { Gateway } from '../protocol/gateway.ts';
+import { randomUUID } from 'node:crypto';
+
+/** Largest request body accepted: 99 jobs per AssignJobs call fit well within it. */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+export interface AppDeps {
+  gateway: Gateway;
+  logger: Logger;
+  /** False until the store is open and keys are bootstrapped; /healthz reports it. */
+  isReady: () => boolean;
+}
+
+/**
+ * HTTP wiring only: the RPC endpoint `/` (GET and POST, as the official clients
+ * call it), `/healthz`, and one error path for failures that happen before the
+ * gateway sees the request (oversized or unreadable bodies, unknown paths).
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // The gateway logs what matters (failures, with request ids); per-request lines
+    // would carry URLs full of signing parameters.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+
+  // Every body is kept raw: form bodies are decoded here, others are only hashed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.get('/healthz', async (_request, reply) => {
+    if (!deps.isReady()) return reply.code(503).send({ status: 'starting' });
+    return { status: 'ok' };
+  });
+
+  const rpc = async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await deps.gateway.handle(toSignedRequest(request), hostId(request));
+    return reply.code(result.status).header('content-type', 'application/json; charset=utf-8').send(result.body);
+  };
+  app.get('/', rpc);
+  app.post('/', rpc);
+
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = errorResponse(randomUUID().toUpperCase(), hostId(request), 'NotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    return reply.code(status).send(body);
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    const requestId = randomUUID().toUpperCase();
+    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'RequestEntityTooLarge' : error.statusCode && error.statusCode < 500 ? 'InvalidParameter' : 'InternalError';
+    if (code === 'InternalError') deps.logger.error({ err: error, requestId }, 'unexpected failure before the gateway');
+    const { status, body } = errorResponse(requestId, hostId(request), code);
+    return reply.code(status).send(body);
+  });
+
+  return app;
+}
+
+function toSignedRequest(request: FastifyRequest): SignedRequest {
+  const queryStart = request.url.indexOf('?');
+  const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
+  const query = queryStart === -1 ? new Map<string, string>() : new Map(new URLSearchParams(request.url.slice(queryStart + 1)));
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const contentType = String(request.headers['content-type'] ?? '');
+  const body = contentType.startsWith('application/x-www-form-urlencoded') ? new Map(new URLSearchParams(rawBody.toString('utf8'))) : new Map<string, string>();
+  return { method: request.method, path, query, body, rawBody, headers: request.headers };
+}
+
+function hostId(request: FastifyRequest): string {
+  return String(request.headers.host ?? 'outboundbot').slice(0, 255);
+}

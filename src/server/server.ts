@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { createIdGenerator } from '../domain/ids.ts';
+import { SystemClock, type Clock } from '../engine/clock.ts';
+import { Authenticator } from '../protocol/authenticator.ts';
+import { Gateway } from '../protocol/gateway.ts';
+import { ACTIONS } from '../protocol/registry.ts';
+import { createServices, type Services } from '../services/services.ts';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
+
+/** How often expired signature nonces are deleted. */
+const NONCE_PURGE_INTERVAL_MS = 60_000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  /** The address actually bound (port 0 picks a free one). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  wallClock?: Clock;
+  /** Where the generated root key is shown once; stdout by default. */
+  announce?: (text: string) => void;
+}
+
+/** The composition root: store, services, gateway and HTTP server, started in that order. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? new SystemClock();
+  const wallClock = options.wallClock ?? new SystemClock();
+  const announce = options.announce ?? ((text: string) => process.stdout.write(text));
+
+  const store = openSqliteStore(config.dataDir, clock);
+  const services = createServices({ store, clock, ids: createIdGenerator(clock) });
+  let ready = false;
+  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
+  const app = buildApp({ gateway, logger, isReady: () => ready });
+
+  try {
+    const bootstrapped = await services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret });
+    if (bootstrapped?.generated) announce(generatedKeyNotice(bootstrapped.key.id, bootstrapped.key.secret));
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw error;
+  }
+  ready = true;
+
+  const purge = setInterval(() => {
+    store.purgeNonces(wallClock.now()).catch((error) => logger.error({ err: error }, 'nonce purge failed'));
+  }, NONCE_PURGE_INTERVAL_MS);
+  purge.unref();
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, dataDir: config.dataDir }, 'outboundbot is serving');
+
+  return {
+    app,
+    store,
+    services,
+    url,
+    async close() {
+      clearInterval(purge);
+      ready = false;
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+function generatedKeyNotice(id: string, secret: string): string {
+  return [
+    '',
+    'No AccessKey was configured, so one was generated for the root account.',
+    'It is shown only this once; store it now (or set OUTBOUNDBOT_ACCESS_KEY_ID/SECRET):',
+    `  AccessKeyId:     ${id}`,
+    `  AccessKeySecret: ${secret}`,
+    '',
+  ].join('\n');
+}

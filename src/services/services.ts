@@ -1,0 +1,32 @@
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { Store } from '../store/store.ts';
+import { AccessKeyService } from './access-key-service.ts';
+import { InstanceService } from './instance-service.ts';
+import { JobGroupService } from './job-group-service.ts';
+import { ScriptService } from './script-service.ts';
+
+/** What every service needs; services are the only callers of the Store. */
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface Services {
+  accessKeys: AccessKeyService;
+  instances: InstanceService;
+  scripts: ScriptService;
+  jobGroups: JobGroupService;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const instances = new InstanceService(deps);
+  const scripts = new ScriptService(deps, instances);
+  return {
+    accessKeys: new AccessKeyService(deps),
+    instances,
+    scripts,
+    jobGroups: new JobGroupService(deps, instances, scripts),
+  };
+}
