@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything the process wrote on stdout so far. */
+  stdout(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export const TEST_KEY = { accessKeyId: 'LTAItestRootKey000000001', accessKeySecret: 'test-root-secret-0123456789abcdef' };
+
+/** A temporary data dir, removed by the returned cleanup. */
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'outboundbot-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the real server (`outboundbot serve`) as a child process on a free port
+ * and resolves once it listens. Uses TEST_KEY unless `env` says otherwise.
+ */
+export async function startServerProcess(options: { dataDir: string; env?: Record<string, string | undefined> }): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OUTBOUNDBOT_PORT: '0',
+    OUTBOUNDBOT_HOST: '127.0.0.1',
+    OUTBOUNDBOT_DATA_DIR: options.dataDir,
+    OUTBOUNDBOT_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
+    OUTBOUNDBOT_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
+    OUTBOUNDBOT_LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s\nstdout: ${out}\nstderr: ${err}`)), 20_000);
+    const onData = () => {
+      const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"outboundbot is serving"/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
+    });
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir: options.dataDir,
+    child,
+    stdout: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      });
+    },
+  };
+}
