@@ -81,9 +81,9 @@ export class AccessKeyService {
   private async createAccountRow(name: string, isRoot = true): Promise<AccountRow> {
     const account: AccountRow = {
       id: this.deps.ids.next(),
-      // 16 digits like an Alibaba Cloud UID, below 2^53 so JSON numbers stay exact
-      // (randomInt spans at most 2^48).
-      uid: 1_000_000_000_000_000 + randomInt(0, 2 ** 48 - 1),
+      // 12 digits: pop-core parses numbers of more than 15 digits into BigNumber
+      // objects, so a longer id would reach its users as an object, not a number.
+      uid: 100_000_000_000 + randomInt(0, 900_000_000_000),
       name,
       createdAt: this.deps.clock.now(),
     };

@@ -36,7 +36,10 @@ export function popCoreClient(url: string, credentials: Credentials, method: 'PO
   const client = new RPCClient({ ...credentials, endpoint: url, apiVersion: '2019-12-26' });
   return {
     name: 'pop-core',
-    call: (action, params = {}) => client.request(action, params, { method, timeout: 10_000 }),
+    // pop-core hands back null-prototype objects (and BigNumber objects for numbers
+    // over 15 digits); a JSON round trip gives plain values, and a BigNumber shows
+    // up as a string, which the shape checks then catch.
+    call: async (action, params = {}) => JSON.parse(JSON.stringify(await client.request(action, params, { method, timeout: 10_000 }))),
   };
 }
 

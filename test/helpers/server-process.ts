@@ -75,3 +75,17 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     },
   };
 }
+
+/** Runs `outboundbot <args>` (the CLI) against a data dir and returns its output. */
+export async function runCli(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUNDBOT_DATA_DIR: dataDir };
+  delete env.OUTBOUNDBOT_ACCESS_KEY_ID;
+  delete env.OUTBOUNDBOT_ACCESS_KEY_SECRET;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
