@@ -12,6 +12,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the process wrote on stdout so far. */
   stdout(): string;
+  /** Waits (up to 5 s) until stdout holds a line that satisfies `match`, and returns it. */
+  waitForLine(match: (line: string) => boolean): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -66,6 +68,15 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     dataDir: options.dataDir,
     child,
     stdout: () => out,
+    async waitForLine(match) {
+      // Output crosses a pipe, so it can arrive after the HTTP reply that caused it.
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        const line = out.split('\n').find(match);
+        if (line !== undefined) return line;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no matching line in stdout:\n${out}`);
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { failure, openApiCoreClient, popCoreClient } from '../helpers/clients.ts';
+import { startServerProcess, tempDataDir, TEST_KEY } from '../helpers/server-process.ts';
+
+const NO_KEY = { OUTBOUNDBOT_ACCESS_KEY_ID: undefined, OUTBOUNDBOT_ACCESS_KEY_SECRET: undefined };
+
+describe('server restarts', () => {
+  it('the first start generates a root key, prints it once, and never logs it', async () => {
+    const data = tempDataDir();
+    try {
+      const first = await startServerProcess({ dataDir: data.dir, env: NO_KEY });
+      const id = /AccessKeyId:\s+(\S+)/.exec(first.stdout())?.[1];
+      const secret = /AccessKeySecret:\s+(\S+)/.exec(first.stdout())?.[1];
+      assert.ok(id && secret, first.stdout());
+      const client = popCoreClient(first.url, { accessKeyId: id, accessKeySecret: secret });
+      const instanceId = (await client.call('CreateInstance', { InstanceName: 'kept', MaxConcurrentConversation: 3 })).Instance.InstanceId;
+      await first.stop();
+      const logLines = first.stdout().split('\n').filter((line) => line.startsWith('{'));
+      assert.ok(logLines.length > 0);
+      assert.ok(logLines.every((line) => !line.includes(secret)), 'no log line carries the secret');
+
+      const second = await startServerProcess({ dataDir: data.dir, env: NO_KEY });
+      try {
+        assert.doesNotMatch(second.stdout(), /AccessKeySecret/);
+        assert.ok(!second.stdout().includes(secret));
+        const again = openApiCoreClient(second.url, { accessKeyId: id, accessKeySecret: secret });
+        const described = await again.call('DescribeInstance', { InstanceId: instanceId });
+        assert.equal(described.Instance.InstanceName, 'kept');
+        assert.equal(described.Instance.MaxConcurrentConversation, 3);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+
+  it('instances, scripts and job groups survive a restart, including after SIGKILL', async () => {
+    const data = tempDataDir();
+    try {
+      const first = await startServerProcess({ dataDir: data.dir });
+      const client = popCoreClient(first.url, TEST_KEY);
+      const instanceId = (await client.call('CreateInstance', { InstanceName: 'i', MaxConcurrentConversation: 2 })).Instance.InstanceId;
+      const scriptId = (await client.call('CreateScript', { InstanceId: instanceId, ScriptName: 's', Industry: 'x', Scene: 'y' })).Script.ScriptId;
+      await client.call('PublishScript', { InstanceId: instanceId, ScriptId: scriptId, Description: 'v1' });
+      const jobGroupId = (await client.call('CreateJobGroup', { InstanceId: instanceId, JobGroupName: 'g', ScriptId: scriptId })).JobGroup.JobGroupId;
+      const before = await client.call('GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId });
+      await first.stop('SIGKILL');
+
+      const second = await startServerProcess({ dataDir: data.dir });
+      try {
+        const after = await openApiCoreClient(second.url, TEST_KEY).call('GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId });
+        assert.deepEqual({ ...after.JobGroup }, { ...before.JobGroup });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+
+  it('a changed OUTBOUNDBOT_ACCESS_KEY_SECRET replaces the old secret at start', async () => {
+    const data = tempDataDir();
+    try {
+      const first = await startServerProcess({ dataDir: data.dir });
+      await first.stop();
+      const rotated = { ...TEST_KEY, accessKeySecret: 'a-brand-new-secret-0123456789' };
+      const second = await startServerProcess({ dataDir: data.dir, env: { OUTBOUNDBOT_ACCESS_KEY_SECRET: rotated.accessKeySecret } });
+      try {
+        assert.equal((await popCoreClient(second.url, rotated).call('ListInstances')).TotalCount, 0);
+        assert.equal((await failure(popCoreClient(second.url, TEST_KEY).call('ListInstances'))).code, 'SignatureDoesNotMatch');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+});
