@@ -13,7 +13,6 @@ export const ERROR_CODES = {
   'InvalidAction.NotFound': { status: 400, message: 'The specified action is not supported.' },
   InvalidVersion: { status: 400, message: 'The specified version is not supported; use 2019-12-26.' },
   'RequestEntityTooLarge': { status: 413, message: 'The request body is too large.' },
-  'UnsupportedMediaType': { status: 415, message: 'The request body must be application/x-www-form-urlencoded.' },
   'NotFound': { status: 404, message: 'The requested path does not exist.' },
 
   // Authentication.
@@ -33,8 +32,7 @@ export const ERROR_CODES = {
   'NotExist.JobGroup': { status: 404, message: 'The specified JobGroup does not exist.' },
   'NotExist.Script': { status: 404, message: 'The specified Script does not exist.' },
 
-  // Limits and failures.
-  'Throttling.User': { status: 429, message: 'Request was denied due to user flow control.' },
+  // Failures.
   InternalError: {
     status: 500,
     message: 'An error occurred while processing your request. Please try again later. Submit a ticket if the error still exists.',

@@ -20,6 +20,8 @@ export interface Param<T, R extends boolean = boolean> {
   readonly required: R;
   readonly wireType: WireType;
   readonly description: string;
+  /** Set for string parameters whose value is a JSON document (StrategyJson ...). */
+  readonly format?: 'json';
   /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
   decode(name: string, raw: RawParams): T | undefined;
 }
@@ -62,6 +64,7 @@ class Builder<T, R extends boolean> implements Param<T, R> {
     readonly wireType: WireType,
     readonly description: string,
     private readonly decodeValue: (name: string, raw: RawParams) => T | undefined,
+    readonly format?: 'json',
   ) {}
 
   decode(name: string, raw: RawParams): T | undefined {
@@ -72,7 +75,7 @@ class Builder<T, R extends boolean> implements Param<T, R> {
 
   /** The same parameter, but a request without it is refused with MissingParameter. */
   require(): Builder<T, true> {
-    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue);
+    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format);
   }
 }
 
@@ -192,6 +195,31 @@ export const p = {
     });
   },
 
+  /** An array of objects with the given string fields, flattened as `Name.1.Key=v`. */
+  objectArray<F extends string>(fields: readonly F[], options: ArrayOptions = {}) {
+    const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const wireType = { array: Object.fromEntries(fields.map((f) => [f, 'string'])) as Record<string, WireType> };
+    return new Builder<Array<Partial<Record<F, string>>>, false>(false, wireType, options.description ?? '', (name, raw) => {
+      const byIndex = new Map<number, Partial<Record<F, string>>>();
+      const prefix = `${name}.`;
+      for (const [key, value] of raw) {
+        if (!key.startsWith(prefix)) continue;
+        const match = /^(\d+)\.(.+)$/.exec(key.slice(prefix.length));
+        if (!match) throw invalidParameter(key, `expected ${name}.N.Field`);
+        const index = Number(match[1]);
+        if (index < 1 || index > maxItems) throw invalidParameter(name, `index ${match[1]} is out of range 1..${maxItems}`);
+        const field = match[2] as F;
+        if (!fields.includes(field)) throw invalidParameter(key, `unknown field; use ${fields.join(', ')}`);
+        const item: Partial<Record<F, string>> = byIndex.get(index) ?? {};
+        item[field] = checkLength(key, value, maxLength);
+        byIndex.set(index, item);
+      }
+      if (byIndex.size === 0) return undefined;
+      return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+    });
+  },
+
   /** A JSON document sent as one string parameter, validated by a zod schema. */
   json<T>(schema: z.ZodType<T>, options: CommonOptions & { maxLength?: number } = {}) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
@@ -200,7 +228,7 @@ export const p = {
       if (text === undefined) return undefined;
       checkLength(name, text, maxLength);
       return parseJson(name, text, schema);
-    });
+    }, 'json');
   },
 };
 

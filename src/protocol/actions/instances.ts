@@ -57,11 +57,15 @@ export const listInstances = defineAction({
   params: {
     Name: p.string({ maxLength: 256, description: 'Filter: part of the instance name.' }),
     ResourceGroupId: p.string({ maxLength: 64, description: 'Filter: resource group ID.' }),
+    Tag: p.objectArray(['Key', 'Value'] as const, { maxItems: 20, maxLength: 128, description: 'Filter: resource tags (Tag.N.Key, Tag.N.Value).' }),
     PageNumber: paging.pageNumber(),
     PageSize: paging.pageSize(),
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
+    // Instances carry no resource tags (no tagging action exists yet), so a tag
+    // filter matches nothing rather than being silently ignored.
+    if (params.Tag?.length) return { Instances: [], TotalCount: 0, PageNumber: page.pageNumber, PageSize: page.pageSize };
     const result = await services.instances.list(
       caller.accountId,
       { name: params.Name, resourceGroupId: params.ResourceGroupId },

@@ -28,7 +28,6 @@ const settingParams = {
   ScriptDescription: p.text({ maxLength: 1024, description: 'Script description.' }),
   ScriptContent: p.stringArray({ maxItems: 100, description: 'Notification script texts (deprecated).' }),
   ScriptWaveform: p.stringArray({ maxItems: 100, description: 'Notification script voices (deprecated).' }),
-  ScriptNluProfileJsonString: p.json(nluProfileSchema, { description: 'NLU profile (JSON).' }),
 };
 
 function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
@@ -45,7 +44,6 @@ function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
     newBargeInEnable: params.NewBargeInEnable,
     scriptContent: params.ScriptContent,
     scriptWaveform: params.ScriptWaveform,
-    nluProfile: params.ScriptNluProfileJsonString,
   };
 }
 
@@ -58,6 +56,7 @@ export const createScript = defineAction({
     Industry: p.string({ maxLength: 128, description: 'Industry.' }).require(),
     Scene: p.string({ maxLength: 128, description: 'Scenario.' }).require(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine (e.g. Prompts); fixed once created.' }),
+    ScriptNluProfileJsonString: p.json(nluProfileSchema, { description: 'NLU profile (JSON); set at creation only.' }),
     ...settingParams,
   },
   async handler({ caller, services }, params) {
@@ -68,7 +67,7 @@ export const createScript = defineAction({
       scene: params.Scene,
       nluEngine: params.NluEngine,
       nluAccessType: params.NluAccessType,
-      settings: settingsOf(params),
+      settings: { ...settingsOf(params), nluProfile: params.ScriptNluProfileJsonString },
     });
     return { Script: scriptSummaryShape(script) };
   },
