@@ -65,6 +65,7 @@ export function registerKeysCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify(rows)}\n`);
           return;
         }
+        process.stdout.write(`${['AccessKeyId', 'AccountId', 'Kind', 'Status', 'Name', 'CreatedAt'].join('\t')}\n`);
         for (const row of rows) process.stdout.write(`${Object.values(row).join('\t')}\n`);
       });
     });
