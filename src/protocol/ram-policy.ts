@@ -56,12 +56,14 @@ export function wildcardMatch(pattern: string, text: string): boolean {
   let star = -1;
   let mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.length && pattern[p] === '*') {
+    // `*` is tested first: resource names contain a literal `*` themselves
+    // (acs:outboundbot:*:...), which must not turn the pattern's `*` into a literal.
+    if (p < pattern.length && pattern[p] === '*') {
       star = p++;
       mark = t;
+    } else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p++;
+      t++;
     } else if (star !== -1) {
       p = star + 1;
       t = ++mark;
