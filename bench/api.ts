@@ -14,14 +14,19 @@
  *    Timestamp) in `setupRequest`, because the server refuses replayed nonces; the
  *    baseline gets exactly the same client work and request bodies.
  *
+ * On Linux with taskset, the server under test is pinned to the last CPU and this
+ * process (autocannon and the signing) to the others. Unpinned, the scheduler often
+ * wakes the two ends of a loopback connection on the same core, and the baseline's
+ * rate then swings by a third between runs.
+ *
  * Env: BENCH_DURATION_S (default 10, per side), BENCH_WARMUP_S (default 2),
- * BENCH_CONNECTIONS (default 50), BENCH_CPU_PROF_DIR (when set, the API server runs
- * with `--cpu-prof` and writes its profile there on exit).
+ * BENCH_CONNECTIONS (default 50), BENCH_PIN=0 (no CPU pinning), BENCH_CPU_PROF_DIR
+ * (when set, the API server runs with `--cpu-prof` and writes its profile there on exit).
  * Exits non-zero if any request failed (non-2xx, connection error or timeout);
  * missing the targets is reported, not fatal.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,6 +48,7 @@ const TARGET_P99_MS = 10;
 const DURATION_S = positiveNumber('BENCH_DURATION_S', 10);
 const WARMUP_S = positiveNumber('BENCH_WARMUP_S', 2);
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 50);
+const PIN = process.env.BENCH_PIN !== '0';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 /** Everything (two servers, seeding, two runs) must finish well within this. */
 const WATCHDOG_MS = (2 * (DURATION_S + WARMUP_S) + 120) * 1000;
@@ -112,8 +118,31 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Pins this process (all its threads) to every CPU but the last and returns the
+ * `taskset` prefix that starts a server on the last one; no prefix when pinning is
+ * off or impossible (fewer than 2 CPUs, not Linux, no taskset).
+ */
+function pinCpus(): { serverPrefix: string[]; description: string } {
+  const count = availableParallelism();
+  if (!PIN) return { serverPrefix: [], description: 'not pinned (BENCH_PIN=0)' };
+  if (process.platform !== 'linux' || count < 2) return { serverPrefix: [], description: 'not pinned (needs Linux and 2 CPUs)' };
+  const serverCpu = count - 1;
+  const clientCpus = serverCpu === 1 ? '0' : `0-${serverCpu - 1}`;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', clientCpus, String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
+  } catch {
+    return { serverPrefix: [], description: 'not pinned (taskset failed or missing)' };
+  }
+  return { serverPrefix: ['taskset', '-c', String(serverCpu)], description: `server on CPU ${serverCpu}, client on CPU ${clientCpus}` };
+}
+
+let serverPrefix: string[] = [];
+
 function spawnChild(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // taskset execs the command, so the child's pid is the server's own.
+  const [command, ...rest] = [...serverPrefix, process.execPath, ...args];
+  const child = spawn(command!, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
@@ -344,6 +373,9 @@ function cores(value: number | undefined): string {
 async function main(): Promise<number> {
   console.log(`bench:api  GetJobGroup, signed v1 POST, ${CONNECTIONS} connections, ${WARMUP_S} s warmup + ${DURATION_S} s per side`);
   console.log(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${new Date().toISOString()}`);
+  const pinning = pinCpus();
+  serverPrefix = pinning.serverPrefix;
+  console.log(`CPU affinity: ${pinning.description}`);
   if (CPU_PROF_DIR) console.log(`API server CPU profile -> ${CPU_PROF_DIR}`);
 
   const data = tempDataDir();
@@ -356,15 +388,13 @@ async function main(): Promise<number> {
     const reply = await captureReply(api.url, target);
     console.log(`verified: a signed GetJobGroup answers 200, Success true (${reply.body.length} body bytes)`);
 
-    const ours = await measure('outboundbot', api, target);
-    warmupFailures += ours.warmupFailures;
+    // The baseline runs first, beside the idle API server: it is client-bound, and
+    // measured after a saturating run its rate scattered by a fifth between runs.
     const cannedFile = join(data.dir, 'baseline-reply.json');
     writeFileSync(
       cannedFile,
       JSON.stringify({ headers: reply.headers, keepAliveTimeoutMs: await keepAliveTimeoutMs(api.url), bodyBase64: reply.body.toString('base64') }),
     );
-    await api.stop();
-
     const bare = await startBareServer(cannedFile);
     servers.push(bare);
     const check = await fetch(`${bare.url}/`, { method: 'POST', headers: REQUEST_HEADERS, body: signedGetJobGroupBody(target), signal: AbortSignal.timeout(5_000) });
@@ -372,6 +402,10 @@ async function main(): Promise<number> {
     const baseline = await measure('node:http baseline', bare, target);
     warmupFailures += baseline.warmupFailures;
     await bare.stop();
+
+    const ours = await measure('outboundbot', api, target);
+    warmupFailures += ours.warmupFailures;
+    await api.stop();
 
     const sides = [ours.result, baseline.result];
     const ratio = ours.result.requestsPerSecond / baseline.result.requestsPerSecond;

@@ -23,8 +23,11 @@ if (!file) {
   process.exit(2);
 }
 const canned = JSON.parse(readFileSync(file, 'utf8')) as CannedResponse;
-const body = Buffer.from(canned.bodyBase64, 'base64');
-const headers = { ...canned.headers, 'content-length': String(body.length) };
+const bytes = Buffer.from(canned.bodyBase64, 'base64');
+// Sent as a string, as fastify sends a serialized payload: node:http then writes
+// headers and body in one chunk, where a Buffer body would go out as a second one.
+const body = bytes.toString('utf8');
+const headers = { ...canned.headers, 'content-length': String(bytes.length) };
 
 const server = createServer((request, response) => {
   request.on('data', () => {});

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
+import { JobService } from './job-service.ts';
 import { ScriptService } from './script-service.ts';
 
 /** What every service needs; services are the only callers of the Store. */
@@ -18,6 +19,7 @@ export interface Services {
   instances: InstanceService;
   scripts: ScriptService;
   jobGroups: JobGroupService;
+  jobs: JobService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -28,5 +30,6 @@ export function createServices(deps: ServiceDeps): Services {
     instances,
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts),
+    jobs: new JobService(deps, instances),
   };
 }

@@ -189,6 +189,8 @@ export interface JobGroupCounters {
   cancelled: number;
   notAnswered: number;
   totalCalls: number;
+  /** Calls of the group in flight now (lines in use). */
+  inFlight: number;
   /** When the first attempt of the group started; 0 until then. */
   startTime: number;
   /** When the group reached a final state; 0 while it has not. */
@@ -234,4 +236,97 @@ export interface Page<T> {
 export interface PageRequest {
   pageNumber: number;
   pageSize: number;
+}
+
+export type JobStatus = 'Scheduling' | 'Executing' | 'Succeeded' | 'Failed' | 'Paused' | 'Cancelled';
+
+export interface Contact {
+  id: string;
+  phoneNumber: string;
+  name: string;
+  honorific: string;
+  referenceId: string;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface JobRow {
+  id: string;
+  instanceId: string;
+  jobGroupId: string;
+  referenceId: string;
+  status: JobStatus;
+  contacts: Contact[];
+  extras: KeyValue[];
+  /** Per-job calling numbers (AssignJobs CallingNumber); empty means the group's. */
+  callingNumbers: string[];
+  /** The script version published when the job was assigned; '' without a script. */
+  scriptVersion: string;
+  /** When a Scheduling job may next be called (always a callable moment, see domain/schedule.ts). */
+  nextAttemptAt: number;
+  attempts: number;
+  /** The local day (YYYY-MM-DD) `dayAttempts` counts. */
+  attemptDay: string;
+  dayAttempts: number;
+  lastAttemptAt: number;
+  failureReason: string;
+  endReason: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/**
+ * Task (attempt) statuses as the public API names them: Executing while the call
+ * runs, then a not-connected outcome or a Succeeded* one once answered.
+ */
+export type TaskStatus =
+  | 'Executing'
+  | 'NoAnswer'
+  | 'Busy'
+  | 'NotExist'
+  | 'PoweredOff'
+  | 'OutOfService'
+  | 'InArrears'
+  | 'NotConnected'
+  | 'Failed'
+  | 'SucceededFinish'
+  | 'SucceededClientHangUp'
+  | 'SucceededChatbotHangUpAfterSilence'
+  | 'SucceededChatbotHangUpAfterNoAnswer'
+  | 'SucceededChatbotHangUpAfterTimeout';
+
+/** Why an answered call ended; each feeds one GetJobGroup Result counter. */
+export type TaskEndReason = 'FINISHED' | 'CLIENT_HANGUP' | 'NO_INTERACTION' | 'TIMEOUT_HANGUP' | 'CHATBOT_HANGUP_AFTER_NOANSWER';
+
+export interface ConversationTurn {
+  speaker: 'Robot' | 'Contact';
+  text: string;
+  timestamp: number;
+  intent?: string;
+}
+
+export interface TaskRow {
+  id: string;
+  jobId: string;
+  jobGroupId: string;
+  instanceId: string;
+  attempt: number;
+  status: TaskStatus;
+  callingNumber: string;
+  calledNumber: string;
+  contact: Contact;
+  plannedTime: number;
+  actualTime: number;
+  /** The call may run until then; past it, recovery settles the task. */
+  leaseExpiresAt: number;
+  endTime: number;
+  ringingMs: number;
+  talkMs: number;
+  endReason: TaskEndReason | '';
+  hangupDirection: 'client' | 'robot' | '';
+  sipCode: string;
+  conversation: ConversationTurn[];
 }

@@ -1,4 +1,8 @@
 import type {
+  JobGroupCounters,
+  JobRow,
+  JobStatus,
+  TaskRow,
   AccessKeyRow,
   AccessKeyStatus,
   AccountRow,
@@ -20,6 +24,61 @@ export interface InstanceFilter {
 export interface ScriptFilter {
   name?: string;
   nluEngine?: string;
+}
+
+/** Additive changes to a group's counters; absent fields do not change. */
+export type CounterDelta = Partial<
+  Pick<
+    JobGroupCounters,
+    | 'totalJobs' | 'scheduling' | 'executing' | 'completed' | 'failed' | 'paused' | 'cancelled' | 'notAnswered'
+    | 'totalCalls' | 'inFlight' | 'finishedNum' | 'clientHangupNum' | 'noInteractNum' | 'timeoutHangupNum' | 'unrecognizedNum'
+  >
+>;
+
+/** A group the dispatcher may draw from, with what it needs to decide. */
+export interface DispatchGroup {
+  group: JobGroupRow;
+  instanceMaxConcurrency: number;
+  /** Calls of this group in flight. */
+  inFlight: number;
+  /** Calls in flight over all the instance's groups (the ceiling counts these). */
+  instanceInFlight: number;
+}
+
+/** Starting one attempt: the job moves to Executing and its task is recorded, leased, before dialling. */
+export interface AttemptClaim {
+  task: TaskRow;
+  attempts: number;
+  attemptDay: string;
+  dayAttempts: number;
+}
+
+/** Ending one attempt; the job change applies only while the job is still Executing. */
+export interface AttemptSettlement {
+  task: TaskRow;
+  job: { id: string; status: JobStatus; nextAttemptAt: number; failureReason: string; endReason: string };
+  /** Counter moves of the job's status change, applied with it. */
+  jobDelta: CounterDelta;
+  /** Counter moves of the call itself (line freed, outcome tallies), always applied. */
+  taskDelta: CounterDelta;
+  now: number;
+}
+
+/** A due job that cannot be called now: moved to its next callable moment, or failed when none is left. */
+export type Reschedule =
+  | { jobId: string; jobGroupId: string; nextAttemptAt: number }
+  | { jobId: string; jobGroupId: string; failureReason: string };
+
+export type JobSelector = { all: true } | { jobIds: string[] } | { referenceIds: string[] };
+
+export interface JobFilter {
+  jobGroupId?: string;
+  statuses?: JobStatus[];
+  failureReason?: string;
+  phoneNumber?: string;
+  contactName?: string;
+  createdFrom?: number;
+  createdTo?: number;
 }
 
 export interface JobGroupFilter {
@@ -88,4 +147,35 @@ export interface Store {
   deleteJobGroup(instanceId: string, jobGroupId: string): Promise<boolean>;
   /** Sum of MinConcurrency over the instance's groups of that priority, excluding one group. */
   sumMinConcurrency(instanceId: string, priority: string, excludeJobGroupId?: string): Promise<number>;
+
+  // Jobs and tasks.
+  /** Adds jobs to a group (Scheduling), moving its counters and waking a Draft or Completed group. */
+  insertJobs(jobGroupId: string, jobs: JobRow[], now: number): Promise<void>;
+  findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined>;
+  listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]>;
+  /** Jobs of the instance, newest first, filtered; each with its latest task if any. */
+  queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>>;
+  /**
+   * Moves the selected jobs of a group from any of `from` to `to`, with their
+   * counters, in one transaction; returns how many moved. `nextAttemptAt` is set
+   * on jobs moving to Scheduling.
+   */
+  moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number>;
+  /** Re-derives a running group's status from its counters (Scheduling/Executing/Completed). */
+  refreshGroupStatus(jobGroupId: string, now: number): Promise<void>;
+  /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
+  recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
+  listAllJobGroupIds(): Promise<string[]>;
+
+  // Dispatch.
+  dispatchableGroups(): Promise<DispatchGroup[]>;
+  /** Up to `limit` Scheduling jobs of the group due at `now`, earliest first, by index. */
+  dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
+  /** The earliest next attempt of any dispatchable job later than `after`, if any. */
+  nextDueTime(after: number): Promise<number | undefined>;
+  claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]>;
+  settleAttempt(settlement: AttemptSettlement): Promise<void>;
+  reschedule(changes: Reschedule[], now: number): Promise<void>;
+  /** Tasks still Executing whose lease has expired, with their jobs. */
+  expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>>;
 }

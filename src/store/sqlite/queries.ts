@@ -126,7 +126,7 @@ const JOB_GROUP_COLUMNS = `g.id, g.instance_id AS instanceId, g.name, g.descript
 // its script's name/version/engine and its latest export task.
 const JOB_GROUP_VIEW_SELECT = `SELECT ${JOB_GROUP_COLUMNS},
     c.total_jobs AS totalJobs, c.scheduling, c.executing, c.completed, c.failed, c.paused, c.cancelled,
-    c.not_answered AS notAnswered, c.total_calls AS totalCalls, c.start_time AS startTime, c.end_time AS endTime,
+    c.not_answered AS notAnswered, c.total_calls AS totalCalls, c.in_flight AS inFlight, c.start_time AS startTime, c.end_time AS endTime,
     c.finished_num AS finishedNum, c.client_hangup_num AS clientHangupNum, c.no_interact_num AS noInteractNum,
     c.timeout_hangup_num AS timeoutHangupNum, c.unrecognized_num AS unrecognizedNum,
     s.name AS scriptName, s.published_version AS scriptVersion, s.nlu_engine AS scriptNluEngine,
@@ -175,4 +175,149 @@ export const jobGroups = {
   sumMinConcurrency: `SELECT coalesce(sum(min_concurrency), 0) AS n FROM job_groups
     WHERE instance_id = @instanceId AND priority = @priority AND id <> @excludeId
       AND status NOT IN ('Completed', 'Cancelled', 'Failed')`,
+};
+
+// Counters: one statement applies any delta (absent fields pass 0).
+export const counters = {
+  apply: `UPDATE job_group_counters SET
+      total_jobs = total_jobs + @totalJobs, scheduling = scheduling + @scheduling, executing = executing + @executing,
+      completed = completed + @completed, failed = failed + @failed, paused = paused + @paused,
+      cancelled = cancelled + @cancelled, not_answered = not_answered + @notAnswered, total_calls = total_calls + @totalCalls,
+      in_flight = in_flight + @inFlight, finished_num = finished_num + @finishedNum,
+      client_hangup_num = client_hangup_num + @clientHangupNum, no_interact_num = no_interact_num + @noInteractNum,
+      timeout_hangup_num = timeout_hangup_num + @timeoutHangupNum, unrecognized_num = unrecognized_num + @unrecognizedNum
+    WHERE job_group_id = @jobGroupId`,
+  markStarted: `UPDATE job_group_counters SET start_time = @now WHERE job_group_id = @jobGroupId AND start_time = 0`,
+  // A running group's status follows its counters; the end time is stamped when it completes.
+  refreshStatus: `UPDATE job_groups SET
+      status = CASE
+        WHEN c.scheduling + c.executing + c.paused = 0 AND c.in_flight = 0 THEN 'Completed'
+        WHEN c.in_flight > 0 THEN 'Executing'
+        ELSE 'Scheduling' END,
+      modified_at = CASE WHEN job_groups.status = (CASE
+        WHEN c.scheduling + c.executing + c.paused = 0 AND c.in_flight = 0 THEN 'Completed'
+        WHEN c.in_flight > 0 THEN 'Executing'
+        ELSE 'Scheduling' END) THEN job_groups.modified_at ELSE @now END
+    FROM job_group_counters c
+    WHERE c.job_group_id = job_groups.id AND job_groups.id = @jobGroupId
+      AND job_groups.status IN ('Scheduling', 'Executing')`,
+  stampEnd: `UPDATE job_group_counters SET end_time = CASE
+      WHEN (SELECT status FROM job_groups WHERE id = @jobGroupId) = 'Completed' THEN
+        CASE WHEN end_time = 0 THEN @now ELSE end_time END
+      ELSE 0 END
+    WHERE job_group_id = @jobGroupId`,
+  wakeGroup: `UPDATE job_groups SET status = 'Scheduling', modified_at = @now
+    WHERE id = @jobGroupId AND status IN ('Draft', 'Completed')`,
+  recount: `SELECT
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId) AS totalJobs,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Scheduling') AS scheduling,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Executing') AS executing,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Succeeded') AS completed,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Failed') AS failed,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Paused') AS paused,
+      (SELECT count(*) FROM jobs WHERE job_group_id = @jobGroupId AND status = 'Cancelled') AS cancelled,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND status IN
+        ('NoAnswer', 'Busy', 'NotExist', 'PoweredOff', 'OutOfService', 'InArrears', 'NotConnected', 'Failed')) AS notAnswered,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId) AS totalCalls,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND status = 'Executing') AS inFlight,
+      (SELECT coalesce(min(actual_time), 0) FROM tasks WHERE job_group_id = @jobGroupId) AS startTime,
+      (SELECT end_time FROM job_group_counters WHERE job_group_id = @jobGroupId) AS endTime,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'FINISHED') AS finishedNum,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'CLIENT_HANGUP') AS clientHangupNum,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'NO_INTERACTION') AS noInteractNum,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'TIMEOUT_HANGUP') AS timeoutHangupNum,
+      (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'CHATBOT_HANGUP_AFTER_NOANSWER') AS unrecognizedNum`,
+  allGroupIds: `SELECT id FROM job_groups ORDER BY id`,
+};
+
+const JOB_COLUMNS = `j.id, j.instance_id AS instanceId, j.job_group_id AS jobGroupId, j.reference_id AS referenceId, j.status,
+  j.contacts, j.extras, j.calling_numbers AS callingNumbers, j.script_version AS scriptVersion,
+  j.next_attempt_at AS nextAttemptAt, j.attempts, j.attempt_day AS attemptDay, j.day_attempts AS dayAttempts,
+  j.last_attempt_at AS lastAttemptAt, j.failure_reason AS failureReason, j.end_reason AS endReason,
+  j.created_at AS createdAt, j.modified_at AS modifiedAt`;
+
+const TASK_COLUMNS = `t.id, t.job_id AS jobId, t.job_group_id AS jobGroupId, t.instance_id AS instanceId, t.attempt, t.status,
+  t.calling_number AS callingNumber, t.called_number AS calledNumber, t.contact, t.planned_time AS plannedTime,
+  t.actual_time AS actualTime, t.lease_expires_at AS leaseExpiresAt, t.end_time AS endTime, t.ringing_ms AS ringingMs,
+  t.talk_ms AS talkMs, t.end_reason AS endReason, t.hangup_direction AS hangupDirection, t.sip_code AS sipCode,
+  t.conversation`;
+
+export const jobs = {
+  insert: `INSERT INTO jobs (id, instance_id, job_group_id, reference_id, status, contacts, extras, calling_numbers,
+      script_version, next_attempt_at, created_at, modified_at)
+    VALUES (@id, @instanceId, @jobGroupId, @referenceId, @status, @contacts, @extras, @callingNumbers,
+      @scriptVersion, @nextAttemptAt, @createdAt, @modifiedAt)`,
+  find: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = ? AND j.id = ?`,
+  byIds: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = @instanceId AND j.id IN (SELECT value FROM json_each(@ids))`,
+  tasksOf: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.job_id = ? ORDER BY t.attempt`,
+  lastTaskOf: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.job_id = ? ORDER BY t.attempt DESC LIMIT 1`,
+  // Phone number and name filters look inside the contacts JSON; the instance and
+  // group conditions narrow by index first.
+  query: `SELECT ${JOB_COLUMNS} FROM jobs j
+    WHERE j.instance_id = @instanceId
+      AND (@jobGroupId IS NULL OR j.job_group_id = @jobGroupId)
+      AND (@statuses IS NULL OR j.status IN (SELECT value FROM json_each(@statuses)))
+      AND (@failureReason IS NULL OR j.failure_reason = @failureReason)
+      AND (@phoneNumber IS NULL OR EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE json_extract(c.value, '$.phoneNumber') = @phoneNumber))
+      AND (@contactName IS NULL OR EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE instr(json_extract(c.value, '$.name'), @contactName) > 0))
+      AND (@createdFrom IS NULL OR j.created_at >= @createdFrom)
+      AND (@createdTo IS NULL OR j.created_at <= @createdTo)
+    ORDER BY j.created_at DESC, j.id DESC LIMIT @limit OFFSET @offset`,
+  queryCount: `SELECT count(*) AS n FROM jobs j
+    WHERE j.instance_id = @instanceId
+      AND (@jobGroupId IS NULL OR j.job_group_id = @jobGroupId)
+      AND (@statuses IS NULL OR j.status IN (SELECT value FROM json_each(@statuses)))
+      AND (@failureReason IS NULL OR j.failure_reason = @failureReason)
+      AND (@phoneNumber IS NULL OR EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE json_extract(c.value, '$.phoneNumber') = @phoneNumber))
+      AND (@contactName IS NULL OR EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE instr(json_extract(c.value, '$.name'), @contactName) > 0))
+      AND (@createdFrom IS NULL OR j.created_at >= @createdFrom)
+      AND (@createdTo IS NULL OR j.created_at <= @createdTo)`,
+  // Status moves for Suspend/Resume/Cancel; the selector is all, ids or reference ids.
+  move: `UPDATE jobs SET status = @to, modified_at = @now,
+      next_attempt_at = CASE WHEN @to = 'Scheduling' THEN @nextAttemptAt ELSE next_attempt_at END
+    WHERE job_group_id = @jobGroupId AND status = @from
+      AND (@all = 1
+        OR (@ids IS NOT NULL AND id IN (SELECT value FROM json_each(@ids)))
+        OR (@referenceIds IS NOT NULL AND reference_id IN (SELECT value FROM json_each(@referenceIds))))`,
+};
+
+export const dispatch = {
+  // Lines in use are counted over all of an instance's groups, paused ones included:
+  // their calls in flight still occupy lines.
+  groups: `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS instanceMaxConcurrency, c.in_flight AS inFlight,
+      (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_counters c2 ON c2.job_group_id = g2.id
+        WHERE g2.instance_id = g.instance_id) AS instanceInFlight
+    FROM job_groups g
+    JOIN instances i ON i.id = g.instance_id
+    JOIN job_group_counters c ON c.job_group_id = g.id
+    WHERE g.status IN ('Scheduling', 'Executing')
+    ORDER BY g.instance_id, g.id`,
+  due: `SELECT ${JOB_COLUMNS} FROM jobs j
+    WHERE j.job_group_id = ? AND j.status = 'Scheduling' AND j.next_attempt_at <= ?
+    ORDER BY j.next_attempt_at, j.id LIMIT ?`,
+  // One index probe per running group: the earliest due job of each.
+  nextDue: `SELECT min((SELECT j.next_attempt_at FROM jobs j
+      WHERE j.job_group_id = g.id AND j.status = 'Scheduling' AND j.next_attempt_at > @after
+      ORDER BY j.next_attempt_at LIMIT 1)) AS t
+    FROM job_groups g WHERE g.status IN ('Scheduling', 'Executing')`,
+  claimJob: `UPDATE jobs SET status = 'Executing', attempts = @attempts, attempt_day = @attemptDay,
+      day_attempts = @dayAttempts, last_attempt_at = @now, modified_at = @now
+    WHERE id = @jobId AND status = 'Scheduling' AND next_attempt_at <= @now`,
+  insertTask: `INSERT INTO tasks (id, job_id, job_group_id, instance_id, attempt, status, calling_number, called_number,
+      contact, planned_time, actual_time, lease_expires_at)
+    VALUES (@id, @jobId, @jobGroupId, @instanceId, @attempt, 'Executing', @callingNumber, @calledNumber,
+      @contact, @plannedTime, @actualTime, @leaseExpiresAt)`,
+  // Only a task still Executing can be settled: a settlement runs exactly once.
+  settleTask: `UPDATE tasks SET status = @status, end_time = @endTime, ringing_ms = @ringingMs, talk_ms = @talkMs,
+      end_reason = @endReason, hangup_direction = @hangupDirection, sip_code = @sipCode, conversation = @conversation
+    WHERE id = @id AND status = 'Executing'`,
+  settleJob: `UPDATE jobs SET status = @status, next_attempt_at = @nextAttemptAt, failure_reason = @failureReason,
+      end_reason = @endReason, modified_at = @now
+    WHERE id = @id AND status = 'Executing'`,
+  rescheduleJob: `UPDATE jobs SET next_attempt_at = @nextAttemptAt, modified_at = @now WHERE id = @jobId AND status = 'Scheduling'`,
+  failJob: `UPDATE jobs SET status = 'Failed', failure_reason = @failureReason, modified_at = @now
+    WHERE id = @jobId AND status = 'Scheduling'`,
+  expired: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'Executing' AND t.lease_expires_at <= ?
+    ORDER BY t.lease_expires_at LIMIT ?`,
+  jobById: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`,
 };

@@ -7,6 +7,9 @@ import type {
   AccessKeyStatus,
   AccountRow,
   ExportProgressRow,
+  JobRow,
+  JobStatus,
+  TaskRow,
   InstanceRow,
   JobGroupCounters,
   JobGroupRow,
@@ -17,7 +20,19 @@ import type {
   ScriptRow,
   ScriptVersionRow,
 } from '../rows.ts';
-import type { InstanceFilter, JobGroupFilter, ScriptFilter, Store } from '../store.ts';
+import type {
+  AttemptClaim,
+  AttemptSettlement,
+  CounterDelta,
+  DispatchGroup,
+  InstanceFilter,
+  JobFilter,
+  JobGroupFilter,
+  JobSelector,
+  Reschedule,
+  ScriptFilter,
+  Store,
+} from '../store.ts';
 import { migrate } from './migrate.ts';
 import * as q from './queries.ts';
 
@@ -227,7 +242,172 @@ export class SqliteStore implements Store {
     return Number(row?.n ?? 0);
   }
 
+  // Jobs and tasks -----------------------------------------------------------
+
+  async insertJobs(jobGroupId: string, jobs: JobRow[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      const insert = this.stmt(q.jobs.insert);
+      for (const job of jobs) insert.run(jobParams(job));
+      this.applyDelta(jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length });
+      this.stmt(q.counters.wakeGroup).run({ jobGroupId, now });
+      this.refreshStatusInTransaction(jobGroupId, now);
+    })();
+  }
+
+  async findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined> {
+    const row = this.stmt(q.jobs.find).get(instanceId, jobId);
+    if (!row) return undefined;
+    return { job: toJob(row), tasks: this.stmt(q.jobs.tasksOf).all(jobId).map(toTask) };
+  }
+
+  async listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]> {
+    return this.stmt(q.jobs.byIds).all({ instanceId, ids: JSON.stringify(jobIds) }).map(toJob);
+  }
+
+  async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
+    const params = {
+      instanceId,
+      jobGroupId: filter.jobGroupId ?? null,
+      statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
+      failureReason: filter.failureReason ?? null,
+      phoneNumber: filter.phoneNumber ?? null,
+      contactName: filter.contactName ?? null,
+      createdFrom: filter.createdFrom ?? null,
+      createdTo: filter.createdTo ?? null,
+    };
+    return this.page(q.jobs.query, q.jobs.queryCount, params, page, (row) => {
+      const job = toJob(row);
+      const last = this.stmt(q.jobs.lastTaskOf).get(job.id);
+      return { job, lastTask: last ? toTask(last) : undefined };
+    });
+  }
+
+  async moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number> {
+    return this.db.transaction(() => {
+      let moved = 0;
+      for (const status of from) {
+        const changes = this.stmt(q.jobs.move).run({
+          jobGroupId,
+          from: status,
+          to,
+          now,
+          nextAttemptAt: nextAttemptAt ?? now,
+          all: 'all' in selector ? 1 : 0,
+          ids: 'jobIds' in selector ? JSON.stringify(selector.jobIds) : null,
+          referenceIds: 'referenceIds' in selector ? JSON.stringify(selector.referenceIds) : null,
+        }).changes;
+        if (changes === 0) continue;
+        moved += changes;
+        this.applyDelta(jobGroupId, { [COUNTER_OF_STATUS[status]]: -changes, [COUNTER_OF_STATUS[to]]: changes });
+      }
+      this.refreshStatusInTransaction(jobGroupId, now);
+      return moved;
+    })();
+  }
+
+  async refreshGroupStatus(jobGroupId: string, now: number): Promise<void> {
+    this.db.transaction(() => this.refreshStatusInTransaction(jobGroupId, now))();
+  }
+
+  async recountGroup(jobGroupId: string): Promise<JobGroupCounters> {
+    const row = this.stmt(q.counters.recount).get({ jobGroupId }) ?? {};
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v ?? 0)])) as unknown as JobGroupCounters;
+  }
+
+  async listAllJobGroupIds(): Promise<string[]> {
+    return this.stmt(q.counters.allGroupIds).all().map((row) => String(row.id));
+  }
+
+  // Dispatch -------------------------------------------------------------------
+
+  async dispatchableGroups(): Promise<DispatchGroup[]> {
+    return this.stmt(q.dispatch.groups).all().map((row) => ({
+      group: toJobGroup(row),
+      instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
+      inFlight: Number(row.inFlight),
+      instanceInFlight: Number(row.instanceInFlight),
+    }));
+  }
+
+  async dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]> {
+    return this.stmt(q.dispatch.due).all(jobGroupId, now, limit).map(toJob);
+  }
+
+  async nextDueTime(after: number): Promise<number | undefined> {
+    const row = this.stmt(q.dispatch.nextDue).get({ after });
+    return row?.t == null ? undefined : Number(row.t);
+  }
+
+  async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
+    return this.db.transaction(() => {
+      const claimed: TaskRow[] = [];
+      for (const claim of claims) {
+        const { task } = claim;
+        const changes = this.stmt(q.dispatch.claimJob).run({
+          jobId: task.jobId,
+          attempts: claim.attempts,
+          attemptDay: claim.attemptDay,
+          dayAttempts: claim.dayAttempts,
+          now,
+        }).changes;
+        if (changes === 0) continue;
+        this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
+        this.applyDelta(task.jobGroupId, { scheduling: -1, executing: 1, inFlight: 1, totalCalls: 1 });
+        this.stmt(q.counters.markStarted).run({ jobGroupId: task.jobGroupId, now });
+        this.refreshStatusInTransaction(task.jobGroupId, now);
+        claimed.push(task);
+      }
+      return claimed;
+    })();
+  }
+
+  async settleAttempt(settlement: AttemptSettlement): Promise<void> {
+    const { task, job, now } = settlement;
+    this.db.transaction(() => {
+      const settled = this.stmt(q.dispatch.settleTask).run({
+        ...task,
+        conversation: JSON.stringify(task.conversation),
+      }).changes;
+      if (settled === 0) return; // already settled (e.g. by recovery): never count twice
+      this.applyDelta(task.jobGroupId, settlement.taskDelta);
+      const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
+      if (moved === 1) this.applyDelta(task.jobGroupId, settlement.jobDelta);
+      this.refreshStatusInTransaction(task.jobGroupId, now);
+    })();
+  }
+
+  async reschedule(changes: Reschedule[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      const touched = new Set<string>();
+      for (const change of changes) {
+        if ('nextAttemptAt' in change) {
+          this.stmt(q.dispatch.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
+        } else if (this.stmt(q.dispatch.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
+          this.applyDelta(change.jobGroupId, { scheduling: -1, failed: 1 });
+          touched.add(change.jobGroupId);
+        }
+      }
+      for (const jobGroupId of touched) this.refreshStatusInTransaction(jobGroupId, now);
+    })();
+  }
+
+  async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {
+    return this.stmt(q.dispatch.expired).all(now, limit).map((row) => {
+      const task = toTask(row);
+      return { task, job: toJob(this.stmt(q.dispatch.jobById).get(task.jobId)!) };
+    });
+  }
+
   // Helpers ------------------------------------------------------------------
+
+  private applyDelta(jobGroupId: string, delta: CounterDelta): void {
+    this.stmt(q.counters.apply).run({ ...ZERO_DELTA, ...delta, jobGroupId });
+  }
+
+  private refreshStatusInTransaction(jobGroupId: string, now: number): void {
+    this.stmt(q.counters.refreshStatus).run({ jobGroupId, now });
+    this.stmt(q.counters.stampEnd).run({ jobGroupId, now });
+  }
 
   private attachResults(view: JobGroupView, briefKeys?: readonly string[]): void {
     const wanted = briefKeys?.length ? new Set(briefKeys) : undefined;
@@ -245,6 +425,47 @@ export class SqliteStore implements Store {
     const total = this.stmt(countSql).get(params);
     return { items, totalCount: Number(total?.n ?? 0) };
   }
+}
+
+const ZERO_DELTA: Required<CounterDelta> = {
+  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
+  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
+};
+
+/** The Progress counter each job status is counted in. */
+const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
+  Scheduling: 'scheduling',
+  Executing: 'executing',
+  Succeeded: 'completed',
+  Failed: 'failed',
+  Paused: 'paused',
+  Cancelled: 'cancelled',
+};
+
+function jobParams(job: JobRow): Row {
+  return {
+    ...job,
+    contacts: JSON.stringify(job.contacts),
+    extras: JSON.stringify(job.extras),
+    callingNumbers: JSON.stringify(job.callingNumbers),
+  };
+}
+
+function toJob(row: Row): JobRow {
+  return {
+    ...(row as unknown as JobRow),
+    contacts: JSON.parse(String(row.contacts)),
+    extras: JSON.parse(String(row.extras)),
+    callingNumbers: JSON.parse(String(row.callingNumbers)),
+  };
+}
+
+function toTask(row: Row): TaskRow {
+  return {
+    ...(row as unknown as TaskRow),
+    contact: JSON.parse(String(row.contact)),
+    conversation: JSON.parse(String(row.conversation)),
+  };
 }
 
 function toAccessKey(row: Row): AccessKeyRow {
@@ -332,6 +553,7 @@ function toJobGroupView(row: Row): JobGroupView {
     cancelled: Number(row.cancelled),
     notAnswered: Number(row.notAnswered),
     totalCalls: Number(row.totalCalls),
+    inFlight: Number(row.inFlight),
     startTime: Number(row.startTime),
     endTime: Number(row.endTime),
     finishedNum: Number(row.finishedNum),

@@ -1,0 +1,218 @@
+import type { Logger } from 'pino';
+import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outcome.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
+import { localDay } from '../domain/schedule.ts';
+import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
+import type { AttemptClaim, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
+import type { Carrier, CallReport } from '../telephony/carrier.ts';
+import { allocateLines } from './allocation.ts';
+import type { Clock } from './clock.ts';
+
+/** Longest conversation before the bot hangs up (TimeoutHangup). */
+export const TALK_LIMIT_MS = 5 * 60_000;
+/** Extra time on top of ringing + talk limit before a call's lease is considered dead. */
+const LEASE_MARGIN_MS = 60_000;
+/** Expired attempts settled per recovery round. */
+const RECOVERY_BATCH = 500;
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  carrier: Carrier;
+  ids: IdGenerator;
+  /** IANA zone strategies are evaluated in (OUTBOUNDBOT_TIMEZONE). */
+  zone: string;
+  logger: Logger;
+}
+
+/**
+ * The campaign engine: each round it settles calls whose lease expired (their
+ * process died), then fills free lines with due jobs. A call starts only after its
+ * claim (job Executing, task recorded with a lease, counters moved) has committed,
+ * and ends in one settlement transaction that moves the job and its counters.
+ */
+export class Engine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async round(): Promise<number> {
+    const now = this.deps.clock.now();
+    await this.recover(now);
+    return this.dispatch(now);
+  }
+
+  /** Settles attempts whose lease has expired: counted once, the job rescheduled by its strategy. */
+  async recover(now: number): Promise<number> {
+    const expired = await this.deps.store.expiredAttempts(now, RECOVERY_BATCH);
+    for (const { task, job } of expired) {
+      this.deps.logger.warn({ taskId: task.id, jobId: job.id }, 'settling a call whose lease expired');
+      await this.settle(task, job, { result: 'Interrupted', ringingMs: 0, talkMs: 0, sipCode: '500', hangupDirection: '', turns: [] }, now);
+    }
+    return expired.length;
+  }
+
+  /** One dispatch decision: returns the number of calls started. */
+  async dispatch(now: number): Promise<number> {
+    const { store } = this.deps;
+    const groups = await store.dispatchableGroups();
+    const byInstance = new Map<string, DispatchGroup[]>();
+    for (const entry of groups) {
+      const list = byInstance.get(entry.group.instanceId) ?? [];
+      list.push(entry);
+      byInstance.set(entry.group.instanceId, list);
+    }
+    let started = 0;
+    for (const instanceGroups of byInstance.values()) {
+      started += await this.dispatchInstance(instanceGroups, now);
+    }
+    return started;
+  }
+
+  private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<number> {
+    const { store, zone } = this.deps;
+    const free = groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight;
+    if (free <= 0) return 0;
+    const callable = new Map<string, JobRow[]>();
+    const reschedules: Reschedule[] = [];
+    for (const { group } of groups) {
+      const due = await store.dueJobs(group.id, now, free);
+      const ready: JobRow[] = [];
+      for (const job of due) {
+        if (mayCallNow(job, group.strategy, zone, now)) {
+          ready.push(job);
+          continue;
+        }
+        // Due by index but not callable now (the strategy changed, or today's
+        // attempts are used up): move it to its next callable moment.
+        const next = nextAttemptTime({ job, strategy: group.strategy, zone, now: now - group.strategy.minAttemptInterval * 60_000 });
+        reschedules.push(next === undefined ? { jobId: job.id, jobGroupId: group.id, failureReason: 'TimeUp' } : { jobId: job.id, jobGroupId: group.id, nextAttemptAt: next });
+      }
+      callable.set(group.id, ready);
+    }
+    if (reschedules.length > 0) await store.reschedule(reschedules, now);
+
+    const grants = allocateLines(
+      free,
+      groups.map(({ group, inFlight }) => ({
+        id: group.id,
+        priority: group.priority,
+        minConcurrency: group.minConcurrency,
+        inFlight,
+        due: callable.get(group.id)!.length,
+      })),
+    );
+    const claims: AttemptClaim[] = [];
+    const jobsById = new Map<string, { job: JobRow; group: JobGroupRow }>();
+    for (const { group } of groups) {
+      for (const job of callable.get(group.id)!.slice(0, grants.get(group.id) ?? 0)) {
+        const claim = this.claimFor(job, group, now);
+        if (claim) {
+          claims.push(claim);
+          jobsById.set(job.id, { job, group });
+        } else {
+          reschedules.push({ jobId: job.id, jobGroupId: group.id, failureReason: 'CallingNumberNotExist' });
+        }
+      }
+    }
+    const unreachable = reschedules.filter((r) => 'failureReason' in r && r.failureReason === 'CallingNumberNotExist');
+    if (unreachable.length > 0) await store.reschedule(unreachable, now);
+    const claimed = await store.claimAttempts(claims, now);
+    for (const task of claimed) {
+      const { job, group } = jobsById.get(task.jobId)!;
+      const claimedJob: JobRow = { ...job, status: 'Executing', ...claimOf(claims, task.id) };
+      this.deps.carrier.dial(
+        {
+          callId: task.id,
+          jobId: job.id,
+          attempt: task.attempt,
+          callingNumber: task.callingNumber,
+          calledNumber: task.calledNumber,
+          contact: task.contact,
+          extras: job.extras,
+          ringingTimeoutMs: group.ringingDuration * 1000,
+          talkLimitMs: TALK_LIMIT_MS,
+          startedAt: now,
+        },
+        (report) => this.settle(task, claimedJob, report, this.deps.clock.now()),
+      );
+    }
+    return claimed.length;
+  }
+
+  private claimFor(job: JobRow, group: JobGroupRow, now: number): AttemptClaim | undefined {
+    const attempt = job.attempts + 1;
+    // Retries use the recall numbers when the group has them.
+    const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
+    if (pool.length === 0 || job.contacts.length === 0) return undefined;
+    const contact = job.contacts[job.attempts % job.contacts.length]!;
+    const day = localDay(this.deps.zone, now);
+    const task: TaskRow = {
+      id: this.deps.ids.next(),
+      jobId: job.id,
+      jobGroupId: job.jobGroupId,
+      instanceId: job.instanceId,
+      attempt,
+      status: 'Executing',
+      callingNumber: pool[job.attempts % pool.length]!,
+      calledNumber: contact.phoneNumber,
+      contact,
+      plannedTime: job.nextAttemptAt,
+      actualTime: now,
+      leaseExpiresAt: now + group.ringingDuration * 1000 + TALK_LIMIT_MS + LEASE_MARGIN_MS,
+      endTime: 0,
+      ringingMs: 0,
+      talkMs: 0,
+      endReason: '',
+      hangupDirection: '',
+      sipCode: '',
+      conversation: [],
+    };
+    return {
+      task,
+      attempts: attempt,
+      attemptDay: day,
+      dayAttempts: job.attemptDay === day ? job.dayAttempts + 1 : 1,
+    };
+  }
+
+  /** Ends one attempt: the task, the job's next state and every counter they move, in one transaction. */
+  async settle(task: TaskRow, job: JobRow, report: CallReport, now: number): Promise<void> {
+    const { store, zone } = this.deps;
+    const group = await store.findJobGroup(task.instanceId, task.jobGroupId);
+    if (!group) return; // deleted meanwhile: its jobs and tasks went with it
+    const answered = report.result === 'Answered';
+    const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
+    const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now });
+    const taskDelta: CounterDelta = { inFlight: -1 };
+    if (conversation) taskDelta[conversation.counter] = 1;
+    else taskDelta.notAnswered = 1;
+    await store.settleAttempt({
+      task: {
+        ...task,
+        status: conversation?.taskStatus ?? NOT_ANSWERED_TASK_STATUS[report.result as Exclude<typeof report.result, 'Answered'>],
+        endTime: now,
+        ringingMs: report.ringingMs,
+        talkMs: report.talkMs,
+        endReason: conversation?.endReason ?? '',
+        hangupDirection: report.hangupDirection,
+        sipCode: report.sipCode,
+        conversation: report.turns,
+      },
+      job: {
+        id: job.id,
+        status: decision.status,
+        nextAttemptAt: decision.nextAttemptAt,
+        failureReason: decision.failureReason,
+        endReason: conversation?.endReason ?? '',
+      },
+      jobDelta: { executing: -1, [decision.status === 'Succeeded' ? 'completed' : decision.status === 'Failed' ? 'failed' : 'scheduling']: 1 },
+      taskDelta,
+      now,
+    });
+  }
+}
+
+function claimOf(claims: AttemptClaim[], taskId: string): Pick<JobRow, 'attempts' | 'attemptDay' | 'dayAttempts'> {
+  const claim = claims.find((c) => c.task.id === taskId)!;
+  return { attempts: claim.attempts, attemptDay: claim.attemptDay, dayAttempts: claim.dayAttempts };
+}

@@ -1,0 +1,116 @@
+import { invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
+import type { JobInput } from '../domain/job-input.ts';
+import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
+import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
+import type { JobFilter, JobSelector } from '../store/store.ts';
+import { dedupe, type InstanceService } from './instance-service.ts';
+import type { ServiceDeps } from './services.ts';
+
+export interface AssignInput {
+  jobs: JobInput[];
+  callingNumbers?: string[];
+  strategy?: StrategyInput;
+}
+
+/** Jobs of a group: assignment, reads, and the user's status changes (suspend, resume, cancel). */
+export class JobService {
+  /** Told when new work may be due, so the engine need not wait for its next round. */
+  onWorkAdded: () => void = () => {};
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly instances: InstanceService,
+  ) {}
+
+  async assign(accountId: string, instanceId: string, jobGroupId: string, input: AssignInput): Promise<string[]> {
+    await this.instances.require(accountId, instanceId);
+    const { store, clock, ids } = this.deps;
+    let group = await this.requireGroup(instanceId, jobGroupId);
+    if (group.status === 'Cancelled' || group.status === 'Failed') {
+      throw invalidParameter('JobGroupId', `a ${group.status} job group takes no new jobs`);
+    }
+    const now = clock.now();
+    if (input.strategy) {
+      // AssignJobs' StrategyJson changes the group's strategy, as in the public API.
+      try {
+        group = { ...group, strategy: resolveStrategy(input.strategy, group.strategy, now, () => ids.next()), modifiedAt: now };
+      } catch (error) {
+        if (error instanceof StrategyError) throw invalidParameter(`StrategyJson.${error.field}`, error.message);
+        throw error;
+      }
+      await store.updateJobGroup(group);
+    }
+    const script = group.scriptId ? await store.findScript(instanceId, group.scriptId) : undefined;
+    const jobs: JobRow[] = input.jobs.map((job) => {
+      const id = ids.next();
+      return {
+        id,
+        instanceId,
+        jobGroupId,
+        referenceId: job.referenceId ?? '',
+        status: 'Scheduling',
+        contacts: job.contacts.map((contact) => ({
+          id: ids.next(),
+          phoneNumber: contact.phoneNumber,
+          name: contact.name ?? '',
+          honorific: contact.honorific ?? '',
+          referenceId: contact.referenceId ?? '',
+        })),
+        extras: job.extras ?? [],
+        callingNumbers: dedupe(input.callingNumbers ?? []),
+        scriptVersion: script?.publishedVersion ?? '',
+        // Due at once; the dispatcher moves it to its first callable moment by the
+        // strategy (one rule, in one place: src/engine/engine.ts).
+        nextAttemptAt: now,
+        attempts: 0,
+        attemptDay: '',
+        dayAttempts: 0,
+        lastAttemptAt: 0,
+        failureReason: '',
+        endReason: '',
+        createdAt: now,
+        modifiedAt: now,
+      };
+    });
+    await store.insertJobs(jobGroupId, jobs, now);
+    this.onWorkAdded();
+    return jobs.map((job) => job.id);
+  }
+
+  async describe(accountId: string, instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[]; group: JobGroupRow }> {
+    await this.instances.require(accountId, instanceId);
+    const found = await this.deps.store.findJob(instanceId, jobId);
+    if (!found) throw invalidParameter('JobId', 'no such job in this instance');
+    const group = await this.requireGroup(instanceId, found.job.jobGroupId);
+    return { ...found, group };
+  }
+
+  async list(accountId: string, instanceId: string, jobIds: readonly string[]): Promise<JobRow[]> {
+    await this.instances.require(accountId, instanceId);
+    return this.deps.store.listJobs(instanceId, jobIds);
+  }
+
+  async query(accountId: string, instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
+    await this.instances.require(accountId, instanceId);
+    if (filter.jobGroupId) await this.requireGroup(instanceId, filter.jobGroupId);
+    return this.deps.store.queryJobs(instanceId, filter, page);
+  }
+
+  /** Suspend (Scheduling → Paused), resume (Paused → Scheduling) or cancel (any unfinished → Cancelled). */
+  async move(accountId: string, instanceId: string, jobGroupId: string, selector: JobSelector, action: 'suspend' | 'resume' | 'cancel'): Promise<number> {
+    await this.instances.require(accountId, instanceId);
+    await this.requireGroup(instanceId, jobGroupId);
+    const now = this.deps.clock.now();
+    const [from, to]: [JobStatus[], JobStatus] =
+      action === 'suspend' ? [['Scheduling'], 'Paused'] : action === 'resume' ? [['Paused'], 'Scheduling'] : [['Scheduling', 'Paused', 'Executing'], 'Cancelled'];
+    const moved = await this.deps.store.moveJobs(jobGroupId, selector, from, to, now, now);
+    if (action === 'resume') this.onWorkAdded();
+    return moved;
+  }
+
+  private async requireGroup(instanceId: string, jobGroupId: string): Promise<JobGroupRow> {
+    const group = await this.deps.store.findJobGroup(instanceId, jobGroupId);
+    if (!group) throw jobGroupNotFound();
+    return group;
+  }
+}

@@ -1,0 +1,62 @@
+-- Jobs (one contact list entry each) and tasks (one call attempt each).
+
+CREATE TABLE jobs (
+  id               TEXT PRIMARY KEY,
+  instance_id      TEXT NOT NULL,
+  job_group_id     TEXT NOT NULL REFERENCES job_groups(id) ON DELETE CASCADE,
+  reference_id     TEXT NOT NULL,
+  -- Scheduling | Executing | Succeeded | Failed | Paused | Cancelled
+  status           TEXT NOT NULL,
+  contacts         TEXT NOT NULL,
+  extras           TEXT NOT NULL,
+  calling_numbers  TEXT NOT NULL,
+  script_version   TEXT NOT NULL,
+  -- The next callable moment of a Scheduling job: the dispatcher's index key.
+  next_attempt_at  INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  attempt_day      TEXT NOT NULL DEFAULT '',
+  day_attempts     INTEGER NOT NULL DEFAULT 0,
+  last_attempt_at  INTEGER NOT NULL DEFAULT 0,
+  failure_reason   TEXT NOT NULL DEFAULT '',
+  end_reason       TEXT NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  modified_at      INTEGER NOT NULL
+);
+-- Due work of a group, found by index: never a scan of all jobs.
+CREATE INDEX jobs_due ON jobs (job_group_id, next_attempt_at, id) WHERE status = 'Scheduling';
+CREATE INDEX jobs_by_group ON jobs (job_group_id, status, id);
+CREATE INDEX jobs_by_instance ON jobs (instance_id, created_at);
+
+CREATE TABLE tasks (
+  id               TEXT PRIMARY KEY,
+  job_id           TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  job_group_id     TEXT NOT NULL,
+  instance_id      TEXT NOT NULL,
+  attempt          INTEGER NOT NULL,
+  -- Executing while the call runs, then the call's outcome (NoAnswer, Busy, SucceededFinish ...).
+  status           TEXT NOT NULL,
+  calling_number   TEXT NOT NULL,
+  called_number    TEXT NOT NULL,
+  contact          TEXT NOT NULL,
+  planned_time     INTEGER NOT NULL,
+  actual_time      INTEGER NOT NULL,
+  -- A call runs only under this lease, recorded before dialling; a task still
+  -- Executing past it belongs to a process that died and is settled on recovery.
+  lease_expires_at INTEGER NOT NULL,
+  end_time         INTEGER NOT NULL DEFAULT 0,
+  ringing_ms       INTEGER NOT NULL DEFAULT 0,
+  talk_ms          INTEGER NOT NULL DEFAULT 0,
+  -- FINISHED | CLIENT_HANGUP | NO_INTERACTION | TIMEOUT_HANGUP | UNRECOGNIZED | '' (not answered)
+  end_reason       TEXT NOT NULL DEFAULT '',
+  hangup_direction TEXT NOT NULL DEFAULT '',
+  sip_code         TEXT NOT NULL DEFAULT '',
+  conversation     TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX tasks_by_job ON tasks (job_id, attempt);
+CREATE INDEX tasks_leased ON tasks (lease_expires_at) WHERE status = 'Executing';
+CREATE INDEX tasks_by_group ON tasks (job_group_id, actual_time);
+
+-- Calls in flight per group (tasks still Executing). Differs from the Executing job
+-- count when a job is cancelled mid-call: its call still occupies a line until it
+-- ends, and the instance's concurrency ceiling counts lines.
+ALTER TABLE job_group_counters ADD COLUMN in_flight INTEGER NOT NULL DEFAULT 0;

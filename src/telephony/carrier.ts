@@ -1,0 +1,37 @@
+import type { CallResult, ConversationEnd } from '../domain/call-outcome.ts';
+import type { Contact, ConversationTurn, KeyValue } from '../store/rows.ts';
+
+/**
+ * The line to the telephone network. The engine dials only under a lease it has
+ * recorded, and hears back exactly once per call through `onEnded`.
+ */
+export interface DialRequest {
+  callId: string;
+  jobId: string;
+  /** 1 for a job's first attempt, 2 for its second ... */
+  attempt: number;
+  callingNumber: string;
+  calledNumber: string;
+  contact: Contact;
+  extras: KeyValue[];
+  /** How long to ring before giving up (the group's RingingDuration). */
+  ringingTimeoutMs: number;
+  /** Longest conversation before the bot hangs up. */
+  talkLimitMs: number;
+  startedAt: number;
+}
+
+export interface CallReport {
+  result: CallResult;
+  ringingMs: number;
+  talkMs: number;
+  sipCode: string;
+  /** For answered calls: how the conversation ended. */
+  conversationEnd?: ConversationEnd;
+  hangupDirection: 'client' | 'robot' | '';
+  turns: ConversationTurn[];
+}
+
+export interface Carrier {
+  dial(request: DialRequest, onEnded: (report: CallReport) => Promise<void>): void;
+}

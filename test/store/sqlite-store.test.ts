@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../src/engine/clock.ts';
+import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { JobGroupRow } from '../../src/store/rows.ts';
+import { runStoreContract } from './store-contract.ts';
+
+const T0 = 1_760_000_000_000;
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'outboundbot-store-'));
+}
+
+runStoreContract('SQLite', async () => {
+  const dir = await tempDir();
+  const store = openSqliteStore(dir, new ManualClock(T0));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** A temp data dir for one test, removed afterwards along with any store left open in it. */
+async function withDataDir(body: (dir: string, opened: SqliteStore[]) => Promise<void>): Promise<void> {
+  const dir = await tempDir();
+  const opened: SqliteStore[] = [];
+  try {
+    await body(dir, opened);
+  } finally {
+    for (const store of opened) if (store.db.open) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface MigrationRecord {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+function recordedMigrations(store: SqliteStore): MigrationRecord[] {
+  return store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as MigrationRecord[];
+}
+
+describe('openSqliteStore', () => {
+  it('creates outboundbot.sqlite inside the given data dir, creating missing directories', () =>
+    withDataDir(async (dir, opened) => {
+      const dataDir = join(dir, 'nested', 'data');
+      opened.push(openSqliteStore(dataDir, new ManualClock(T0)));
+      assert.ok(existsSync(join(dataDir, 'outboundbot.sqlite')));
+      assert.deepStrictEqual(
+        (await readdir(dir)).sort(),
+        ['nested'],
+        'nothing is written beside the data dir',
+      );
+    }));
+
+  it('records every migration file in schema_migrations with the time of the clock', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      const expected = loadMigrations().map(({ version, name }) => ({ version, name, applied_at: T0 }));
+      assert.ok(expected.length >= 2, 'the migrations directory is found');
+      assert.deepStrictEqual(recordedMigrations(store), expected);
+    }));
+
+  it('reopening the same data dir applies no migration twice and keeps the records of the first run', () =>
+    withDataDir(async (dir, opened) => {
+      const first = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(first);
+      const recorded = recordedMigrations(first);
+      await first.close();
+
+      const second = openSqliteStore(dir, new ManualClock(T0 + 60_000));
+      opened.push(second);
+      assert.deepStrictEqual(recordedMigrations(second), recorded);
+      assert.deepStrictEqual(migrate(second.db, T0 + 120_000), [], 'an up-to-date database has nothing pending');
+      assert.deepStrictEqual(recordedMigrations(second), recorded);
+    }));
+
+  it('keeps every kind of row across close and reopen', () =>
+    withDataDir(async (dir, opened) => {
+      const first = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(first);
+      const account = { id: 'account-1', uid: 1_200_000_000_000_001, name: 'acme', createdAt: T0 };
+      const key = {
+        id: 'LTAIpersist',
+        accountId: account.id,
+        secret: 's3cret',
+        status: 'Active' as const,
+        isRoot: true,
+        name: 'root',
+        createdAt: T0,
+      };
+      const instance = {
+        id: 'instance-1',
+        accountId: account.id,
+        name: 'bot',
+        description: '',
+        maxConcurrentConversation: 5,
+        nluServiceType: 'Managed',
+        resourceGroupId: '',
+        callingNumbers: ['05712345678'],
+        creatorId: account.uid,
+        creatorName: 'root',
+        ownerName: 'acme',
+        createdAt: T0,
+        modifiedAt: T0,
+      };
+      const script = {
+        id: 'script-1',
+        instanceId: instance.id,
+        name: 'greeting',
+        description: '',
+        industry: 'Finance',
+        scene: 'Collection',
+        nluEngine: 'Prompts',
+        nluAccessType: 'Managed',
+        settings: { scriptContent: ['hi'] },
+        isDrafted: true,
+        createdAt: T0,
+        updatedAt: T0,
+      };
+      const group: JobGroupRow = {
+        id: 'group-1',
+        instanceId: instance.id,
+        name: 'campaign',
+        description: '',
+        scriptId: script.id,
+        scenarioId: script.id,
+        strategy: {
+          id: 'strategy-1',
+          name: '',
+          description: '',
+          maxAttemptsPerDay: 3,
+          minAttemptInterval: 10,
+          routingStrategy: 'None',
+          repeatBy: 'Once',
+          repeatable: false,
+          repeatDays: [],
+          workingTime: [],
+          startTime: T0,
+          endTime: T0 + 1000,
+          timeZoneBy: 'Instance',
+          customized: '{}',
+        },
+        recallStrategy: { emptyNumberIgnore: false, inArrearsIgnore: false, outOfServiceIgnore: false },
+        callingNumbers: [],
+        recallCallingNumbers: [],
+        priority: 'Daily',
+        ringingDuration: 25,
+        minConcurrency: 2,
+        jobFilePath: '',
+        jobDataParsingTaskId: '',
+        status: 'Draft',
+        createdAt: T0,
+        modifiedAt: T0,
+      };
+      await first.insertAccount(account);
+      await first.insertAccessKey(key);
+      await first.setSetting('root.accessKeyId', key.id);
+      await first.claimNonce(key.id, 'nonce-1', T0, T0 + 900_000);
+      await first.insertInstance(instance);
+      await first.insertScript(script);
+      await first.publishScript({
+        scriptId: script.id,
+        instanceId: instance.id,
+        version: String(T0),
+        description: '',
+        publishedAt: T0,
+        snapshot: script,
+      });
+      await first.insertJobGroup(group);
+      await first.close();
+
+      const second = openSqliteStore(dir, new ManualClock(T0 + 60_000));
+      opened.push(second);
+      assert.deepStrictEqual(await second.findAccount(account.id), account);
+      assert.equal((await second.findAccessKey(key.id))?.secret, 's3cret');
+      assert.equal(await second.getSetting('root.accessKeyId'), key.id);
+      assert.equal(await second.claimNonce(key.id, 'nonce-1', T0 + 1, T0 + 900_000), false, 'a replay is refused across a restart');
+      assert.deepStrictEqual(await second.findInstance(account.id, instance.id), instance);
+      assert.equal((await second.findScript(instance.id, script.id))?.publishedVersion, String(T0));
+      assert.equal((await second.listScriptVersions(instance.id, script.id, { pageNumber: 1, pageSize: 10 })).totalCount, 1);
+      const view = await second.viewJobGroup(instance.id, group.id);
+      assert.equal(view?.group.name, 'campaign');
+      assert.equal(view?.scriptName, 'greeting');
+      assert.equal(await second.sumMinConcurrency(instance.id, 'Daily'), 2);
+    }));
+});
