@@ -52,6 +52,8 @@ const PIN = process.env.BENCH_PIN !== '0';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 /** Everything (two servers, seeding, two runs) must finish well within this. */
 const WATCHDOG_MS = (2 * (DURATION_S + WARMUP_S) + 120) * 1000;
+/** CPU use by other processes above which a run is flagged as disturbed. */
+const DISTURBED_CORES = 0.1;
 /** Linux reports process CPU time in clock ticks of 1/100 s. */
 const CLOCK_TICKS_PER_S = 100;
 
@@ -93,6 +95,8 @@ interface SideResult {
   /** Cores used on average during the measured run (1.0 = one core busy). */
   serverCores: number | undefined;
   clientCores: number;
+  /** User and system CPU of every other process on the machine (tests, builds...). */
+  otherCores: number | undefined;
 }
 
 const children = new Set<ChildProcess>();
@@ -317,6 +321,16 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** User + system CPU seconds of the whole machine so far (Linux /proc/stat), or undefined elsewhere. */
+function machineCpuSeconds(): number | undefined {
+  try {
+    const [user, nice, system] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(1, 4).map(Number);
+    return (user! + nice! + system!) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+
 function runAutocannon(url: string, target: Target, durationS: number): Promise<autocannon.Result> {
   return new Promise((resolveRun, reject) => {
     autocannon(
@@ -338,12 +352,17 @@ async function measure(label: string, server: ChildServer, target: Target): Prom
   const warmup = await runAutocannon(server.url, target, WARMUP_S);
   const warmupFailures = warmup.non2xx + warmup.errors + warmup.timeouts;
   const serverBefore = processCpuSeconds(server.pid);
+  const machineBefore = machineCpuSeconds();
   const clientBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const run = await runAutocannon(server.url, target, DURATION_S);
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(clientBefore);
   const serverAfter = processCpuSeconds(server.pid);
+  const machineAfter = machineCpuSeconds();
+  const serverCores = serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / wallS;
+  const clientCores = (client.user + client.system) / 1e6 / wallS;
+  const machineCores = machineBefore === undefined || machineAfter === undefined ? undefined : (machineAfter - machineBefore) / wallS;
   return {
     warmupFailures,
     result: {
@@ -355,8 +374,9 @@ async function measure(label: string, server: ChildServer, target: Target): Prom
       non2xx: run.non2xx,
       errors: run.errors,
       timeouts: run.timeouts,
-      serverCores: serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / wallS,
-      clientCores: (client.user + client.system) / 1e6 / wallS,
+      serverCores,
+      clientCores,
+      otherCores: machineCores === undefined || serverCores === undefined ? undefined : Math.max(0, machineCores - serverCores - clientCores),
     },
   };
 }
@@ -412,7 +432,7 @@ async function main(): Promise<number> {
     console.log('');
     console.log(
       table([
-        ['side', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts', 'server cores', 'client cores'],
+        ['side', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts', 'server cores', 'client cores', 'other cores'],
         ...sides.map((side) => [
           side.label,
           side.requestsPerSecond.toFixed(0),
@@ -424,9 +444,13 @@ async function main(): Promise<number> {
           String(side.timeouts),
           cores(side.serverCores),
           cores(side.clientCores),
+          cores(side.otherCores),
         ]),
       ]),
     );
+    if (sides.some((side) => (side.otherCores ?? 0) > DISTURBED_CORES)) {
+      console.log(`warning: other processes used more than ${DISTURBED_CORES} cores during a run; these figures are disturbed, run again on a quiet machine`);
+    }
     console.log('');
     console.log(`ratio ours/baseline  ${ratio.toFixed(2)}   target >= ${TARGET_RATIO}   ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(`p99 ours             ${ours.result.p99Ms} ms   target <= ${TARGET_P99_MS} ms   ${ours.result.p99Ms <= TARGET_P99_MS ? 'met' : 'NOT met'}`);

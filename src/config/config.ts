@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isValidZone } from '../domain/schedule.ts';
 
 /**
  * Server settings, all from the environment (names are a contract: README,
@@ -13,11 +14,22 @@ export interface Config {
   accessKeyId?: string;
   accessKeySecret?: string;
   logLevel: string;
+  /** `system`, or `virtual`: time moves only through POST /_outboundbot/clock. */
+  clock: 'system' | 'virtual';
+  /** Where the virtual clock starts (epoch ms). */
+  clockStart?: number;
+  /** IANA zone strategies are evaluated in. */
+  timezone: string;
+  carrier: 'simulated';
+  /** Seed of the simulated carrier's draws: the same seed replays the same outcomes. */
+  simSeed: string;
+  /** The simulated carrier's outcome mix: inline JSON or a file path. */
+  simProfile?: string;
 }
 
 export class ConfigError extends Error {}
 
-export const DEFAULTS = { host: '127.0.0.1', port: 8080, dataDir: './data', logLevel: 'info' } as const;
+export const DEFAULTS = { host: '127.0.0.1', port: 8080, dataDir: './data', logLevel: 'info', timezone: 'Asia/Shanghai', simSeed: 'outboundbot' } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.OUTBOUNDBOT_PORT === undefined || env.OUTBOUNDBOT_PORT === '' ? DEFAULTS.port : Number(env.OUTBOUNDBOT_PORT);
@@ -36,7 +48,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`OUTBOUNDBOT_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const clock = env.OUTBOUNDBOT_CLOCK || 'system';
+  if (clock !== 'system' && clock !== 'virtual') throw new ConfigError(`OUTBOUNDBOT_CLOCK must be system or virtual, got "${clock}"`);
+  let clockStart: number | undefined;
+  if (env.OUTBOUNDBOT_CLOCK_START) {
+    const raw = env.OUTBOUNDBOT_CLOCK_START;
+    clockStart = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+    if (!Number.isFinite(clockStart)) throw new ConfigError(`OUTBOUNDBOT_CLOCK_START must be epoch ms or an ISO time, got "${raw}"`);
+  }
+  const timezone = env.OUTBOUNDBOT_TIMEZONE || DEFAULTS.timezone;
+  if (!isValidZone(timezone)) throw new ConfigError(`OUTBOUNDBOT_TIMEZONE must be an IANA time zone (e.g. Asia/Shanghai), got "${timezone}"`);
+  const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
+  if (carrier !== 'simulated') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated (the only carrier so far), got "${carrier}"`);
   return {
+    clock,
+    clockStart,
+    timezone,
+    carrier,
+    simSeed: env.OUTBOUNDBOT_SIM_SEED || DEFAULTS.simSeed,
+    simProfile: env.OUTBOUNDBOT_SIM_PROFILE || undefined,
     host: env.OUTBOUNDBOT_HOST || DEFAULTS.host,
     port,
     dataDir: resolve(env.OUTBOUNDBOT_DATA_DIR || DEFAULTS.dataDir),

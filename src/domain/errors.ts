@@ -24,3 +24,4 @@ export const invalidParameter = (name: string, reason: string) =>
 export const instanceNotFound = () => new ApiError('NotExist.Instance', 'The specified Instance does not exist.');
 export const jobGroupNotFound = () => new ApiError('NotExist.JobGroup', 'The specified JobGroup does not exist.');
 export const scriptNotFound = () => new ApiError('NotExist.Script', 'The specified Script does not exist.');
+export const jobNotFound = () => new ApiError('NotExist.Job', 'The specified Job does not exist.');

@@ -33,7 +33,8 @@ export function renderApiDocs(actions: readonly ActionDefinition[]): string {
     }
     lines.push('| parameter | type | required | description |', '|---|---|---|---|');
     for (const [name, spec] of params) {
-      lines.push(`| ${name} | ${typeName(spec.wireType, spec.format)} | ${spec.required ? 'yes' : 'no'} | ${spec.description.replace(/\|/g, '\\|')} |`);
+      const allowed = spec.allowed ? ` One of: ${spec.allowed.map((v) => `\`${v}\``).join(', ')}.` : '';
+      lines.push(`| ${name} | ${typeName(spec.wireType, spec.format)} | ${spec.required ? 'yes' : 'no'} | ${spec.description.replace(/\|/g, '\\|')}${allowed} |`);
     }
     lines.push('');
   }

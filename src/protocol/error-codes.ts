@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   'NotExist.Instance': { status: 404, message: 'The specified Instance does not exist.' },
   'NotExist.JobGroup': { status: 404, message: 'The specified JobGroup does not exist.' },
   'NotExist.Script': { status: 404, message: 'The specified Script does not exist.' },
+  'NotExist.Job': { status: 404, message: 'The specified Job does not exist.' },
 
   // Failures.
   InternalError: {

@@ -22,6 +22,8 @@ export interface Param<T, R extends boolean = boolean> {
   readonly description: string;
   /** Set for string parameters whose value is a JSON document (StrategyJson ...). */
   readonly format?: 'json';
+  /** The only values accepted, when the parameter is an enumeration. */
+  readonly allowed?: readonly string[];
   /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
   decode(name: string, raw: RawParams): T | undefined;
 }
@@ -65,6 +67,7 @@ class Builder<T, R extends boolean> implements Param<T, R> {
     readonly description: string,
     private readonly decodeValue: (name: string, raw: RawParams) => T | undefined,
     readonly format?: 'json',
+    readonly allowed?: readonly string[],
   ) {}
 
   decode(name: string, raw: RawParams): T | undefined {
@@ -75,7 +78,7 @@ class Builder<T, R extends boolean> implements Param<T, R> {
 
   /** The same parameter, but a request without it is refused with MissingParameter. */
   require(): Builder<T, true> {
-    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format);
+    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed);
   }
 }
 
@@ -155,7 +158,7 @@ export const p = {
         throw invalidParameter(name, `must be one of ${options.oneOf.join(', ')}`);
       }
       return value;
-    });
+    }, undefined, options.oneOf);
   },
 
   /** A string where an empty value is meaningful (e.g. clearing a description). */
@@ -218,6 +221,31 @@ export const p = {
       if (byIndex.size === 0) return undefined;
       return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, item]) => item);
     });
+  },
+
+  /**
+   * An array of JSON documents: `Name.1`, `Name.2` ... each one JSON string (as the
+   * clients flatten JobsJson), or `Name` as one JSON array of objects or strings.
+   */
+  jsonArray<T>(schema: z.ZodType<T>, options: ArrayOptions = {}) {
+    const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+    const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
+    return new Builder<T[], false>(
+      false,
+      { array: 'string' },
+      options.description ?? '',
+      (name, raw) => {
+        const items = collectArray(name, raw, maxItems);
+        return items?.map((item, i) => {
+          const label = `${name}.${i + 1}`;
+          if (typeof item === 'string') return parseJson(label, checkLength(label, item, maxLength), schema);
+          const result = schema.safeParse(item);
+          if (!result.success) throw zodFailure(label, result.error);
+          return result.data;
+        });
+      },
+      'json',
+    );
   },
 
   /** A JSON document sent as one string parameter, validated by a zod schema. */

@@ -1,6 +1,7 @@
 import type { ActionDefinition } from './action.ts';
 import * as instances from './actions/instances.ts';
 import * as jobGroups from './actions/job-groups.ts';
+import * as jobs from './actions/jobs.ts';
 import * as scripts from './actions/scripts.ts';
 
 /**
@@ -26,4 +27,14 @@ export const ACTIONS: readonly ActionDefinition[] = [
   jobGroups.listJobGroups,
   jobGroups.modifyJobGroup,
   jobGroups.deleteJobGroup,
+  jobs.assignJobs,
+  jobs.describeJob,
+  jobs.listJobs,
+  jobs.listJobsByGroup,
+  jobs.queryJobs,
+  jobs.suspendJobs,
+  jobs.resumeJobs,
+  jobs.cancelJobs,
+  jobs.getCurrentConcurrency,
+  jobs.getConcurrentConversationQuota,
 ] as unknown as readonly ActionDefinition[];

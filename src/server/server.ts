@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
-import { SystemClock, type Clock } from '../engine/clock.ts';
+import { registerClockRoutes } from '../control/clock-routes.ts';
+import { ManualClock, SystemClock, type Clock } from '../engine/clock.ts';
+import { Engine } from '../engine/engine.ts';
+import { RealtimeDriver } from '../engine/realtime-driver.ts';
+import { RealTimers, VirtualTimers } from '../engine/timers.ts';
+import { VirtualDriver } from '../engine/virtual-driver.ts';
+import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
+import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
@@ -14,6 +21,8 @@ import { createLogger } from './logger.ts';
 
 /** How often expired signature nonces are deleted. */
 const NONCE_PURGE_INTERVAL_MS = 60_000;
+/** Where the virtual clock's time is kept, so a restarted emulator resumes from it. */
+const VIRTUAL_NOW_SETTING = 'virtual_clock_now';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,7 +36,6 @@ export interface RunningServer {
 export interface ServerOptions {
   config: Config;
   logger?: Logger;
-  clock?: Clock;
   wallClock?: Clock;
   /** Where the generated root key is shown once; stdout by default. */
   announce?: (text: string) => void;
@@ -37,15 +45,35 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? new SystemClock();
   const wallClock = options.wallClock ?? new SystemClock();
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
 
+  const virtualClock = config.clock === 'virtual' ? new ManualClock(config.clockStart ?? wallClock.now()) : undefined;
+  const clock: Clock = virtualClock ?? new SystemClock();
   const store = openSqliteStore(config.dataDir, clock);
-  const services = createServices({ store, clock, ids: createIdGenerator(clock) });
+  if (virtualClock) {
+    // A restarted emulator resumes where its clock stood: time never runs backwards.
+    const saved = Number((await store.getSetting(VIRTUAL_NOW_SETTING)) ?? 0);
+    if (saved > virtualClock.now()) virtualClock.set(saved);
+  }
+  const ids = createIdGenerator(clock);
+  const work = { wake: () => {} };
+  const services = createServices({ store, clock, ids, work });
+  const virtualTimers = virtualClock ? new VirtualTimers() : undefined;
+  const timers = virtualTimers ?? new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
+  const carrier = new SimulatedCarrier(timers, loadCarrierProfile(config.simProfile), config.simSeed);
+  const engine = new Engine({ store, clock, carrier, ids, zone: config.timezone, logger });
   let ready = false;
   const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
   const app = buildApp({ gateway, logger, isReady: () => ready });
+  let realtime: RealtimeDriver | undefined;
+  if (virtualClock && virtualTimers) {
+    const driver = new VirtualDriver(engine, virtualClock, virtualTimers, store);
+    registerClockRoutes(app, virtualClock, driver, (now) => store.setSetting(VIRTUAL_NOW_SETTING, String(now)));
+  } else {
+    realtime = new RealtimeDriver(engine, logger);
+    work.wake = () => realtime?.wake();
+  }
 
   try {
     const bootstrapped = await services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret });
@@ -57,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   ready = true;
+  realtime?.start();
 
   const purge = setInterval(() => {
     store.purgeNonces(wallClock.now()).catch((error) => logger.error({ err: error }, 'nonce purge failed'));
@@ -66,7 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir }, 'outboundbot is serving');
+  logger.info({ url, dataDir: config.dataDir, clock: config.clock, timezone: config.timezone }, 'outboundbot is serving');
 
   return {
     app,
@@ -76,6 +105,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(purge);
       ready = false;
+      await realtime?.stop();
+      timers.clear();
       await app.close();
       await store.close();
     },

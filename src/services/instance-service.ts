@@ -77,6 +77,16 @@ export class InstanceService {
     return updated;
   }
 
+  async concurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number }> {
+    const usage = await this.deps.store.instanceConcurrency(accountId, instanceId);
+    if (!usage) throw instanceNotFound();
+    return usage;
+  }
+
+  accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }> {
+    return this.deps.store.accountConcurrency(accountId);
+  }
+
   async delete(accountId: string, instanceId: string): Promise<void> {
     if (!(await this.deps.store.deleteInstance(accountId, instanceId))) throw instanceNotFound();
   }

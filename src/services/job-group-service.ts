@@ -136,6 +136,11 @@ export class JobGroupService {
       modifiedAt: now,
     };
     await store.updateJobGroup(updated);
+    if (current.status === 'Paused' && status === 'Scheduling') {
+      // Resumed: the counters decide whether it is Scheduling, Executing or already Completed.
+      await store.refreshGroupStatus(jobGroupId, now);
+      this.deps.work?.wake();
+    }
     return this.requireView(instanceId, jobGroupId);
   }
 

@@ -1,4 +1,4 @@
-import { invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
+import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/errors.ts';
 import type { JobInput } from '../domain/job-input.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
 import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
@@ -14,9 +14,6 @@ export interface AssignInput {
 
 /** Jobs of a group: assignment, reads, and the user's status changes (suspend, resume, cancel). */
 export class JobService {
-  /** Told when new work may be due, so the engine need not wait for its next round. */
-  onWorkAdded: () => void = () => {};
-
   constructor(
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
@@ -73,14 +70,14 @@ export class JobService {
       };
     });
     await store.insertJobs(jobGroupId, jobs, now);
-    this.onWorkAdded();
+    this.deps.work?.wake();
     return jobs.map((job) => job.id);
   }
 
   async describe(accountId: string, instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[]; group: JobGroupRow }> {
     await this.instances.require(accountId, instanceId);
     const found = await this.deps.store.findJob(instanceId, jobId);
-    if (!found) throw invalidParameter('JobId', 'no such job in this instance');
+    if (!found) throw jobNotFound();
     const group = await this.requireGroup(instanceId, found.job.jobGroupId);
     return { ...found, group };
   }
@@ -104,7 +101,7 @@ export class JobService {
     const [from, to]: [JobStatus[], JobStatus] =
       action === 'suspend' ? [['Scheduling'], 'Paused'] : action === 'resume' ? [['Paused'], 'Scheduling'] : [['Scheduling', 'Paused', 'Executing'], 'Cancelled'];
     const moved = await this.deps.store.moveJobs(jobGroupId, selector, from, to, now, now);
-    if (action === 'resume') this.onWorkAdded();
+    if (action === 'resume') this.deps.work?.wake();
     return moved;
   }
 

@@ -7,11 +7,18 @@ import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { ScriptService } from './script-service.ts';
 
+/** Lets services tell the engine that new work may be due (new jobs, a resumed group). */
+export interface WorkSignal {
+  wake(): void;
+}
+
 /** What every service needs; services are the only callers of the Store. */
 export interface ServiceDeps {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
+  /** Defaults to doing nothing (the virtual clock processes work when advanced). */
+  work?: WorkSignal;
 }
 
 export interface Services {

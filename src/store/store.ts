@@ -167,6 +167,11 @@ export interface Store {
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;
 
+  /** An instance's concurrency ceiling and the calls it has in flight. */
+  instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined>;
+  /** The same summed over an account's instances. */
+  accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }>;
+
   // Dispatch.
   dispatchableGroups(): Promise<DispatchGroup[]>;
   /** Up to `limit` Scheduling jobs of the group due at `now`, earliest first, by index. */

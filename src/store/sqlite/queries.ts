@@ -321,3 +321,15 @@ export const dispatch = {
     ORDER BY t.lease_expires_at LIMIT ?`,
   jobById: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`,
 };
+
+export const concurrency = {
+  // Lines in use: calls in flight over the instance's groups, from their counter rows.
+  instance: `SELECT i.max_concurrent_conversation AS max,
+      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+        WHERE g.instance_id = i.id) AS inFlight
+    FROM instances i WHERE i.account_id = ? AND i.id = ?`,
+  account: `SELECT coalesce(sum(i.max_concurrent_conversation), 0) AS max,
+      (SELECT coalesce(sum(c.in_flight), 0) FROM instances i2 JOIN job_groups g ON g.instance_id = i2.id
+        JOIN job_group_counters c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS inFlight
+    FROM instances i WHERE i.account_id = @accountId`,
+};

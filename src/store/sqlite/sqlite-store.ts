@@ -318,6 +318,16 @@ export class SqliteStore implements Store {
     return this.stmt(q.counters.allGroupIds).all().map((row) => String(row.id));
   }
 
+  async instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined> {
+    const row = this.stmt(q.concurrency.instance).get(accountId, instanceId);
+    return row ? { max: Number(row.max), inFlight: Number(row.inFlight) } : undefined;
+  }
+
+  async accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }> {
+    const row = this.stmt(q.concurrency.account).get({ accountId });
+    return { max: Number(row?.max ?? 0), inFlight: Number(row?.inFlight ?? 0) };
+  }
+
   // Dispatch -------------------------------------------------------------------
 
   async dispatchableGroups(): Promise<DispatchGroup[]> {

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ManualClock } from '../engine/clock.ts';
+import type { VirtualDriver } from '../engine/virtual-driver.ts';
+import { errorResponse } from '../protocol/envelope.ts';
+
+/** The furthest one request may move the clock: ten years. */
+const MAX_ADVANCE_MS = 10 * 366 * 24 * 3600 * 1000;
+
+const advanceSchema = z.union([
+  z.object({ advanceMs: z.number().int().min(0).max(MAX_ADVANCE_MS) }).strict(),
+  z.object({ to: z.number().int().min(0) }).strict(),
+]);
+
+/**
+ * Emulator-only control API, registered only on the virtual clock and kept apart
+ * from the Alibaba API: `GET /_outboundbot/clock` tells the virtual time;
+ * `POST /_outboundbot/clock` with `{"advanceMs": N}` or `{"to": epochMs}` moves it
+ * and answers once the engine has processed everything due up to then.
+ */
+export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, driver: VirtualDriver, persist: (now: number) => Promise<void>): void {
+  app.get('/_outboundbot/clock', async () => ({ now: clock.now() }));
+
+  app.post('/_outboundbot/clock', async (request, reply) => {
+    const fail = (message: string) => {
+      const { status, body } = errorResponse(randomUUID().toUpperCase(), String(request.headers.host ?? ''), 'InvalidParameter', message);
+      return reply.code(status).send(body);
+    };
+    let input: unknown;
+    try {
+      input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+    } catch {
+      return fail('The body must be JSON: {"advanceMs": N} or {"to": epochMs}.');
+    }
+    const parsed = advanceSchema.safeParse(input);
+    if (!parsed.success) return fail('The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
+    const target = 'advanceMs' in parsed.data ? clock.now() + parsed.data.advanceMs : parsed.data.to;
+    if (target < clock.now()) return fail(`The virtual clock cannot go backwards (now ${clock.now()}).`);
+    const now = await driver.advanceTo(target);
+    await persist(now);
+    return { now };
+  });
+}

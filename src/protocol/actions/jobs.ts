@@ -1,0 +1,249 @@
+import { invalidParameter, missingParameter } from '../../domain/errors.ts';
+import { jobInputSchema, MAX_JOBS_PER_ASSIGNMENT } from '../../domain/job-input.ts';
+import { strategyInputSchema } from '../../domain/strategy.ts';
+import type { JobStatus } from '../../store/rows.ts';
+import type { JobSelector } from '../../store/store.ts';
+import { defineAction, type ActionContext } from '../action.ts';
+import { jobShape } from '../job-shapes.ts';
+import { p } from '../params.ts';
+import { ids, pageRequest, paging, phoneNumbers } from './common-params.ts';
+import { checkNumbers } from './instances.ts';
+
+const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
+
+export const assignJobs = defineAction({
+  name: 'AssignJobs',
+  summary: 'Adds up to 99 jobs (contacts to call) to a job group; the engine starts calling them by the group\'s strategy.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobGroupId: ids.jobGroupId(),
+    JobsJson: p
+      .jsonArray(jobInputSchema, { maxItems: MAX_JOBS_PER_ASSIGNMENT, description: 'The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}].' })
+      .require(),
+    CallingNumber: phoneNumbers('Calling numbers for these jobs; defaults to the group\'s.'),
+    StrategyJson: p.json(strategyInputSchema, { description: 'Changes the group\'s strategy (merged over it), as in the public API.' }),
+    IsAsynchrony: p.boolean({ description: 'Accepted for compatibility; jobs are always created before the reply.' }),
+    JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (not available yet).' }),
+    RosterType: p.string({ oneOf: ['json', 'excel'], description: 'json (JobsJson) or excel (a parsed file).' }),
+  },
+  async handler({ caller, services }, params) {
+    if (params.JobDataParsingTaskId) {
+      throw invalidParameter('JobDataParsingTaskId', 'contact-file import is not available yet; send JobsJson');
+    }
+    const jobIds = await services.jobs.assign(caller.accountId, params.InstanceId, params.JobGroupId, {
+      jobs: params.JobsJson,
+      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
+      strategy: params.StrategyJson,
+    });
+    return { JobGroupId: params.JobGroupId, JobsId: jobIds };
+  },
+});
+
+export const describeJob = defineAction({
+  name: 'DescribeJob',
+  summary: 'Returns a job with every attempt (task): times, numbers, status, end reason, duration and conversation.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobId: p.string({ maxLength: 64, description: 'Job ID.' }).require(),
+    WithScript: p.boolean({ description: 'Also return the group\'s script.' }),
+  },
+  async handler({ caller, services }, params) {
+    const { job, tasks, group } = await services.jobs.describe(caller.accountId, params.InstanceId, params.JobId);
+    const shape: Record<string, unknown> = jobShape(job, group, tasks);
+    if (params.WithScript && group.scriptId) {
+      const script = await services.scripts.requireInInstance(params.InstanceId, group.scriptId).catch(() => undefined);
+      if (script) {
+        shape.Script = {
+          ScriptId: script.id,
+          Name: script.name,
+          ScriptDescription: script.description,
+          Industry: script.industry,
+          Scene: script.scene,
+          Status: script.publishedVersion ? 'PUBLISHED' : 'DRAFTED',
+          DebugStatus: script.publishedVersion ? 'PUBLISHED' : 'DRAFTED',
+          IsDrafted: script.isDrafted,
+          IsDebugDrafted: script.isDrafted,
+          AsrConfig: script.settings.asrConfig ?? '',
+          TtsConfig: script.settings.ttsConfig ?? '',
+          ChatbotId: script.settings.chatbotId ?? '',
+          MiniPlaybackConfigEnabled: script.settings.miniPlaybackEnable ?? false,
+          UpdateTime: script.updatedAt,
+        };
+      }
+    }
+    return { Job: shape };
+  },
+});
+
+export const listJobs = defineAction({
+  name: 'ListJobs',
+  summary: 'Returns the given jobs (up to 99) with their tasks.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobId: p.stringArray({ maxItems: 99, maxLength: 64, description: 'Job IDs.' }).require(),
+  },
+  async handler({ caller, services }, params) {
+    const jobs = await services.jobs.list(caller.accountId, params.InstanceId, params.JobId);
+    const shaped = [];
+    for (const job of jobs) {
+      const detail = await services.jobs.describe(caller.accountId, params.InstanceId, job.id);
+      shaped.push(jobShape(detail.job, detail.group, detail.tasks));
+    }
+    return { Jobs: shaped };
+  },
+});
+
+export const listJobsByGroup = defineAction({
+  name: 'ListJobsByGroup',
+  summary: 'Lists a job group\'s jobs, newest first, by status or failure reason.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobGroupId: ids.jobGroupId(),
+    JobStatus: p.string({ oneOf: JOB_STATUSES, description: 'Only jobs in this status.' }),
+    JobFailureReason: p.string({ maxLength: 64, description: 'Only failed jobs with this reason (e.g. NoAnswer).' }),
+    PageNumber: paging.pageNumber().require(),
+    PageSize: paging.pageSize().require(),
+  },
+  async handler({ caller, services }, params) {
+    const page = pageRequest(params.PageNumber, params.PageSize);
+    const group = await services.jobGroups.view(caller.accountId, params.InstanceId, params.JobGroupId);
+    const result = await services.jobs.query(
+      caller.accountId,
+      params.InstanceId,
+      { jobGroupId: params.JobGroupId, statuses: params.JobStatus ? [params.JobStatus as JobStatus] : undefined, failureReason: params.JobFailureReason },
+      page,
+    );
+    return {
+      Jobs: {
+        List: result.items.map(({ job }) => {
+          const { Tasks: _tasks, ...rest } = jobShape(job, group.group);
+          return rest;
+        }),
+        TotalCount: result.totalCount,
+        PageNumber: page.pageNumber,
+        PageSize: page.pageSize,
+      },
+    };
+  },
+});
+
+export const queryJobs = defineAction({
+  name: 'QueryJobs',
+  summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s jobs.' }),
+    PhoneNumber: p.string({ maxLength: 32, description: 'A contact\'s exact phone number.' }),
+    ContactName: p.string({ maxLength: 128, description: 'Part of a contact\'s name.' }),
+    StartTime: p.integer({ min: 0, description: 'Created at or after (epoch ms).' }),
+    EndTime: p.integer({ min: 0, description: 'Created at or before (epoch ms).' }),
+    TimeAlignment: p.string({ oneOf: ['start', 'end', 'job_create'], description: 'Accepted; the time range applies to job creation.' }),
+    ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; ignored.' }),
+    PageNumber: paging.pageNumber().require(),
+    PageSize: paging.pageSize().require(),
+  },
+  async handler(context, params) {
+    const { caller, services } = context;
+    const page = pageRequest(params.PageNumber, params.PageSize);
+    const result = await services.jobs.query(
+      caller.accountId,
+      params.InstanceId,
+      {
+        jobGroupId: params.JobGroupId,
+        phoneNumber: params.PhoneNumber,
+        contactName: params.ContactName,
+        createdFrom: params.StartTime || undefined,
+        createdTo: params.EndTime || undefined,
+      },
+      page,
+    );
+    const list = [];
+    for (const { job } of result.items) {
+      const detail = await services.jobs.describe(caller.accountId, params.InstanceId, job.id);
+      list.push({ ...jobShape(detail.job, detail.group, detail.tasks), TagHits: [] as Array<{ TagGroup: string; TagName: string }> });
+    }
+    return { Jobs: { List: list, TotalCount: result.totalCount, PageNumber: page.pageNumber, PageSize: page.pageSize } };
+  },
+});
+
+const selectorParams = {
+  InstanceId: ids.instanceId(),
+  All: p.boolean({ description: 'true: every job of JobGroupId; false: the jobs named by JobId or JobReferenceId.' }).require(),
+  JobGroupId: p.string({ maxLength: 64, description: 'The job group (required with All or JobReferenceId).' }),
+  JobId: p.stringArray({ maxItems: 1000, maxLength: 64, description: 'Job IDs.' }),
+  JobReferenceId: p.stringArray({ maxItems: 1000, maxLength: 128, description: 'Job reference IDs (with JobGroupId).' }),
+  ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; ignored.' }),
+};
+
+async function moveSelected(
+  { caller, services }: ActionContext,
+  params: { InstanceId: string; All: boolean; JobGroupId?: string; JobId?: string[]; JobReferenceId?: string[] },
+  action: 'suspend' | 'resume' | 'cancel',
+): Promise<number> {
+  if (params.All || params.JobReferenceId?.length) {
+    if (!params.JobGroupId) throw missingParameter('JobGroupId');
+    const selector: JobSelector = params.All ? { all: true } : { referenceIds: params.JobReferenceId! };
+    return services.jobs.move(caller.accountId, params.InstanceId, params.JobGroupId, selector, action);
+  }
+  if (!params.JobId?.length) throw missingParameter('JobId');
+  // Jobs may belong to several groups: move them group by group.
+  const jobs = await services.jobs.list(caller.accountId, params.InstanceId, params.JobId);
+  const byGroup = new Map<string, string[]>();
+  for (const job of jobs) {
+    if (params.JobGroupId && job.jobGroupId !== params.JobGroupId) continue;
+    byGroup.set(job.jobGroupId, [...(byGroup.get(job.jobGroupId) ?? []), job.id]);
+  }
+  let moved = 0;
+  for (const [jobGroupId, jobIds] of byGroup) moved += await services.jobs.move(caller.accountId, params.InstanceId, jobGroupId, { jobIds }, action);
+  return moved;
+}
+
+export const suspendJobs = defineAction({
+  name: 'SuspendJobs',
+  summary: 'Pauses waiting jobs: they are not called until resumed.',
+  params: selectorParams,
+  async handler(context, params) {
+    await moveSelected(context, params, 'suspend');
+    return {};
+  },
+});
+
+export const resumeJobs = defineAction({
+  name: 'ResumeJobs',
+  summary: 'Resumes paused jobs: they are called again by the strategy.',
+  params: selectorParams,
+  async handler(context, params) {
+    await moveSelected(context, params, 'resume');
+    return {};
+  },
+});
+
+export const cancelJobs = defineAction({
+  name: 'CancelJobs',
+  summary: 'Cancels unfinished jobs for good; a call in flight finishes normally.',
+  params: selectorParams,
+  async handler(context, params) {
+    await moveSelected(context, params, 'cancel');
+    return {};
+  },
+});
+
+export const getCurrentConcurrency = defineAction({
+  name: 'GetCurrentConcurrency',
+  summary: 'Returns the calls an instance has in flight and its ceiling.',
+  params: { InstanceId: ids.instanceId() },
+  async handler({ caller, services }, params) {
+    const usage = await services.instances.concurrency(caller.accountId, params.InstanceId);
+    return { InstanceId: params.InstanceId, CurrentConcurrency: usage.inFlight, MaxConcurrentConversation: usage.max };
+  },
+});
+
+export const getConcurrentConversationQuota = defineAction({
+  name: 'GetConcurrentConversationQuota',
+  summary: 'Returns the account\'s concurrency: the sum of its instances\' ceilings and what is not in use.',
+  params: {},
+  async handler({ caller, services }) {
+    const usage = await services.instances.accountConcurrency(caller.accountId);
+    return { MaxConcurrent: usage.max, RemainingConcurrent: Math.max(0, usage.max - usage.inFlight) };
+  },
+});
