@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerKeysCommands } from './keys.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerVerifyCommand } from './verify.ts';
 
 /** `outboundbot <command>`: the one entry point for operators. */
 const program = new Command()
@@ -10,5 +11,6 @@ const program = new Command()
 
 registerServeCommand(program);
 registerKeysCommands(program);
+registerVerifyCommand(program);
 
 await program.parseAsync(process.argv);

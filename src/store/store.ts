@@ -163,6 +163,8 @@ export interface Store {
   moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number>;
   /** Re-derives a running group's status from its counters (Scheduling/Executing/Completed). */
   refreshGroupStatus(jobGroupId: string, now: number): Promise<void>;
+  /** The counters as stored (what GetJobGroup reports). */
+  storedCounters(jobGroupId: string): Promise<JobGroupCounters | undefined>;
   /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;

@@ -228,6 +228,11 @@ export const counters = {
       (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'TIMEOUT_HANGUP') AS timeoutHangupNum,
       (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'CHATBOT_HANGUP_AFTER_NOANSWER') AS unrecognizedNum`,
   allGroupIds: `SELECT id FROM job_groups ORDER BY id`,
+  stored: `SELECT total_jobs AS totalJobs, scheduling, executing, completed, failed, paused, cancelled,
+      not_answered AS notAnswered, total_calls AS totalCalls, in_flight AS inFlight, start_time AS startTime,
+      end_time AS endTime, finished_num AS finishedNum, client_hangup_num AS clientHangupNum,
+      no_interact_num AS noInteractNum, timeout_hangup_num AS timeoutHangupNum, unrecognized_num AS unrecognizedNum
+    FROM job_group_counters WHERE job_group_id = ?`,
 };
 
 const JOB_COLUMNS = `j.id, j.instance_id AS instanceId, j.job_group_id AS jobGroupId, j.reference_id AS referenceId, j.status,

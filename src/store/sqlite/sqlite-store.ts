@@ -309,6 +309,11 @@ export class SqliteStore implements Store {
     this.db.transaction(() => this.refreshStatusInTransaction(jobGroupId, now))();
   }
 
+  async storedCounters(jobGroupId: string): Promise<JobGroupCounters | undefined> {
+    const row = this.stmt(q.counters.stored).get(jobGroupId);
+    return row ? (Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as unknown as JobGroupCounters) : undefined;
+  }
+
   async recountGroup(jobGroupId: string): Promise<JobGroupCounters> {
     const row = this.stmt(q.counters.recount).get({ jobGroupId }) ?? {};
     return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v ?? 0)])) as unknown as JobGroupCounters;
