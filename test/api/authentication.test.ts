@@ -111,6 +111,13 @@ describe('request authentication', () => {
     assert.equal((await sendV1(server.url, credentials, 'ListInstances', {})).status, 200);
   });
 
+  it('the virtual clock control API does not exist on the system clock', async () => {
+    for (const init of [undefined, { method: 'POST', body: '{"advanceMs":1000}' }]) {
+      const response = await fetch(`${server.url}/_outboundbot/clock`, init);
+      expectError({ status: response.status, body: await response.json() }, 404, 'NotFound');
+    }
+  });
+
   it('an unknown path answers 404 with the error envelope', async () => {
     const response = await fetch(`${server.url}/nope`);
     expectError({ status: response.status, body: await response.json() }, 404, 'NotFound');
