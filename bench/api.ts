@@ -28,7 +28,7 @@
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,8 @@ interface SideResult {
   clientCores: number;
   /** User and system CPU of every other process on the machine (tests, builds...). */
   otherCores: number | undefined;
+  /** The busiest of those other processes, `name cores`, when any used noticeable CPU. */
+  otherTop: string[];
 }
 
 const children = new Set<ChildProcess>();
@@ -331,6 +333,40 @@ function machineCpuSeconds(): number | undefined {
   }
 }
 
+/** CPU seconds of every process (own and reaped children's), by pid, with its name. */
+function processTable(): Map<number, { name: string; seconds: number }> {
+  const table = new Map<number, { name: string; seconds: number }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return table;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      table.set(Number(pid), { name, seconds: ticks / CLOCK_TICKS_PER_S });
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return table;
+}
+
+/** Who else used CPU between two process tables, busiest first. */
+function otherConsumers(before: Map<number, { name: string; seconds: number }>, after: Map<number, { name: string; seconds: number }>, own: number[], wallS: number): string[] {
+  const used: Array<[string, number]> = [];
+  for (const [pid, entry] of after) {
+    if (own.includes(pid)) continue;
+    const cores = (entry.seconds - (before.get(pid)?.seconds ?? 0)) / wallS;
+    if (cores >= 0.02) used.push([`${entry.name}[${pid}]`, cores]);
+  }
+  return used.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name, cores]) => `${name} ${cores.toFixed(2)}`);
+}
+
 function runAutocannon(url: string, target: Target, durationS: number): Promise<autocannon.Result> {
   return new Promise((resolveRun, reject) => {
     autocannon(
@@ -353,6 +389,7 @@ async function measure(label: string, server: ChildServer, target: Target): Prom
   const warmupFailures = warmup.non2xx + warmup.errors + warmup.timeouts;
   const serverBefore = processCpuSeconds(server.pid);
   const machineBefore = machineCpuSeconds();
+  const processesBefore = processTable();
   const clientBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const run = await runAutocannon(server.url, target, DURATION_S);
@@ -360,6 +397,7 @@ async function measure(label: string, server: ChildServer, target: Target): Prom
   const client = process.cpuUsage(clientBefore);
   const serverAfter = processCpuSeconds(server.pid);
   const machineAfter = machineCpuSeconds();
+  const processesAfter = processTable();
   const serverCores = serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / wallS;
   const clientCores = (client.user + client.system) / 1e6 / wallS;
   const machineCores = machineBefore === undefined || machineAfter === undefined ? undefined : (machineAfter - machineBefore) / wallS;
@@ -377,6 +415,7 @@ async function measure(label: string, server: ChildServer, target: Target): Prom
       serverCores,
       clientCores,
       otherCores: machineCores === undefined || serverCores === undefined ? undefined : Math.max(0, machineCores - serverCores - clientCores),
+      otherTop: otherConsumers(processesBefore, processesAfter, [process.pid, server.pid], wallS),
     },
   };
 }
@@ -448,14 +487,16 @@ async function main(): Promise<number> {
         ]),
       ]),
     );
-    if (sides.some((side) => (side.otherCores ?? 0) > DISTURBED_CORES)) {
-      console.log(`warning: other processes used more than ${DISTURBED_CORES} cores during a run; these figures are disturbed, run again on a quiet machine`);
+    for (const side of sides) {
+      if ((side.otherCores ?? 0) <= DISTURBED_CORES) continue;
+      const who = side.otherTop.length ? ` (busiest: ${side.otherTop.join(', ')})` : '';
+      console.log(`warning: during the ${side.label} run other processes used ${cores(side.otherCores)} cores${who}; the figures are disturbed, run again on a quiet machine`);
     }
     console.log('');
     console.log(`ratio ours/baseline  ${ratio.toFixed(2)}   target >= ${TARGET_RATIO}   ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(`p99 ours             ${ours.result.p99Ms} ms   target <= ${TARGET_P99_MS} ms   ${ours.result.p99Ms <= TARGET_P99_MS ? 'met' : 'NOT met'}`);
     const failures = sides.reduce((sum, side) => sum + side.non2xx + side.errors + side.timeouts, 0) + warmupFailures;
-    console.log(`failed requests      ${failures} (non-2xx, errors and timeouts, warmups included)`);
+    console.log(`failed requests      ${failures} (non-2xx, errors and timeouts, warmups included)${failures ? '; the figures above are not valid' : ''}`);
     return failures === 0 ? 0 : 1;
   } finally {
     for (const server of servers) await server.stop();

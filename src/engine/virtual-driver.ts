@@ -17,12 +17,19 @@ export class VirtualDriver {
     private readonly clock: ManualClock,
     private readonly timers: VirtualTimers,
     private readonly store: Store,
+    /** Called whenever the clock moves, so a restarted emulator resumes from where it died. */
+    private readonly onMove: (now: number) => Promise<void> = async () => {},
   ) {}
 
   advanceTo(target: number): Promise<number> {
     const run = this.chain.then(() => this.walk(target));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  private async moveTo(time: number): Promise<void> {
+    this.clock.set(time);
+    await this.onMove(time);
   }
 
   private async walk(target: number): Promise<number> {
@@ -37,10 +44,10 @@ export class VirtualDriver {
       const next = Math.min(this.timers.nextAt() ?? Infinity, (await this.store.nextDueTime(now)) ?? Infinity);
       if (next > target) {
         if (now >= target) return now;
-        this.clock.set(target);
+        await this.moveTo(target);
         continue;
       }
-      this.clock.set(next);
+      await this.moveTo(next);
     }
   }
 }

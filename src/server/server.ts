@@ -68,8 +68,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = buildApp({ gateway, logger, isReady: () => ready });
   let realtime: RealtimeDriver | undefined;
   if (virtualClock && virtualTimers) {
-    const driver = new VirtualDriver(engine, virtualClock, virtualTimers, store);
-    registerClockRoutes(app, virtualClock, driver, (now) => store.setSetting(VIRTUAL_NOW_SETTING, String(now)));
+    const saveNow = (now: number) => store.setSetting(VIRTUAL_NOW_SETTING, String(now));
+    const driver = new VirtualDriver(engine, virtualClock, virtualTimers, store, saveNow);
+    registerClockRoutes(app, virtualClock, driver, saveNow);
   } else {
     realtime = new RealtimeDriver(engine, logger);
     work.wake = () => realtime?.wake();

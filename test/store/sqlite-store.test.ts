@@ -8,7 +8,8 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
-import { runStoreContract } from './store-contract.ts';
+import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { runJobStoreContract } from './store-contract-jobs.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -16,7 +17,8 @@ async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'outboundbot-store-'));
 }
 
-runStoreContract('SQLite', async () => {
+/** An empty store in a temp data dir of its own, removed by cleanup. */
+async function openEmptyStore(): Promise<OpenedStore> {
   const dir = await tempDir();
   const store = openSqliteStore(dir, new ManualClock(T0));
   return {
@@ -26,7 +28,10 @@ runStoreContract('SQLite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+runStoreContract('SQLite', openEmptyStore);
+runJobStoreContract('SQLite', openEmptyStore);
 
 /** A temp data dir for one test, removed afterwards along with any store left open in it. */
 async function withDataDir(body: (dir: string, opened: SqliteStore[]) => Promise<void>): Promise<void> {

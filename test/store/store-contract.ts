@@ -38,10 +38,10 @@ export interface OpenedStore {
 export type OpenStore = () => Promise<OpenedStore>;
 
 /** 2025-10-09T08:53:20Z: beyond 32 bits, so backends must keep times as 64-bit integers. */
-const T0 = 1_760_000_000_000;
-const DAY = 24 * 60 * 60 * 1000;
+export const T0 = 1_760_000_000_000;
+export const DAY = 24 * 60 * 60 * 1000;
 
-const ZERO_COUNTERS: JobGroupCounters = {
+export const ZERO_COUNTERS: JobGroupCounters = {
   totalJobs: 0,
   scheduling: 0,
   executing: 0,
@@ -84,7 +84,7 @@ function withoutUndefined(value: unknown): unknown {
 }
 
 /** Deep strict equality of rows, ignoring keys whose value is undefined. */
-function sameRow(actual: unknown, expected: unknown, message?: string): void {
+export function sameRow(actual: unknown, expected: unknown, message?: string): void {
   assert.deepStrictEqual(withoutUndefined(actual), withoutUndefined(expected), message);
 }
 
@@ -103,7 +103,7 @@ function ids(rows: ReadonlyArray<{ id: string }>): string[] {
  * millisecond per id, so ids (and createdAt values) strictly increase in creation
  * order. `seed*` methods also insert what they build.
  */
-class Fixtures {
+export class Fixtures {
   readonly clock = new ManualClock(T0);
   private readonly generator = createIdGenerator(this.clock);
   private serial = 0;
