@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { registerClockRoutes } from '../control/clock-routes.ts';
-import { ManualClock, SystemClock, type Clock } from '../engine/clock.ts';
+import { SystemClock, type Clock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import { RealtimeDriver } from '../engine/realtime-driver.ts';
-import { RealTimers, VirtualTimers } from '../engine/timers.ts';
-import { VirtualDriver } from '../engine/virtual-driver.ts';
+import { RealTimers } from '../engine/timers.ts';
+import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
 import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
@@ -48,33 +48,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wallClock = options.wallClock ?? new SystemClock();
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
 
-  const virtualClock = config.clock === 'virtual' ? new ManualClock(config.clockStart ?? wallClock.now()) : undefined;
-  const clock: Clock = virtualClock ?? new SystemClock();
-  const store = openSqliteStore(config.dataDir, clock);
-  if (virtualClock) {
-    // A restarted emulator resumes where its clock stood: time never runs backwards.
-    const saved = Number((await store.getSetting(VIRTUAL_NOW_SETTING)) ?? 0);
-    if (saved > virtualClock.now()) virtualClock.set(saved);
-  }
-  const ids = createIdGenerator(clock);
-  const work = { wake: () => {} };
-  const services = createServices({ store, clock, ids, work });
-  const virtualTimers = virtualClock ? new VirtualTimers() : undefined;
-  const timers = virtualTimers ?? new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
-  const carrier = new SimulatedCarrier(timers, loadCarrierProfile(config.simProfile), config.simSeed);
-  const engine = new Engine({ store, clock, carrier, ids, zone: config.timezone, logger });
+  const store = openSqliteStore(config.dataDir, wallClock);
+  const runtime = await createRuntime(config, store, logger, wallClock);
+  const { clock, services } = runtime;
   let ready = false;
   const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
   const app = buildApp({ gateway, logger, isReady: () => ready });
-  let realtime: RealtimeDriver | undefined;
-  if (virtualClock && virtualTimers) {
-    const saveNow = (now: number) => store.setSetting(VIRTUAL_NOW_SETTING, String(now));
-    const driver = new VirtualDriver(engine, virtualClock, virtualTimers, store, saveNow);
-    registerClockRoutes(app, virtualClock, driver, saveNow);
-  } else {
-    realtime = new RealtimeDriver(engine, logger);
-    work.wake = () => realtime?.wake();
-  }
+  runtime.attach(app);
 
   try {
     const bootstrapped = await services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret });
@@ -86,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   ready = true;
-  realtime?.start();
+  runtime.start();
 
   const purge = setInterval(() => {
     store.purgeNonces(wallClock.now()).catch((error) => logger.error({ err: error }, 'nonce purge failed'));
@@ -106,10 +86,61 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(purge);
       ready = false;
-      await realtime?.stop();
-      timers.clear();
+      await runtime.stop();
       await app.close();
       await store.close();
+    },
+  };
+}
+
+/** The engine side of the server: on the system clock a realtime loop, on the virtual clock the control API. */
+interface Runtime {
+  clock: Clock;
+  services: Services;
+  attach(app: FastifyInstance): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock): Promise<Runtime> {
+  const profile = loadCarrierProfile(config.simProfile);
+  if (config.clock === 'virtual') {
+    // A restarted emulator resumes where its clock stood: time never runs backwards.
+    const saved = Number((await store.getSetting(VIRTUAL_NOW_SETTING)) ?? 0);
+    const saveNow = (now: number) => store.setSetting(VIRTUAL_NOW_SETTING, String(now));
+    const virtual = createVirtualRuntime({
+      store,
+      start: Math.max(config.clockStart ?? wallClock.now(), saved),
+      zone: config.timezone,
+      seed: config.simSeed,
+      profile,
+      logger,
+      onMove: saveNow,
+    });
+    return {
+      clock: virtual.clock,
+      services: virtual.services,
+      attach: (app) => registerClockRoutes(app, virtual.clock, virtual.driver, saveNow),
+      start: () => {},
+      stop: async () => virtual.timers.clear(),
+    };
+  }
+  const clock = new SystemClock();
+  const ids = createIdGenerator(clock);
+  const work = { wake: () => {} };
+  const services = createServices({ store, clock, ids, work });
+  const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
+  const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
+  const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger }), logger);
+  work.wake = () => driver.wake();
+  return {
+    clock,
+    services,
+    attach: () => {},
+    start: () => driver.start(),
+    stop: async () => {
+      await driver.stop();
+      timers.clear();
     },
   };
 }

@@ -149,7 +149,7 @@ export interface Store {
   sumMinConcurrency(instanceId: string, priority: string, excludeJobGroupId?: string): Promise<number>;
 
   // Jobs and tasks.
-  /** Adds jobs to a group (Scheduling), moving its counters and waking a Draft or Completed group. */
+  /** Adds jobs to a group (Scheduling), moving its counters and waking a Draft or Completed group; no jobs, no change. */
   insertJobs(jobGroupId: string, jobs: JobRow[], now: number): Promise<void>;
   findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined>;
   listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]>;
@@ -180,6 +180,7 @@ export interface Store {
   dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
   /** The earliest next attempt of any dispatchable job later than `after`, if any. */
   nextDueTime(after: number): Promise<number | undefined>;
+  /** Claims due jobs of running groups; a job no longer Scheduling, not due, or whose group is not running is skipped. */
   claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]>;
   settleAttempt(settlement: AttemptSettlement): Promise<void>;
   reschedule(changes: Reschedule[], now: number): Promise<void>;

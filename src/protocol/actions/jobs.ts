@@ -27,6 +27,7 @@ export const assignJobs = defineAction({
     RosterType: p.string({ oneOf: ['json', 'excel'], description: 'json (JobsJson) or excel (a parsed file).' }),
   },
   async handler({ caller, services }, params) {
+    if (params.JobsJson.length === 0) throw invalidParameter('JobsJson', 'give at least one job');
     if (params.JobDataParsingTaskId) {
       throw invalidParameter('JobDataParsingTaskId', 'contact-file import is not available yet; send JobsJson');
     }

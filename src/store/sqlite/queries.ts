@@ -307,7 +307,9 @@ export const dispatch = {
     FROM job_groups g WHERE g.status IN ('Scheduling', 'Executing')`,
   claimJob: `UPDATE jobs SET status = 'Executing', attempts = @attempts, attempt_day = @attemptDay,
       day_attempts = @dayAttempts, last_attempt_at = @now, modified_at = @now
-    WHERE id = @jobId AND status = 'Scheduling' AND next_attempt_at <= @now`,
+    WHERE id = @jobId AND status = 'Scheduling' AND next_attempt_at <= @now
+      -- A group paused since the decision was made starts no call.
+      AND EXISTS (SELECT 1 FROM job_groups g WHERE g.id = jobs.job_group_id AND g.status IN ('Scheduling', 'Executing'))`,
   insertTask: `INSERT INTO tasks (id, job_id, job_group_id, instance_id, attempt, status, calling_number, called_number,
       contact, planned_time, actual_time, lease_expires_at)
     VALUES (@id, @jobId, @jobGroupId, @instanceId, @attempt, 'Executing', @callingNumber, @calledNumber,

@@ -245,6 +245,7 @@ export class SqliteStore implements Store {
   // Jobs and tasks -----------------------------------------------------------
 
   async insertJobs(jobGroupId: string, jobs: JobRow[], now: number): Promise<void> {
+    if (jobs.length === 0) return; // nothing added: the group must not wake (or complete)
     this.db.transaction(() => {
       const insert = this.stmt(q.jobs.insert);
       for (const job of jobs) insert.run(jobParams(job));

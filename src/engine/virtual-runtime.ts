@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { createIdGenerator } from '../domain/ids.ts';
+import { createServices, type Services } from '../services/services.ts';
+import type { Store } from '../store/store.ts';
+import type { CarrierProfile } from '../telephony/simulated/profile.ts';
+import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
+import { ManualClock } from './clock.ts';
+import { Engine } from './engine.ts';
+import { VirtualTimers } from './timers.ts';
+import { VirtualDriver } from './virtual-driver.ts';
+
+/**
+ * Everything needed to run campaigns in-process on virtual time over a store: the
+ * services the API uses, the engine with the simulated carrier, and the driver that
+ * moves the clock. The emulator server, `outboundbot simulate` and the engine's
+ * property tests all build it the same way.
+ */
+export interface VirtualRuntime {
+  clock: ManualClock;
+  services: Services;
+  engine: Engine;
+  driver: VirtualDriver;
+  timers: VirtualTimers;
+}
+
+export interface VirtualRuntimeOptions {
+  store: Store;
+  start: number;
+  zone: string;
+  seed: string;
+  profile: CarrierProfile;
+  logger: Logger;
+  onMove?: (now: number) => Promise<void>;
+}
+
+export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRuntime {
+  const { store, zone, seed, profile, logger } = options;
+  const clock = new ManualClock(options.start);
+  const ids = createIdGenerator(clock);
+  const services = createServices({ store, clock, ids });
+  const timers = new VirtualTimers();
+  const carrier = new SimulatedCarrier(timers, profile, seed);
+  const engine = new Engine({ store, clock, carrier, ids, zone, logger });
+  const driver = new VirtualDriver(engine, clock, timers, store, options.onMove);
+  return { clock, services, engine, driver, timers };
+}
