@@ -6,6 +6,8 @@ import { localDay } from '../domain/schedule.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
+import type { NumberDirectory } from '../telephony/number-directory.ts';
+import { chooseCallingNumber } from '../domain/caller-routing.ts';
 import { allocateLines } from './allocation.ts';
 import type { Clock } from './clock.ts';
 
@@ -24,6 +26,8 @@ export interface EngineDeps {
   /** IANA zone strategies are evaluated in (OUTBOUNDBOT_TIMEZONE). */
   zone: string;
   logger: Logger;
+  /** Where calling numbers are, for LocalFirst / LocalProvinceFirst routing. */
+  numbers: NumberDirectory;
 }
 
 /**
@@ -68,8 +72,19 @@ export class Engine {
     return started;
   }
 
+  /**
+   * The zone a job's strategy is evaluated in: the instance's, or with the
+   * `timeZoneBy: Callee` extension the zone of the contact the next attempt calls
+   * (the instance's when the number's zone is unknown).
+   */
+  zoneOf(job: JobRow, group: JobGroupRow): string {
+    if (group.strategy.timeZoneBy !== 'Callee') return this.deps.zone;
+    const contact = job.contacts[job.attempts % Math.max(1, job.contacts.length)];
+    return contact?.timeZone || this.deps.zone;
+  }
+
   private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<number> {
-    const { store, zone } = this.deps;
+    const { store } = this.deps;
     const free = groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight;
     if (free <= 0) return 0;
     const callable = new Map<string, JobRow[]>();
@@ -78,6 +93,7 @@ export class Engine {
       const due = await store.dueJobs(group.id, now, free);
       const ready: JobRow[] = [];
       for (const job of due) {
+        const zone = this.zoneOf(job, group);
         if (mayCallNow(job, group.strategy, zone, now)) {
           ready.push(job);
           continue;
@@ -105,7 +121,7 @@ export class Engine {
     const jobsById = new Map<string, { job: JobRow; group: JobGroupRow }>();
     for (const { group } of groups) {
       for (const job of callable.get(group.id)!.slice(0, grants.get(group.id) ?? 0)) {
-        const claim = this.claimFor(job, group, now);
+        const claim = await this.claimFor(job, group, now);
         if (claim) {
           claims.push(claim);
           jobsById.set(job.id, { job, group });
@@ -139,13 +155,20 @@ export class Engine {
     return claimed.length;
   }
 
-  private claimFor(job: JobRow, group: JobGroupRow, now: number): AttemptClaim | undefined {
+  private async claimFor(job: JobRow, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
     const attempt = job.attempts + 1;
     // Retries use the recall numbers when the group has them.
     const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
     if (pool.length === 0 || job.contacts.length === 0) return undefined;
     const contact = job.contacts[job.attempts % job.contacts.length]!;
-    const day = localDay(this.deps.zone, now);
+    const located = await Promise.all(
+      pool.map(async (number) => {
+        const region = await this.deps.numbers.describe(number);
+        return { number, city: region?.city ?? '', province: region?.province ?? '' };
+      }),
+    );
+    const callingNumber = chooseCallingNumber(located, { city: contact.city ?? '', province: contact.province ?? '' }, group.strategy.routingStrategy, job.attempts)!;
+    const day = localDay(this.zoneOf(job, group), now);
     const task: TaskRow = {
       id: this.deps.ids.next(),
       jobId: job.id,
@@ -153,7 +176,7 @@ export class Engine {
       instanceId: job.instanceId,
       attempt,
       status: 'Executing',
-      callingNumber: pool[job.attempts % pool.length]!,
+      callingNumber,
       calledNumber: contact.phoneNumber,
       contact,
       plannedTime: job.nextAttemptAt,
@@ -177,9 +200,11 @@ export class Engine {
 
   /** Ends one attempt: the task, the job's next state and every counter they move, in one transaction. */
   async settle(task: TaskRow, job: JobRow, report: CallReport, now: number): Promise<void> {
-    const { store, zone } = this.deps;
+    const { store } = this.deps;
     const group = await store.findJobGroup(task.instanceId, task.jobGroupId);
     if (!group) return; // deleted meanwhile: its jobs and tasks went with it
+    // The zone of the contact just called (attempts already counts this attempt).
+    const zone = this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
     const answered = report.result === 'Answered';
     const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
     const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now });

@@ -3,6 +3,7 @@ import { createIdGenerator } from '../domain/ids.ts';
 import { createServices, type Services } from '../services/services.ts';
 import type { Store } from '../store/store.ts';
 import type { CarrierProfile } from '../telephony/simulated/profile.ts';
+import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { ManualClock } from './clock.ts';
 import { Engine } from './engine.ts';
@@ -37,10 +38,11 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const { store, zone, seed, profile, logger } = options;
   const clock = new ManualClock(options.start);
   const ids = createIdGenerator(clock);
-  const services = createServices({ store, clock, ids });
+  const numbers = new NumberDirectory();
+  const services = createServices({ store, clock, ids, numbers });
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed);
-  const engine = new Engine({ store, clock, carrier, ids, zone, logger });
+  const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });
   const driver = new VirtualDriver(engine, clock, timers, store, options.onMove);
   return { clock, services, engine, driver, timers };
 }

@@ -9,6 +9,7 @@ import { RealtimeDriver } from '../engine/realtime-driver.ts';
 import { RealTimers } from '../engine/timers.ts';
 import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
 import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
+import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
@@ -128,10 +129,11 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const clock = new SystemClock();
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
-  const services = createServices({ store, clock, ids, work });
+  const numbers = new NumberDirectory();
+  const services = createServices({ store, clock, ids, work, numbers });
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
-  const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger }), logger);
+  const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
   work.wake = () => driver.wake();
   return {
     clock,
