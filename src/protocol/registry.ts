@@ -2,6 +2,7 @@ import type { ActionDefinition } from './action.ts';
 import * as instances from './actions/instances.ts';
 import * as jobGroups from './actions/job-groups.ts';
 import * as jobs from './actions/jobs.ts';
+import * as reports from './actions/reports.ts';
 import * as scripts from './actions/scripts.ts';
 
 /**
@@ -37,4 +38,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   jobs.cancelJobs,
   jobs.getCurrentConcurrency,
   jobs.getConcurrentConversationQuota,
+  reports.describeGroupExecutingInfo,
+  reports.getSummaryInfo,
 ] as unknown as readonly ActionDefinition[];

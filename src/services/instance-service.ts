@@ -83,6 +83,11 @@ export class InstanceService {
     return usage;
   }
 
+  /** Calls and talk time per instance of the account (all of them, or those named). */
+  async callSummaries(accountId: string, instanceIds?: readonly string[]) {
+    return this.deps.store.instanceCallSummaries(accountId, instanceIds);
+  }
+
   accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }> {
     return this.deps.store.accountConcurrency(accountId);
   }

@@ -17,7 +17,7 @@ import type {
   Page,
   PageRequest,
 } from '../store/rows.ts';
-import type { JobGroupFilter } from '../store/store.ts';
+import type { GroupCallReport, JobGroupFilter } from '../store/store.ts';
 import { dedupe, type InstanceService } from './instance-service.ts';
 import type { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './services.ts';
@@ -88,6 +88,13 @@ export class JobGroupService {
   async view(accountId: string, instanceId: string, jobGroupId: string, briefKeys?: readonly string[]): Promise<JobGroupView> {
     await this.instances.require(accountId, instanceId);
     return this.requireView(instanceId, jobGroupId, briefKeys);
+  }
+
+  /** DescribeGroupExecutingInfo: the group's counters with a report over its answered calls. */
+  async executingInfo(accountId: string, instanceId: string, jobGroupId: string): Promise<{ view: JobGroupView; report: GroupCallReport; creatorName: string }> {
+    const instance = await this.instances.require(accountId, instanceId);
+    const view = await this.requireView(instanceId, jobGroupId);
+    return { view, report: await this.deps.store.groupCallReport(jobGroupId), creatorName: instance.creatorName };
   }
 
   async list(accountId: string, instanceId: string, filter: JobGroupFilter, page: PageRequest): Promise<Page<JobGroupView>> {

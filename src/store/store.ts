@@ -69,6 +69,17 @@ export type Reschedule =
   | { jobId: string; jobGroupId: string; nextAttemptAt: number }
   | { jobId: string; jobGroupId: string; failureReason: string };
 
+/** Answered calls of a group: talk time and how long / how interactive they were. */
+export interface GroupCallReport {
+  answered: number;
+  talkMs: number;
+  maxTalkMs: number;
+  /** Answered calls per talk-time bucket ('0-10', '10-30' ... seconds). */
+  durationBuckets: Record<string, number>;
+  /** Answered calls per number of callee turns. */
+  turnBuckets: Record<string, number>;
+}
+
 export type JobSelector = { all: true } | { jobIds: string[] } | { referenceIds: string[] };
 
 export interface JobFilter {
@@ -173,6 +184,10 @@ export interface Store {
   instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined>;
   /** The same summed over an account's instances. */
   accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }>;
+
+  // Reports (aggregates over task rows; not on hot paths).
+  groupCallReport(jobGroupId: string): Promise<GroupCallReport>;
+  instanceCallSummaries(accountId: string, instanceIds?: readonly string[]): Promise<Array<{ instanceId: string; totalCalls: number; talkMs: number }>>;
 
   // Dispatch.
   dispatchableGroups(): Promise<DispatchGroup[]>;

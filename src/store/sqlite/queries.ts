@@ -340,3 +340,26 @@ export const concurrency = {
         JOIN job_group_counters c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS inFlight
     FROM instances i WHERE i.account_id = @accountId`,
 };
+
+// Reports: aggregates over a group's or an instance's tasks (by index), not counters.
+export const reports = {
+  groupCalls: `SELECT count(*) AS answered, coalesce(sum(talk_ms), 0) AS talkMs, coalesce(max(talk_ms), 0) AS maxTalkMs
+    FROM tasks WHERE job_group_id = ? AND end_reason <> ''`,
+  // Answered calls by talk time, in buckets of seconds: [0,10), [10,30), [30,60), [60,120), [120,300), [300,+).
+  groupDurationBuckets: `SELECT CASE
+        WHEN talk_ms < 10000 THEN '0-10' WHEN talk_ms < 30000 THEN '10-30' WHEN talk_ms < 60000 THEN '30-60'
+        WHEN talk_ms < 120000 THEN '60-120' WHEN talk_ms < 300000 THEN '120-300' ELSE '300+' END AS bucket,
+      count(*) AS n
+    FROM tasks WHERE job_group_id = ? AND end_reason <> '' GROUP BY bucket`,
+  // Answered calls by number of turns the callee spoke.
+  groupTurnBuckets: `SELECT (SELECT count(*) FROM json_each(t.conversation) c
+        WHERE json_extract(c.value, '$.speaker') = 'Contact' AND json_extract(c.value, '$.text') <> '') AS turns,
+      count(*) AS n
+    FROM tasks t WHERE t.job_group_id = ? AND t.end_reason <> '' GROUP BY turns`,
+  instanceCalls: `SELECT i.id AS instanceId,
+      (SELECT count(*) FROM tasks t WHERE t.instance_id = i.id) AS totalCalls,
+      (SELECT coalesce(sum(t.talk_ms), 0) FROM tasks t WHERE t.instance_id = i.id) AS talkMs
+    FROM instances i
+    WHERE i.account_id = @accountId AND (@ids IS NULL OR i.id IN (SELECT value FROM json_each(@ids)))
+    ORDER BY i.id`,
+};

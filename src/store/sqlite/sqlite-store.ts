@@ -25,6 +25,7 @@ import type {
   AttemptSettlement,
   CounterDelta,
   DispatchGroup,
+  GroupCallReport,
   InstanceFilter,
   JobFilter,
   JobGroupFilter,
@@ -332,6 +333,25 @@ export class SqliteStore implements Store {
   async accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }> {
     const row = this.stmt(q.concurrency.account).get({ accountId });
     return { max: Number(row?.max ?? 0), inFlight: Number(row?.inFlight ?? 0) };
+  }
+
+  async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
+    const totals = this.stmt(q.reports.groupCalls).get(jobGroupId) ?? {};
+    const buckets = (sql: string, key: string) =>
+      Object.fromEntries(this.stmt(sql).all(jobGroupId).map((row) => [String(row[key]), Number(row.n)]));
+    return {
+      answered: Number(totals.answered ?? 0),
+      talkMs: Number(totals.talkMs ?? 0),
+      maxTalkMs: Number(totals.maxTalkMs ?? 0),
+      durationBuckets: buckets(q.reports.groupDurationBuckets, 'bucket'),
+      turnBuckets: buckets(q.reports.groupTurnBuckets, 'turns'),
+    };
+  }
+
+  async instanceCallSummaries(accountId: string, instanceIds?: readonly string[]) {
+    return this.stmt(q.reports.instanceCalls)
+      .all({ accountId, ids: instanceIds?.length ? JSON.stringify(instanceIds) : null })
+      .map((row) => ({ instanceId: String(row.instanceId), totalCalls: Number(row.totalCalls), talkMs: Number(row.talkMs) }));
   }
 
   // Dispatch -------------------------------------------------------------------
