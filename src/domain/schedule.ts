@@ -75,5 +75,21 @@ function windowsOfDay(rules: ScheduleRules, day: DateTime): Window[] {
 function atLocalTime(day: DateTime, time: string): number {
   const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
   if (hour === 24) return day.plus({ days: 1 }).toMillis();
-  return day.set({ hour, minute, second, millisecond: 0 }).toMillis();
+  const exact = day.set({ hour, minute, second, millisecond: 0 });
+  if (exact.hour === hour && exact.minute === minute && exact.second === second) return exact.toMillis();
+  // The wall time does not exist (a spring-forward gap) and luxon pushed it forward
+  // by the gap's length. The edge belongs at the first instant after the gap: the
+  // first instant whose local wall time has reached the requested one. Local time
+  // only moves forward across a gap, so a binary search finds it.
+  const wanted = hour * 3600 + minute * 60 + second;
+  let low = day.toMillis();
+  let high = exact.toMillis();
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    const local = DateTime.fromMillis(mid, { zone: day.zone });
+    const seconds = local.hasSame(day, 'day') ? local.hour * 3600 + local.minute * 60 + local.second : Number.POSITIVE_INFINITY;
+    if (seconds >= wanted) high = mid;
+    else low = mid;
+  }
+  return high;
 }

@@ -77,10 +77,11 @@ export class Engine {
    * `timeZoneBy: Callee` extension the zone of the contact the next attempt calls
    * (the instance's when the number's zone is unknown).
    */
-  zoneOf(job: JobRow, group: JobGroupRow): string {
+  async zoneOf(job: Pick<JobRow, 'contacts' | 'attempts'>, group: JobGroupRow): Promise<string> {
     if (group.strategy.timeZoneBy !== 'Callee') return this.deps.zone;
     const contact = job.contacts[job.attempts % Math.max(1, job.contacts.length)];
-    return contact?.timeZone || this.deps.zone;
+    if (!contact) return this.deps.zone;
+    return (await this.deps.numbers.describe(contact.phoneNumber))?.timeZone || this.deps.zone;
   }
 
   private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<number> {
@@ -93,7 +94,7 @@ export class Engine {
       const due = await store.dueJobs(group.id, now, free);
       const ready: JobRow[] = [];
       for (const job of due) {
-        const zone = this.zoneOf(job, group);
+        const zone = await this.zoneOf(job, group);
         if (mayCallNow(job, group.strategy, zone, now)) {
           ready.push(job);
           continue;
@@ -161,14 +162,8 @@ export class Engine {
     const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
     if (pool.length === 0 || job.contacts.length === 0) return undefined;
     const contact = job.contacts[job.attempts % job.contacts.length]!;
-    const located = await Promise.all(
-      pool.map(async (number) => {
-        const region = await this.deps.numbers.describe(number);
-        return { number, city: region?.city ?? '', province: region?.province ?? '' };
-      }),
-    );
-    const callingNumber = chooseCallingNumber(located, { city: contact.city ?? '', province: contact.province ?? '' }, group.strategy.routingStrategy, job.attempts)!;
-    const day = localDay(this.zoneOf(job, group), now);
+    const callingNumber = await this.callingNumberFor(pool, contact.phoneNumber, group, job.attempts);
+    const day = localDay(await this.zoneOf(job, group), now);
     const task: TaskRow = {
       id: this.deps.ids.next(),
       jobId: job.id,
@@ -198,13 +193,26 @@ export class Engine {
     };
   }
 
+  /** Picks the calling number; phone-number metadata is consulted only when the routing strategy needs it. */
+  private async callingNumberFor(pool: readonly string[], callee: string, group: JobGroupRow, attemptIndex: number): Promise<string> {
+    const routing = group.strategy.routingStrategy;
+    if (routing === 'None' || pool.length === 1) return pool[attemptIndex % pool.length]!;
+    const { numbers } = this.deps;
+    const place = async (number: string) => {
+      const region = await numbers.describe(number);
+      return { number, city: region?.city ?? '', province: region?.province ?? '' };
+    };
+    const located = await Promise.all(pool.map(place));
+    return chooseCallingNumber(located, await place(callee), routing, attemptIndex)!;
+  }
+
   /** Ends one attempt: the task, the job's next state and every counter they move, in one transaction. */
   async settle(task: TaskRow, job: JobRow, report: CallReport, now: number): Promise<void> {
     const { store } = this.deps;
     const group = await store.findJobGroup(task.instanceId, task.jobGroupId);
     if (!group) return; // deleted meanwhile: its jobs and tasks went with it
     // The zone of the contact just called (attempts already counts this attempt).
-    const zone = this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
+    const zone = await this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
     const answered = report.result === 'Answered';
     const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
     const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now });

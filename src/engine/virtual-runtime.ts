@@ -39,7 +39,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const clock = new ManualClock(options.start);
   const ids = createIdGenerator(clock);
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids, numbers });
+  const services = createServices({ store, clock, ids });
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed);
   const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });

@@ -130,7 +130,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids, work, numbers });
+  const services = createServices({ store, clock, ids, work });
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);

@@ -4,7 +4,6 @@ import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/st
 import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
 import { dedupe, type InstanceService } from './instance-service.ts';
-import type { NumberDirectory } from '../telephony/number-directory.ts';
 import type { ServiceDeps } from './services.ts';
 
 export interface AssignInput {
@@ -18,7 +17,6 @@ export class JobService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
-    private readonly numbers: NumberDirectory,
   ) {}
 
   async assign(accountId: string, instanceId: string, jobGroupId: string, input: AssignInput): Promise<string[]> {
@@ -40,12 +38,6 @@ export class JobService {
       await store.updateJobGroup(group);
     }
     const script = group.scriptId ? await store.findScript(instanceId, group.scriptId) : undefined;
-    // Each callee's place and zone, looked up once here for routing and local-time windows.
-    const regions = new Map(
-      await Promise.all(
-        input.jobs.flatMap((job) => job.contacts).map(async (c) => [c.phoneNumber, await this.numbers.describe(c.phoneNumber)] as const),
-      ),
-    );
     const jobs: JobRow[] = input.jobs.map((job) => {
       const id = ids.next();
       return {
@@ -60,9 +52,6 @@ export class JobService {
           name: contact.name ?? '',
           honorific: contact.honorific ?? '',
           referenceId: contact.referenceId ?? '',
-          city: regions.get(contact.phoneNumber)?.city ?? '',
-          province: regions.get(contact.phoneNumber)?.province ?? '',
-          timeZone: regions.get(contact.phoneNumber)?.timeZone ?? '',
         })),
         extras: job.extras ?? [],
         callingNumbers: dedupe(input.callingNumbers ?? []),

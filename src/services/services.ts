@@ -1,7 +1,6 @@
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Store } from '../store/store.ts';
-import { NumberDirectory } from '../telephony/number-directory.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
@@ -20,8 +19,6 @@ export interface ServiceDeps {
   ids: IdGenerator;
   /** Defaults to doing nothing (the virtual clock processes work when advanced). */
   work?: WorkSignal;
-  /** Phone-number metadata; shared with the engine so lookups are cached once. */
-  numbers?: NumberDirectory;
 }
 
 export interface Services {
@@ -40,6 +37,6 @@ export function createServices(deps: ServiceDeps): Services {
     instances,
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts),
-    jobs: new JobService(deps, instances, deps.numbers ?? new NumberDirectory()),
+    jobs: new JobService(deps, instances),
   };
 }

@@ -246,11 +246,6 @@ export interface Contact {
   name: string;
   honorific: string;
   referenceId: string;
-  /** Where the number is, from phone-number metadata at assignment ('' when unknown). */
-  city?: string;
-  province?: string;
-  /** IANA zone of the number, for strategies with timeZoneBy Callee ('' when unknown). */
-  timeZone?: string;
 }
 
 export interface KeyValue {
