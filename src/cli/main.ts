@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerKeysCommands } from './keys.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerSimulateCommand } from './simulate.ts';
 import { registerVerifyCommand } from './verify.ts';
 
 /** `outboundbot <command>`: the one entry point for operators. */
@@ -12,5 +13,6 @@ const program = new Command()
 registerServeCommand(program);
 registerKeysCommands(program);
 registerVerifyCommand(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);

@@ -17,6 +17,20 @@ export const TALK_LIMIT_MS = 5 * 60_000;
 const LEASE_MARGIN_MS = 60_000;
 /** Expired attempts settled per recovery round. */
 const RECOVERY_BATCH = 500;
+/**
+ * Due jobs that cannot be called now (window closed, day's attempts used) moved to
+ * their next callable moment per group and round, on top of the free lines. Bounded
+ * so a decision's cost never grows with the backlog; a round that moved a full batch
+ * is followed by another at once.
+ */
+export const RESCHEDULE_BATCH = 500;
+
+/** What one round did; anything but zero means another round may find more to do now. */
+export interface RoundResult {
+  recovered: number;
+  rescheduled: number;
+  started: number;
+}
 
 export interface EngineDeps {
   store: Store;
@@ -39,10 +53,11 @@ export interface EngineDeps {
 export class Engine {
   constructor(private readonly deps: EngineDeps) {}
 
-  async round(): Promise<number> {
+  async round(): Promise<RoundResult> {
     const now = this.deps.clock.now();
-    await this.recover(now);
-    return this.dispatch(now);
+    const recovered = await this.recover(now);
+    const { started, rescheduled } = await this.dispatch(now);
+    return { recovered, started, rescheduled };
   }
 
   /** Settles attempts whose lease has expired: counted once, the job rescheduled by its strategy. */
@@ -55,8 +70,8 @@ export class Engine {
     return expired.length;
   }
 
-  /** One dispatch decision: returns the number of calls started. */
-  async dispatch(now: number): Promise<number> {
+  /** One dispatch decision: calls started and due jobs moved to a later moment. */
+  async dispatch(now: number): Promise<{ started: number; rescheduled: number }> {
     const { store } = this.deps;
     const groups = await store.dispatchableGroups();
     const byInstance = new Map<string, DispatchGroup[]>();
@@ -65,11 +80,13 @@ export class Engine {
       list.push(entry);
       byInstance.set(entry.group.instanceId, list);
     }
-    let started = 0;
+    const total = { started: 0, rescheduled: 0 };
     for (const instanceGroups of byInstance.values()) {
-      started += await this.dispatchInstance(instanceGroups, now);
+      const result = await this.dispatchInstance(instanceGroups, now);
+      total.started += result.started;
+      total.rescheduled += result.rescheduled;
     }
-    return started;
+    return total;
   }
 
   /**
@@ -84,14 +101,15 @@ export class Engine {
     return (await this.deps.numbers.describe(contact.phoneNumber))?.timeZone || this.deps.zone;
   }
 
-  private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<number> {
+  private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<{ started: number; rescheduled: number }> {
     const { store } = this.deps;
-    const free = groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight;
-    if (free <= 0) return 0;
+    const free = Math.max(0, groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight);
     const callable = new Map<string, JobRow[]>();
     const reschedules: Reschedule[] = [];
     for (const { group } of groups) {
-      const due = await store.dueJobs(group.id, now, free);
+      // Even with every line busy, due jobs that cannot be called now are moved on,
+      // or they would sit due (and block nothing but their own progress) forever.
+      const due = await store.dueJobs(group.id, now, free + RESCHEDULE_BATCH);
       const ready: JobRow[] = [];
       for (const job of due) {
         const zone = await this.zoneOf(job, group);
@@ -101,12 +119,16 @@ export class Engine {
         }
         // Due by index but not callable now (the strategy changed, or today's
         // attempts are used up): move it to its next callable moment.
+        // (nextAttemptTime adds the interval; the interval already passed for a due job.)
         const next = nextAttemptTime({ job, strategy: group.strategy, zone, now: now - group.strategy.minAttemptInterval * 60_000 });
-        reschedules.push(next === undefined ? { jobId: job.id, jobGroupId: group.id, failureReason: 'TimeUp' } : { jobId: job.id, jobGroupId: group.id, nextAttemptAt: next });
+        reschedules.push(
+          next === undefined ? { jobId: job.id, jobGroupId: group.id, failureReason: 'TimeUp' } : { jobId: job.id, jobGroupId: group.id, nextAttemptAt: Math.max(next, now + 1) },
+        );
       }
-      callable.set(group.id, ready);
+      callable.set(group.id, ready.slice(0, free));
     }
     if (reschedules.length > 0) await store.reschedule(reschedules, now);
+    if (free === 0) return { started: 0, rescheduled: reschedules.length };
 
     const grants = allocateLines(
       free,
@@ -153,7 +175,7 @@ export class Engine {
         (report) => this.settle(task, claimedJob, report, this.deps.clock.now()),
       );
     }
-    return claimed.length;
+    return { started: claimed.length, rescheduled: reschedules.length };
   }
 
   private async claimFor(job: JobRow, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {

@@ -37,7 +37,10 @@ export class VirtualDriver {
     for (;;) {
       const now = this.clock.now();
       await this.timers.runDue(now);
-      await this.engine.round();
+      const round = await this.engine.round();
+      // A round that started calls or moved jobs may leave more due now (a full
+      // reschedule batch, lines freed by rejected calls): go again before moving on.
+      if (round.rescheduled > 0 || round.recovered > 0) continue;
       // Timers and due jobs both lie strictly after `now` here: every timer due by
       // now has run and nextDueTime only looks later (due jobs blocked by a full
       // line wait for a timer to free it).

@@ -32,12 +32,14 @@ export interface VirtualRuntimeOptions {
   profile: CarrierProfile;
   logger: Logger;
   onMove?: (now: number) => Promise<void>;
+  /** Where id bytes come from; the system CSPRNG unless a replayable run asks for seededBytes. */
+  idBytes?: (size: number) => Uint8Array;
 }
 
 export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRuntime {
   const { store, zone, seed, profile, logger } = options;
   const clock = new ManualClock(options.start);
-  const ids = createIdGenerator(clock);
+  const ids = createIdGenerator(clock, options.idBytes);
   const numbers = new NumberDirectory();
   const services = createServices({ store, clock, ids });
   const timers = new VirtualTimers();

@@ -128,8 +128,13 @@ describe('SimulatedCarrier.plan with ordinary numbers', () => {
     for (const r of ordinary(50)) assert.deepEqual(carrier('seed-1').plan(r), carrier('seed-1').plan(r));
   });
 
-  it('the draw is keyed by call id: the same number with another call id may end differently', () => {
-    const results = new Set(Array.from({ length: 50 }, (_, i) => carrier().plan(request('13800000000', { callId: `c${i}` })).result));
+  it('the draw is keyed by number and attempt, not by generated ids: another call id gives the same plan', () => {
+    const plans = new Set(Array.from({ length: 20 }, (_, i) => JSON.stringify(carrier().plan(request('13800000000', { callId: `c${i}` })))));
+    assert.equal(plans.size, 1);
+  });
+
+  it('the same number may end differently on another attempt', () => {
+    const results = new Set(Array.from({ length: 50 }, (_, i) => carrier().plan(request('13800000000', { attempt: i + 1 })).result));
     assert.ok(results.size > 1, [...results].join(','));
   });
 

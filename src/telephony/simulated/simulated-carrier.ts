@@ -29,8 +29,10 @@ const REJECT_MS = 2_000;
 
 /**
  * A deterministic telephone network: test numbers have fixed outcomes, every
- * other number draws from the profile with draws keyed by (seed, call id), and
- * the call ends on the engine's clock after its ringing and talking time.
+ * other number draws from the profile with draws keyed by (seed, called number,
+ * the job's attempt number), and the call ends on the engine's clock after its
+ * ringing and talking time. Keying on what the call is rather than on generated
+ * ids means the same seed gives a number the same fate on every run.
  */
 export class SimulatedCarrier implements Carrier {
   constructor(
@@ -46,13 +48,13 @@ export class SimulatedCarrier implements Carrier {
 
   plan(request: DialRequest): CallReport {
     const scripted = testNumberOutcome(request.calledNumber, request.attempt);
-    const result = scripted?.result ?? NETWORK_OUTCOME[seededPick(this.profile.outcomes, this.seed, request.callId, 'outcome')];
+    const result = scripted?.result ?? NETWORK_OUTCOME[seededPick(this.profile.outcomes, this.seed, request.calledNumber, request.attempt, 'outcome')];
     if (result !== 'Answered') {
       const ringingMs = result === 'NoAnswer' || result === 'PoweredOff' ? request.ringingTimeoutMs : Math.min(REJECT_MS, request.ringingTimeoutMs);
       return { result, ringingMs, talkMs: 0, sipCode: SIP_CODE[result], hangupDirection: '', turns: [] };
     }
-    const ringingMs = Math.min(seededBetween(this.profile.ringMs, this.seed, request.callId, 'ring'), request.ringingTimeoutMs);
-    const end = scripted?.conversation ?? CONVERSATION[seededPick(this.profile.conversations, this.seed, request.callId, 'conversation')];
+    const ringingMs = Math.min(seededBetween(this.profile.ringMs, this.seed, request.calledNumber, request.attempt, 'ring'), request.ringingTimeoutMs);
+    const end = scripted?.conversation ?? CONVERSATION[seededPick(this.profile.conversations, this.seed, request.calledNumber, request.attempt, 'conversation')];
     const plan = runMinimalConversation(end, request.contact, request.startedAt + ringingMs, request.talkLimitMs);
     return {
       result,
