@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outcome.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
-import { localDay } from '../domain/schedule.ts';
+import { localDay, nextCallableTime } from '../domain/schedule.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
@@ -18,10 +18,10 @@ const LEASE_MARGIN_MS = 60_000;
 /** Expired attempts settled per recovery round. */
 const RECOVERY_BATCH = 500;
 /**
- * Due jobs that cannot be called now (window closed, day's attempts used) moved to
- * their next callable moment per group and round, on top of the free lines. Bounded
- * so a decision's cost never grows with the backlog; a round that moved a full batch
- * is followed by another at once.
+ * Due jobs moved on per group and round while the group's window is closed (to the
+ * next callable moment, or failed when the strategy is over). Bounded so a
+ * decision's cost never grows with the backlog; a round that moved jobs is followed
+ * by another at once.
  */
 export const RESCHEDULE_BATCH = 500;
 
@@ -107,25 +107,9 @@ export class Engine {
     const callable = new Map<string, JobRow[]>();
     const reschedules: Reschedule[] = [];
     for (const { group } of groups) {
-      // Even with every line busy, due jobs that cannot be called now are moved on,
-      // or they would sit due (and block nothing but their own progress) forever.
-      const due = await store.dueJobs(group.id, now, free + RESCHEDULE_BATCH);
-      const ready: JobRow[] = [];
-      for (const job of due) {
-        const zone = await this.zoneOf(job, group);
-        if (mayCallNow(job, group.strategy, zone, now)) {
-          ready.push(job);
-          continue;
-        }
-        // Due by index but not callable now (the strategy changed, or today's
-        // attempts are used up): move it to its next callable moment.
-        // (nextAttemptTime adds the interval; the interval already passed for a due job.)
-        const next = nextAttemptTime({ job, strategy: group.strategy, zone, now: now - group.strategy.minAttemptInterval * 60_000 });
-        reschedules.push(
-          next === undefined ? { jobId: job.id, jobGroupId: group.id, failureReason: 'TimeUp' } : { jobId: job.id, jobGroupId: group.id, nextAttemptAt: Math.max(next, now + 1) },
-        );
-      }
-      callable.set(group.id, ready.slice(0, free));
+      const { ready, moved } = await this.examineDue(group, now, free);
+      callable.set(group.id, ready);
+      reschedules.push(...moved);
     }
     if (reschedules.length > 0) await store.reschedule(reschedules, now);
     if (free === 0) return { started: 0, rescheduled: reschedules.length };
@@ -213,6 +197,51 @@ export class Engine {
       attemptDay: day,
       dayAttempts: job.attemptDay === day ? job.dayAttempts + 1 : 1,
     };
+  }
+
+  /**
+   * The group's due jobs that may be called now (at most `free`), and the moves of
+   * those that may not. Evaluated in the instance's zone, the window is one check
+   * per group: while it is closed (or the strategy is over) due jobs are moved on,
+   * or failed, a bounded batch per round; while it is open only the `free` earliest
+   * are read and each is checked against its day's attempts. With callee zones each
+   * job is checked on its own.
+   */
+  private async examineDue(group: JobGroupRow, now: number, free: number): Promise<{ ready: JobRow[]; moved: Reschedule[] }> {
+    const { store } = this.deps;
+    const strategy = group.strategy;
+    const moveOn = (job: JobRow, zone: string): Reschedule => {
+      // nextAttemptTime adds the interval, which a due job has already waited.
+      const next = nextAttemptTime({ job, strategy, zone, now: now - strategy.minAttemptInterval * 60_000 });
+      return next === undefined
+        ? { jobId: job.id, jobGroupId: group.id, failureReason: 'TimeUp' }
+        : { jobId: job.id, jobGroupId: group.id, nextAttemptAt: Math.max(next, now + 1) };
+    };
+    if (strategy.timeZoneBy !== 'Callee') {
+      const zone = this.deps.zone;
+      if (nextCallableTime(strategy, zone, now) !== now) {
+        const due = await store.dueJobs(group.id, now, RESCHEDULE_BATCH);
+        return { ready: [], moved: due.map((job) => moveOn(job, zone)) };
+      }
+      if (free === 0) return { ready: [], moved: [] };
+      const today = localDay(zone, now);
+      const ready: JobRow[] = [];
+      const moved: Reschedule[] = [];
+      for (const job of await store.dueJobs(group.id, now, free)) {
+        if (job.attemptDay === today && job.dayAttempts >= strategy.maxAttemptsPerDay) moved.push(moveOn(job, zone));
+        else ready.push(job);
+      }
+      return { ready, moved };
+    }
+    if (free === 0) return { ready: [], moved: [] };
+    const ready: JobRow[] = [];
+    const moved: Reschedule[] = [];
+    for (const job of await store.dueJobs(group.id, now, free)) {
+      const zone = await this.zoneOf(job, group);
+      if (mayCallNow(job, strategy, zone, now)) ready.push(job);
+      else moved.push(moveOn(job, zone));
+    }
+    return { ready, moved };
   }
 
   /** Picks the calling number; phone-number metadata is consulted only when the routing strategy needs it. */
