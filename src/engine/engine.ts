@@ -4,7 +4,7 @@ import type { IdGenerator } from '../domain/ids.ts';
 import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
-import type { AttemptClaim, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
+import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
 import { chooseCallingNumber } from '../domain/caller-routing.ts';
@@ -51,22 +51,42 @@ export interface EngineDeps {
  * and ends in one settlement transaction that moves the job and its counters.
  */
 export class Engine {
+  /** Calls that have ended and wait to be settled by the next flush. */
+  private ended: Array<{ task: TaskRow; job: JobRow; report: CallReport }> = [];
+  /** Told when a call has ended, so a realtime driver can settle it and refill the line at once. */
+  onCallEnded: () => void = () => {};
+
   constructor(private readonly deps: EngineDeps) {}
 
   async round(): Promise<RoundResult> {
     const now = this.deps.clock.now();
+    await this.flush();
     const recovered = await this.recover(now);
     const { started, rescheduled } = await this.dispatch(now);
     return { recovered, started, rescheduled };
   }
 
+  /** Settles every call that has ended since the last flush, in one transaction. */
+  async flush(): Promise<number> {
+    const ended = this.ended;
+    if (ended.length === 0) return 0;
+    this.ended = [];
+    await this.settleAll(ended, this.deps.clock.now());
+    return ended.length;
+  }
+
   /** Settles attempts whose lease has expired: counted once, the job rescheduled by its strategy. */
   async recover(now: number): Promise<number> {
     const expired = await this.deps.store.expiredAttempts(now, RECOVERY_BATCH);
-    for (const { task, job } of expired) {
-      this.deps.logger.warn({ taskId: task.id, jobId: job.id }, 'settling a call whose lease expired');
-      await this.settle(task, job, { result: 'Interrupted', ringingMs: 0, talkMs: 0, sipCode: '500', hangupDirection: '', turns: [] }, now);
-    }
+    for (const { task, job } of expired) this.deps.logger.warn({ taskId: task.id, jobId: job.id }, 'settling a call whose lease expired');
+    await this.settleAll(
+      expired.map(({ task, job }) => ({
+        task,
+        job,
+        report: { result: 'Interrupted', endedAt: now, ringingMs: 0, talkMs: 0, sipCode: '500', hangupDirection: '', turns: [] },
+      })),
+      now,
+    );
     return expired.length;
   }
 
@@ -156,7 +176,10 @@ export class Engine {
           talkLimitMs: TALK_LIMIT_MS,
           startedAt: now,
         },
-        (report) => this.settle(task, claimedJob, report, this.deps.clock.now()),
+        (report) => {
+          this.ended.push({ task, job: claimedJob, report });
+          this.onCallEnded();
+        },
       );
     }
     return { started: claimed.length, rescheduled: reschedules.length };
@@ -257,24 +280,39 @@ export class Engine {
     return chooseCallingNumber(located, await place(callee), routing, attemptIndex)!;
   }
 
-  /** Ends one attempt: the task, the job's next state and every counter they move, in one transaction. */
-  async settle(task: TaskRow, job: JobRow, report: CallReport, now: number): Promise<void> {
+  /**
+   * Ends attempts: for each, the task, the job's next state and every counter they
+   * move, all in one transaction. The job's next attempt is reckoned from the
+   * moment the call ended, not from when the settlement runs.
+   */
+  private async settleAll(ended: Array<{ task: TaskRow; job: JobRow; report: CallReport }>, now: number): Promise<void> {
     const { store } = this.deps;
-    const group = await store.findJobGroup(task.instanceId, task.jobGroupId);
-    if (!group) return; // deleted meanwhile: its jobs and tasks went with it
+    const groups = new Map<string, JobGroupRow | undefined>();
+    const settlements: AttemptSettlement[] = [];
+    for (const { task, job, report } of ended) {
+      if (!groups.has(task.jobGroupId)) groups.set(task.jobGroupId, await store.findJobGroup(task.instanceId, task.jobGroupId));
+      const group = groups.get(task.jobGroupId);
+      if (!group) continue; // deleted meanwhile: its jobs and tasks went with it
+      settlements.push(await this.settlementOf(task, job, report, group, now));
+    }
+    await store.settleAttempts(settlements);
+  }
+
+  private async settlementOf(task: TaskRow, job: JobRow, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
     // The zone of the contact just called (attempts already counts this attempt).
     const zone = await this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
     const answered = report.result === 'Answered';
     const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
-    const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now });
+    const endedAt = report.endedAt;
+    const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now: endedAt });
     const taskDelta: CounterDelta = { inFlight: -1 };
     if (conversation) taskDelta[conversation.counter] = 1;
     else taskDelta.notAnswered = 1;
-    await store.settleAttempt({
+    return {
       task: {
         ...task,
         status: conversation?.taskStatus ?? NOT_ANSWERED_TASK_STATUS[report.result as Exclude<typeof report.result, 'Answered'>],
-        endTime: now,
+        endTime: endedAt,
         ringingMs: report.ringingMs,
         talkMs: report.talkMs,
         endReason: conversation?.endReason ?? '',
@@ -292,7 +330,7 @@ export class Engine {
       jobDelta: { executing: -1, [decision.status === 'Succeeded' ? 'completed' : decision.status === 'Failed' ? 'failed' : 'scheduling']: 1 },
       taskDelta,
       now,
-    });
+    };
   }
 }
 

@@ -20,6 +20,8 @@ export class RealtimeDriver {
   ) {}
 
   start(): void {
+    // A call that ends is settled, and its line refilled, at once.
+    this.engine.onCallEnded = () => this.wake();
     this.timer = setInterval(() => this.wake(), ROUND_INTERVAL_MS);
     this.timer.unref();
     this.wake();

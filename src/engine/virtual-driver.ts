@@ -9,6 +9,18 @@ import type { VirtualTimers } from './timers.ts';
  * returns once everything due by then has been processed, so a caller can assert
  * right after. Advances are serialised: one runs at a time.
  */
+/**
+ * The clock moves in whole steps of this size: every call ending within one step is
+ * settled in one transaction and the lines it freed are refilled in one round.
+ * Settlements still use each call's exact end time, so only the start of the next
+ * calls is rounded up, by less than a second.
+ */
+export const STEP_MS = 1_000;
+
+function quantize(time: number): number {
+  return Number.isFinite(time) ? Math.ceil(time / STEP_MS) * STEP_MS : time;
+}
+
 export class VirtualDriver {
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -44,7 +56,9 @@ export class VirtualDriver {
       // Timers and due jobs both lie strictly after `now` here: every timer due by
       // now has run and nextDueTime only looks later (due jobs blocked by a full
       // line wait for a timer to free it).
-      const next = Math.min(this.timers.nextAt() ?? Infinity, (await this.store.nextDueTime(now)) ?? Infinity);
+      const next = quantize(
+        Math.min(this.timers.nextAt() ?? Infinity, (await this.store.nextDueTime(now)) ?? Infinity, (await this.store.nextLeaseExpiry(now)) ?? Infinity),
+      );
       if (next > target) {
         if (now >= target) return now;
         await this.moveTo(target);

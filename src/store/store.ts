@@ -198,6 +198,10 @@ export interface Store {
   /** Claims due jobs of running groups; a job no longer Scheduling, not due, or whose group is not running is skipped. */
   claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]>;
   settleAttempt(settlement: AttemptSettlement): Promise<void>;
+  /** Several settlements in one transaction; each applies exactly as settleAttempt would. */
+  settleAttempts(settlements: AttemptSettlement[]): Promise<void>;
+  /** The earliest lease of a call in flight that expires after `after` (when recovery may next be needed). */
+  nextLeaseExpiry(after: number): Promise<number | undefined>;
   reschedule(changes: Reschedule[], now: number): Promise<void>;
   /** Tasks still Executing whose lease has expired, with their jobs. */
   expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>>;

@@ -23,6 +23,8 @@ export interface DialRequest {
 
 export interface CallReport {
   result: CallResult;
+  /** When the call ended, on the engine's clock. */
+  endedAt: number;
   ringingMs: number;
   talkMs: number;
   sipCode: string;
@@ -33,5 +35,6 @@ export interface CallReport {
 }
 
 export interface Carrier {
-  dial(request: DialRequest, onEnded: (report: CallReport) => Promise<void>): void;
+  /** Places a call; `onEnded` is called exactly once, when it has ended. */
+  dial(request: DialRequest, onEnded: (report: CallReport) => void): void;
 }

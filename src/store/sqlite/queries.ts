@@ -327,6 +327,7 @@ export const dispatch = {
   expired: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'Executing' AND t.lease_expires_at <= ?
     ORDER BY t.lease_expires_at LIMIT ?`,
   jobById: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`,
+  nextLeaseExpiry: `SELECT min(lease_expires_at) AS t FROM tasks WHERE status = 'Executing' AND lease_expires_at > ?`,
 };
 
 export const concurrency = {

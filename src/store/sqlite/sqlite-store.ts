@@ -398,18 +398,32 @@ export class SqliteStore implements Store {
   }
 
   async settleAttempt(settlement: AttemptSettlement): Promise<void> {
-    const { task, job, now } = settlement;
+    return this.settleAttempts([settlement]);
+  }
+
+  async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
     this.db.transaction(() => {
-      const settled = this.stmt(q.dispatch.settleTask).run({
-        ...task,
-        conversation: JSON.stringify(task.conversation),
-      }).changes;
-      if (settled === 0) return; // already settled (e.g. by recovery): never count twice
-      this.applyDelta(task.jobGroupId, settlement.taskDelta);
-      const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
-      if (moved === 1) this.applyDelta(task.jobGroupId, settlement.jobDelta);
-      this.refreshStatusInTransaction(task.jobGroupId, now);
+      const touched = new Map<string, number>();
+      for (const settlement of settlements) {
+        const { task, job, now } = settlement;
+        const settled = this.stmt(q.dispatch.settleTask).run({
+          ...task,
+          conversation: JSON.stringify(task.conversation),
+        }).changes;
+        if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
+        this.applyDelta(task.jobGroupId, settlement.taskDelta);
+        const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
+        if (moved === 1) this.applyDelta(task.jobGroupId, settlement.jobDelta);
+        touched.set(task.jobGroupId, Math.max(touched.get(task.jobGroupId) ?? 0, now));
+      }
+      for (const [jobGroupId, now] of touched) this.refreshStatusInTransaction(jobGroupId, now);
     })();
+  }
+
+  async nextLeaseExpiry(after: number): Promise<number | undefined> {
+    const row = this.stmt(q.dispatch.nextLeaseExpiry).get(after);
+    return row?.t == null ? undefined : Number(row.t);
   }
 
   async reschedule(changes: Reschedule[], now: number): Promise<void> {

@@ -41,9 +41,9 @@ export class SimulatedCarrier implements Carrier {
     private readonly seed: string,
   ) {}
 
-  dial(request: DialRequest, onEnded: (report: CallReport) => Promise<void>): void {
+  dial(request: DialRequest, onEnded: (report: CallReport) => void): void {
     const report = this.plan(request);
-    this.timers.at(request.startedAt + report.ringingMs + report.talkMs, () => onEnded(report));
+    this.timers.at(report.endedAt, () => onEnded(report));
   }
 
   plan(request: DialRequest): CallReport {
@@ -51,13 +51,14 @@ export class SimulatedCarrier implements Carrier {
     const result = scripted?.result ?? NETWORK_OUTCOME[seededPick(this.profile.outcomes, this.seed, request.calledNumber, request.attempt, 'outcome')];
     if (result !== 'Answered') {
       const ringingMs = result === 'NoAnswer' || result === 'PoweredOff' ? request.ringingTimeoutMs : Math.min(REJECT_MS, request.ringingTimeoutMs);
-      return { result, ringingMs, talkMs: 0, sipCode: SIP_CODE[result], hangupDirection: '', turns: [] };
+      return { result, endedAt: request.startedAt + ringingMs, ringingMs, talkMs: 0, sipCode: SIP_CODE[result], hangupDirection: '', turns: [] };
     }
     const ringingMs = Math.min(seededBetween(this.profile.ringMs, this.seed, request.calledNumber, request.attempt, 'ring'), request.ringingTimeoutMs);
     const end = scripted?.conversation ?? CONVERSATION[seededPick(this.profile.conversations, this.seed, request.calledNumber, request.attempt, 'conversation')];
     const plan = runMinimalConversation(end, request.contact, request.startedAt + ringingMs, request.talkLimitMs);
     return {
       result,
+      endedAt: request.startedAt + ringingMs + plan.talkMs,
       ringingMs,
       talkMs: plan.talkMs,
       sipCode: SIP_CODE.Answered,
