@@ -377,6 +377,7 @@ export class SqliteStore implements Store {
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
     return this.db.transaction(() => {
       const claimed: TaskRow[] = [];
+      const perGroup = new Map<string, number>();
       for (const claim of claims) {
         const { task } = claim;
         const changes = this.stmt(q.dispatch.claimJob).run({
@@ -388,10 +389,14 @@ export class SqliteStore implements Store {
         }).changes;
         if (changes === 0) continue;
         this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
-        this.applyDelta(task.jobGroupId, { scheduling: -1, executing: 1, inFlight: 1, totalCalls: 1 });
-        this.stmt(q.counters.markStarted).run({ jobGroupId: task.jobGroupId, now });
-        this.refreshStatusInTransaction(task.jobGroupId, now);
+        perGroup.set(task.jobGroupId, (perGroup.get(task.jobGroupId) ?? 0) + 1);
         claimed.push(task);
+      }
+      // Counters move once per group with the batch's sum: the same result, fewer writes.
+      for (const [jobGroupId, n] of perGroup) {
+        this.applyDelta(jobGroupId, { scheduling: -n, executing: n, inFlight: n, totalCalls: n });
+        this.stmt(q.counters.markStarted).run({ jobGroupId, now });
+        this.refreshStatusInTransaction(jobGroupId, now);
       }
       return claimed;
     })();
@@ -404,7 +409,8 @@ export class SqliteStore implements Store {
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
     this.db.transaction(() => {
-      const touched = new Map<string, number>();
+      // Counter moves are summed per group and written once per group.
+      const touched = new Map<string, { delta: Required<CounterDelta>; now: number }>();
       for (const settlement of settlements) {
         const { task, job, now } = settlement;
         const settled = this.stmt(q.dispatch.settleTask).run({
@@ -412,12 +418,17 @@ export class SqliteStore implements Store {
           conversation: JSON.stringify(task.conversation),
         }).changes;
         if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
-        this.applyDelta(task.jobGroupId, settlement.taskDelta);
+        const entry = touched.get(task.jobGroupId) ?? { delta: { ...ZERO_DELTA }, now };
+        addDelta(entry.delta, settlement.taskDelta);
         const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
-        if (moved === 1) this.applyDelta(task.jobGroupId, settlement.jobDelta);
-        touched.set(task.jobGroupId, Math.max(touched.get(task.jobGroupId) ?? 0, now));
+        if (moved === 1) addDelta(entry.delta, settlement.jobDelta);
+        entry.now = Math.max(entry.now, now);
+        touched.set(task.jobGroupId, entry);
       }
-      for (const [jobGroupId, now] of touched) this.refreshStatusInTransaction(jobGroupId, now);
+      for (const [jobGroupId, { delta, now }] of touched) {
+        this.applyDelta(jobGroupId, delta);
+        this.refreshStatusInTransaction(jobGroupId, now);
+      }
     })();
   }
 
@@ -491,6 +502,10 @@ const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
   Paused: 'paused',
   Cancelled: 'cancelled',
 };
+
+function addDelta(sum: Required<CounterDelta>, delta: CounterDelta): void {
+  for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) sum[key] += value;
+}
 
 function jobParams(job: JobRow): Row {
   return {
