@@ -9,15 +9,17 @@
  *    full StrategyJson, recall strategy, calling numbers and flash SMS settings.
  * 2. Sends one signed GetJobGroup outside the timing: it must answer 200 with
  *    Success true; its headers and body bytes become the baseline's canned reply.
- * 3. Drives both servers with autocannon (library, 50 connections, warmup first).
+ * 3. Drives both servers with autocannon (library, 50 connections, warmup first),
+ *    the baseline first while the API server idles, then the API server.
  *    Every request is freshly signed (signature v1, new SignatureNonce, current
  *    Timestamp) in `setupRequest`, because the server refuses replayed nonces; the
  *    baseline gets exactly the same client work and request bodies.
  *
  * On Linux with taskset, the server under test is pinned to the last CPU and this
- * process (autocannon and the signing) to the others. Unpinned, the scheduler often
- * wakes the two ends of a loopback connection on the same core, and the baseline's
- * rate then swings by a third between runs.
+ * process (autocannon and the signing) to the others, so each really has a core of
+ * its own. CPU time of the server, of this client and of every other process is
+ * sampled around each run: a run beside a busy neighbour (tests, a build) is flagged
+ * as disturbed, with the busiest culprits named.
  *
  * Env: BENCH_DURATION_S (default 10, per side), BENCH_WARMUP_S (default 2),
  * BENCH_CONNECTIONS (default 50), BENCH_PIN=0 (no CPU pinning), BENCH_CPU_PROF_DIR
@@ -447,8 +449,8 @@ async function main(): Promise<number> {
     const reply = await captureReply(api.url, target);
     console.log(`verified: a signed GetJobGroup answers 200, Success true (${reply.body.length} body bytes)`);
 
-    // The baseline runs first, beside the idle API server: it is client-bound, and
-    // measured after a saturating run its rate scattered by a fifth between runs.
+    // The baseline runs first, while the API server idles beside it (its only timer
+    // is the nonce purge, once a minute).
     const cannedFile = join(data.dir, 'baseline-reply.json');
     writeFileSync(
       cannedFile,
