@@ -587,7 +587,6 @@ describe(`campaign engine properties (PROPERTY_SEED=${SEED})`, () => {
 
   it(
     'ResumeJobs keeps minAttemptInterval: a job resumed while it waits for a retry is not called before the interval has passed',
-    { todo: 'bug: JobService.move(resume) makes the job due at once, and the dispatcher does not check the interval' },
     async () => {
       await fc.assert(holds(attemptIntervals({ acrossResumes: true }), resumeWithinIntervalArb), knownBugRuns(RUNS));
     },

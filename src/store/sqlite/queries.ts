@@ -279,7 +279,8 @@ export const jobs = {
       AND (@createdTo IS NULL OR j.created_at <= @createdTo)`,
   // Status moves for Suspend/Resume/Cancel; the selector is all, ids or reference ids.
   move: `UPDATE jobs SET status = @to, modified_at = @now,
-      next_attempt_at = CASE WHEN @to = 'Scheduling' THEN @nextAttemptAt ELSE next_attempt_at END
+      -- Resuming keeps a retry time still ahead (the interval since the last attempt).
+      next_attempt_at = CASE WHEN @to = 'Scheduling' THEN max(next_attempt_at, @nextAttemptAt) ELSE next_attempt_at END
     WHERE job_group_id = @jobGroupId AND status = @from
       AND (@all = 1
         OR (@ids IS NOT NULL AND id IN (SELECT value FROM json_each(@ids)))
