@@ -160,9 +160,11 @@ export class Engine {
     const unreachable = reschedules.filter((r) => 'failureReason' in r && r.failureReason === 'CallingNumberNotExist');
     if (unreachable.length > 0) await store.reschedule(unreachable, now);
     const claimed = await store.claimAttempts(claims, now);
+    const claimsByTask = new Map(claims.map((claim) => [claim.task.id, claim]));
     for (const task of claimed) {
       const { job, group } = jobsById.get(task.jobId)!;
-      const claimedJob: JobRow = { ...job, status: 'Executing', ...claimOf(claims, task.id) };
+      const { attempts, attemptDay, dayAttempts } = claimsByTask.get(task.id)!;
+      const claimedJob: JobRow = { ...job, status: 'Executing', attempts, attemptDay, dayAttempts };
       this.deps.carrier.dial(
         {
           callId: task.id,
@@ -332,9 +334,4 @@ export class Engine {
       now,
     };
   }
-}
-
-function claimOf(claims: AttemptClaim[], taskId: string): Pick<JobRow, 'attempts' | 'attemptDay' | 'dayAttempts'> {
-  const claim = claims.find((c) => c.task.id === taskId)!;
-  return { attempts: claim.attempts, attemptDay: claim.attemptDay, dayAttempts: claim.dayAttempts };
 }

@@ -82,6 +82,24 @@ export class JobService {
     return { ...found, group };
   }
 
+  /** Several jobs with their tasks and groups: the instance is checked once, each group read once. */
+  async details(accountId: string, instanceId: string, jobs: readonly JobRow[]): Promise<Array<{ job: JobRow; tasks: TaskRow[]; group: JobGroupRow }>> {
+    await this.instances.require(accountId, instanceId);
+    const groups = new Map<string, JobGroupRow>();
+    const out = [];
+    for (const listed of jobs) {
+      const found = await this.deps.store.findJob(instanceId, listed.id);
+      if (!found) continue;
+      let group = groups.get(found.job.jobGroupId);
+      if (!group) {
+        group = await this.requireGroup(instanceId, found.job.jobGroupId);
+        groups.set(group.id, group);
+      }
+      out.push({ ...found, group });
+    }
+    return out;
+  }
+
   async list(accountId: string, instanceId: string, jobIds: readonly string[]): Promise<JobRow[]> {
     await this.instances.require(accountId, instanceId);
     return this.deps.store.listJobs(instanceId, jobIds);

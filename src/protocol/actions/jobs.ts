@@ -85,12 +85,8 @@ export const listJobs = defineAction({
   },
   async handler({ caller, services }, params) {
     const jobs = await services.jobs.list(caller.accountId, params.InstanceId, params.JobId);
-    const shaped = [];
-    for (const job of jobs) {
-      const detail = await services.jobs.describe(caller.accountId, params.InstanceId, job.id);
-      shaped.push(jobShape(detail.job, detail.group, detail.tasks));
-    }
-    return { Jobs: shaped };
+    const details = await services.jobs.details(caller.accountId, params.InstanceId, jobs);
+    return { Jobs: details.map((d) => jobShape(d.job, d.group, d.tasks)) };
   },
 });
 
@@ -158,11 +154,8 @@ export const queryJobs = defineAction({
       },
       page,
     );
-    const list = [];
-    for (const { job } of result.items) {
-      const detail = await services.jobs.describe(caller.accountId, params.InstanceId, job.id);
-      list.push({ ...jobShape(detail.job, detail.group, detail.tasks), TagHits: [] as Array<{ TagGroup: string; TagName: string }> });
-    }
+    const details = await services.jobs.details(caller.accountId, params.InstanceId, result.items.map((item) => item.job));
+    const list = details.map((d) => ({ ...jobShape(d.job, d.group, d.tasks), TagHits: [] as Array<{ TagGroup: string; TagName: string }> }));
     return { Jobs: { List: list, TotalCount: result.totalCount, PageNumber: page.pageNumber, PageSize: page.pageSize } };
   },
 });
