@@ -4,6 +4,8 @@ import * as jobGroups from './actions/job-groups.ts';
 import * as jobs from './actions/jobs.ts';
 import * as reports from './actions/reports.ts';
 import * as scripts from './actions/scripts.ts';
+import { DIALOG_ACTIONS } from './actions/dialog-actions.ts';
+import { FILE_ACTIONS } from './actions/file-actions.ts';
 
 /**
  * Every supported action. docs/api.md is generated from this list
@@ -40,4 +42,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   jobs.getConcurrentConversationQuota,
   reports.describeGroupExecutingInfo,
   reports.getSummaryInfo,
+  ...DIALOG_ACTIONS,
+  ...FILE_ACTIONS,
 ] as unknown as readonly ActionDefinition[];

@@ -15,6 +15,8 @@ import type {
   ScriptRow,
   ScriptVersionRow,
 } from './rows.ts';
+import type { DialogStore } from './dialog-store.ts';
+import type { FileStore } from './file-store.ts';
 
 export interface InstanceFilter {
   name?: string;
@@ -110,6 +112,11 @@ export interface JobGroupFilter {
  */
 export interface Store {
   close(): Promise<void>;
+
+  /** Contact-list uploads, parsing and export tasks. */
+  readonly files: FileStore;
+  /** Dialog flows, intents, conversations and the block list. */
+  readonly dialog: DialogStore;
 
   // Accounts and AccessKeys.
   insertAccount(account: AccountRow): Promise<void>;

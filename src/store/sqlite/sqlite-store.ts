@@ -36,6 +36,8 @@ import type {
 } from '../store.ts';
 import { migrate } from './migrate.ts';
 import * as q from './queries.ts';
+import { SqliteDialogStore } from './sqlite-dialog-store.ts';
+import { SqliteFileStore } from './sqlite-file-store.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -58,7 +60,13 @@ export function openSqliteStore(dataDir: string, clock: Clock): SqliteStore {
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database.Database) {}
+  readonly files: SqliteFileStore;
+  readonly dialog: SqliteDialogStore;
+
+  constructor(readonly db: Database.Database) {
+    this.files = new SqliteFileStore(db);
+    this.dialog = new SqliteDialogStore(db);
+  }
 
   private stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
