@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { Strategy } from '../store/rows.ts';
 
 /**
@@ -9,8 +9,9 @@ import type { Strategy } from '../store/rows.ts';
  * Month: day of month in repeatDays, months without that day skipped), and inside
  * one of the day's working windows [beginTime, endTime) in local time (no windows:
  * the whole day). Local times are converted with the zone's rules of that very
- * day, so windows keep their wall-clock meaning across DST changes; a window edge
- * that falls in a DST gap moves to the first instant after the gap.
+ * day, so windows keep their wall-clock meaning across DST changes: a window edge
+ * that falls in a DST gap moves to the first instant after the gap, and in an hour
+ * the clock shows twice, each pass is judged by the time the clock shows.
  * docs/strategy.md states the same rules with examples.
  */
 
@@ -32,6 +33,7 @@ export function nextCallableTime(rules: ScheduleRules, zone: string, from: numbe
   for (let i = 0; i < MAX_DAYS_SEARCHED; i++, day = day.plus({ days: 1 })) {
     if (day.toMillis() >= rules.endTime) return undefined;
     if (!dayIsSelected(rules, day)) continue;
+    // Windows come sorted by start: the first that still has time left holds the answer.
     for (const window of windowsOfDay(rules, day)) {
       const candidate = Math.max(earliest, window.start);
       if (candidate < window.end && candidate < rules.endTime) return candidate;
@@ -65,31 +67,59 @@ function dayIsSelected(rules: ScheduleRules, day: DateTime): boolean {
   return true;
 }
 
+/**
+ * The day's callable intervals. A day is cut into stretches of one UTC offset
+ * (two on a DST-change day); within a stretch local time runs evenly, so a window
+ * [begin, end) of wall-clock times is one interval there. Across stretches it may
+ * be two: on a fall-back night a window beginning at 01:30 holds the first 01:30
+ * to the change and again from the second 01:30 on, but not the repeated 01:00
+ * to 01:30 between them. A window edge in a spring-forward gap lands on the
+ * first instant after the gap.
+ */
 function windowsOfDay(rules: ScheduleRules, day: DateTime): Window[] {
-  if (rules.workingTime.length === 0) {
-    return [{ start: day.toMillis(), end: day.plus({ days: 1 }).toMillis() }];
+  const dayStart = day.toMillis();
+  const dayEnd = day.plus({ days: 1 }).toMillis();
+  if (rules.workingTime.length === 0) return [{ start: dayStart, end: dayEnd }];
+  // Midnight of the day as if the zone were UTC: local wall time t is the instant localMidnight + t - offset.
+  const localMidnight = Date.UTC(day.year, day.month - 1, day.day);
+  const windows: Window[] = [];
+  for (const stretch of offsetStretches(day.zone, dayStart, dayEnd)) {
+    for (const w of rules.workingTime) {
+      const start = Math.max(stretch.start, localMidnight + secondsOfDay(w.beginTime) * 1000 - stretch.offsetMs);
+      const end = Math.min(stretch.end, localMidnight + secondsOfDay(w.endTime) * 1000 - stretch.offsetMs);
+      if (start < end) windows.push({ start, end });
+    }
   }
-  return rules.workingTime.map((w) => ({ start: atLocalTime(day, w.beginTime), end: atLocalTime(day, w.endTime) }));
+  return windows.sort((a, b) => a.start - b.start);
 }
 
-function atLocalTime(day: DateTime, time: string): number {
-  const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
-  if (hour === 24) return day.plus({ days: 1 }).toMillis();
-  const exact = day.set({ hour, minute, second, millisecond: 0 });
-  if (exact.hour === hour && exact.minute === minute && exact.second === second) return exact.toMillis();
-  // The wall time does not exist (a spring-forward gap) and luxon pushed it forward
-  // by the gap's length. The edge belongs at the first instant after the gap: the
-  // first instant whose local wall time has reached the requested one. Local time
-  // only moves forward across a gap, so a binary search finds it.
-  const wanted = hour * 3600 + minute * 60 + second;
-  let low = day.toMillis();
-  let high = exact.toMillis();
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    const local = DateTime.fromMillis(mid, { zone: day.zone });
-    const seconds = local.hasSame(day, 'day') ? local.hour * 3600 + local.minute * 60 + local.second : Number.POSITIVE_INFINITY;
-    if (seconds >= wanted) high = mid;
-    else low = mid;
+interface OffsetStretch extends Window {
+  offsetMs: number;
+}
+
+/** [start, end) cut where the zone's UTC offset changes. */
+function offsetStretches(zone: Zone, start: number, end: number): OffsetStretch[] {
+  const stretches: OffsetStretch[] = [];
+  while (start < end) {
+    const offset = zone.offset(start);
+    let low = start;
+    let high = end;
+    if (zone.offset(end - 1) !== offset) {
+      // Offsets change rarely (twice a year at most in practice): find the first instant of the next offset.
+      while (high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if (zone.offset(mid) === offset) low = mid;
+        else high = mid;
+      }
+    }
+    stretches.push({ start, end: high, offsetMs: offset * 60_000 });
+    start = high;
   }
-  return high;
+  return stretches;
+}
+
+/** `HH:mm:ss` as seconds since midnight; 24:00:00 is the end of the day. */
+function secondsOfDay(time: string): number {
+  const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
+  return hour * 3600 + minute * 60 + second;
 }

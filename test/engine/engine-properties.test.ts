@@ -17,10 +17,6 @@ import { counterDiff, runScenario, warmNumberLookups, type Scenario, type Scenar
  * (harness.ts); the invariants are checked on the rows it leaves. Local-time rules
  * are re-derived here with luxon, independently of src/domain/schedule.ts.
  *
- * Known engine bugs are kept as `todo` properties (they run and report, but do not
- * fail the suite); each says what is wrong and the green properties say which part of
- * their invariant they leave to it.
- *
  * PROPERTY_SEED fixes fast-check's seed (the title shows the one used);
  * PROPERTY_RUNS overrides the number of runs per property.
  */
@@ -321,17 +317,16 @@ function inRepeatedHour(at: number, zone: string): boolean {
 
 /**
  * Why a call may not start at `at` under the strategy, or undefined when it may
- * (docs/strategy.md, "When a job may be called"). `skipRepeatedHour` leaves the window
- * rule out for moments in a repeated hour: the known fall-back bug (see its todo
- * property) lives there.
+ * (docs/strategy.md, "When a job may be called"). Windows are compared by the wall
+ * clock, so a repeated hour is judged by what the clock shows in it.
  */
-function notCallableBecause(strategy: ScenarioGroup['strategy'], zone: string, at: number, skipRepeatedHour = false): string | undefined {
+function notCallableBecause(strategy: ScenarioGroup['strategy'], zone: string, at: number): string | undefined {
   if (at < strategy.startTime) return 'before startTime';
   if (at >= strategy.endTime) return 'at or after endTime';
   const local = DateTime.fromMillis(at, { zone });
   if (strategy.repeatBy === 'Week' && !strategy.repeatDays.includes(local.weekday % 7)) return `weekday ${local.weekday % 7} not in [${strategy.repeatDays}]`;
   if (strategy.repeatBy === 'Month' && !strategy.repeatDays.includes(local.day)) return `day ${local.day} not in [${strategy.repeatDays}]`;
-  if (strategy.workingTime.length > 0 && !(skipRepeatedHour && inRepeatedHour(at, zone))) {
+  if (strategy.workingTime.length > 0) {
     // Wall-clock comparison: a window edge in a spring-forward gap needs no special case.
     const wall = local.toFormat('HH:mm:ss');
     if (!strategy.workingTime.some((w) => w.beginTime <= wall && wall < w.endTime)) {
@@ -348,12 +343,10 @@ function eachJob(trace: Trace, scenario: Scenario, check: (job: Trace['groups'][
   return trace.groups.flatMap((group, g) => group.jobs.flatMap((job, j) => check(job, scenario.groups[g]!.strategy, `job ${g}/${j}`)));
 }
 
-const attemptsAtCallableMoments =
-  ({ skipRepeatedHour }: { skipRepeatedHour: boolean }): Check =>
-  (scenario, trace) =>
+const attemptsAtCallableMoments: Check = (scenario, trace) =>
     eachJob(trace, scenario, ({ tasks }, strategy, name) =>
       tasks.flatMap((task) => {
-        const why = notCallableBecause(strategy, scenario.zone, task.actualTime, skipRepeatedHour);
+        const why = notCallableBecause(strategy, scenario.zone, task.actualTime);
         return why ? [`${name} attempt ${task.attempt} at ${iso(task.actualTime, scenario.zone)}: ${why}`] : [];
       }),
     );
@@ -530,14 +523,12 @@ function conflictingFates(...traces: Trace[]): string[] {
 }
 
 const runs = (numRuns: number) => ({ numRuns, seed: SEED, includeErrorInReport: true });
-/** Known bugs: report a counterexample without spending the suite's time on shrinking it all the way. */
-const knownBugRuns = (numRuns: number) => ({ ...runs(numRuns), interruptAfterTimeLimit: 3_000 });
 
 describe(`campaign engine properties (PROPERTY_SEED=${SEED})`, () => {
   before(() => warmNumberLookups([...TEST_NUMBERS, ...ORDINARY_NUMBERS]));
 
-  it('calls start only at callable moments: in [startTime, endTime), on a selected day, inside a working window (outside repeated hours), in the zone', async () => {
-    await fc.assert(holds(attemptsAtCallableMoments({ skipRepeatedHour: true })), runs(RUNS));
+  it('calls start only at callable moments: in [startTime, endTime), on a selected day, inside a working window, in the zone', async () => {
+    await fc.assert(holds(attemptsAtCallableMoments), runs(RUNS));
   });
 
   it('a job gets at most maxAttemptsPerDay attempts per local day, and at most that many in all when not repeatable', async () => {
@@ -583,20 +574,11 @@ describe(`campaign engine properties (PROPERTY_SEED=${SEED})`, () => {
     );
   });
 
-  // Known bugs: these run and report, but do not fail the suite.
+  it('ResumeJobs keeps minAttemptInterval: a job resumed while it waits for a retry is not called before the interval has passed', async () => {
+    await fc.assert(holds(attemptIntervals({ acrossResumes: true }), resumeWithinIntervalArb), runs(RUNS));
+  });
 
-  it(
-    'ResumeJobs keeps minAttemptInterval: a job resumed while it waits for a retry is not called before the interval has passed',
-    async () => {
-      await fc.assert(holds(attemptIntervals({ acrossResumes: true }), resumeWithinIntervalArb), knownBugRuns(RUNS));
-    },
-  );
-
-  it(
-    'in the repeated hour of a fall-back night a call waits for its window by the wall clock',
-    { todo: 'bug: schedule.ts places an ambiguous window begin at its first occurrence, so the window also spans the repeated hour before it' },
-    async () => {
-      await fc.assert(holds(attemptsAtCallableMoments({ skipRepeatedHour: false }), fallBackArb), knownBugRuns(RUNS));
-    },
-  );
+  it('in the repeated hour of a fall-back night a call waits for its window by the wall clock', async () => {
+    await fc.assert(holds(attemptsAtCallableMoments, fallBackArb), runs(RUNS));
+  });
 });

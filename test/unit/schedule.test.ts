@@ -217,6 +217,25 @@ describe('nextCallableTime across daylight-saving changes', () => {
       assert.equal(iso(nextCallableTime(r, BERLIN, utc('2026-03-28T23:00:00'))), '2026-03-29T01:00:00.000Z');
     },
   );
+
+  it('a window beginning at 01:30 on the New York fall-back night holds both 01:30s but not the repeated 01:00-01:30 between them', () => {
+    // Clocks go from 01:59:59 EDT (05:59:59Z) back to 01:00 EST (06:00Z).
+    const r = rules({ workingTime: [{ beginTime: '01:30:00', endTime: '03:00:00' }] });
+    assert.equal(iso(nextCallableTime(r, NEW_YORK, utc('2026-11-01T05:00:00'))), '2026-11-01T05:30:00.000Z', 'first 01:30, EDT');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T05:59:59.999')), true, '01:59:59.999 EDT');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T06:10:00')), false, '01:10 EST, the repeated hour');
+    assert.equal(iso(nextCallableTime(r, NEW_YORK, utc('2026-11-01T06:10:00'))), '2026-11-01T06:30:00.000Z', 'second 01:30, EST');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T07:59:59.999')), true, '02:59:59.999 EST');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T08:00:00')), false, '03:00 EST closes it');
+  });
+
+  it('a window ending at 01:30 on the New York fall-back night closes at the first 01:30 and opens again in the repeated hour', () => {
+    const r = rules({ workingTime: [{ beginTime: '00:30:00', endTime: '01:30:00' }] });
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T05:29:59.999')), true, '01:29:59.999 EDT');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T05:45:00')), false, '01:45 EDT');
+    assert.equal(iso(nextCallableTime(r, NEW_YORK, utc('2026-11-01T05:45:00'))), '2026-11-01T06:00:00.000Z', '01:00 EST, the repeated hour');
+    assert.equal(isCallable(r, NEW_YORK, utc('2026-11-01T06:30:00')), false, 'the second 01:30 closes it again');
+  });
 });
 
 describe('nextCallableDay', () => {
