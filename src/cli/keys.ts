@@ -7,7 +7,7 @@ import { SystemClock } from '../engine/clock.ts';
 import { parsePolicy } from '../protocol/ram-policy.ts';
 import { createServices, type Services } from '../services/services.ts';
 import type { PolicyDocument } from '../store/rows.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 
 /**
  * `outboundbot keys ...`: AccessKey management straight on the data dir (safe
@@ -86,7 +86,7 @@ export function registerKeysCommands(program: Command): void {
 async function withServices(run: (services: Services) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const clock = new SystemClock();
-  const store = openSqliteStore(config.dataDir, clock);
+  const store = await openStore(config, clock);
   try {
     await run(createServices({ store, clock, ids: createIdGenerator(clock) }));
   } finally {

@@ -25,17 +25,28 @@ export function registerSimulateCommand(program: Command): void {
         throw error;
       }
       const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
+      // Ctrl-C stops the run at the next simulated day, so its temp data dir is removed before exiting.
+      const interrupt = new AbortController();
+      const onInterrupt = () => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
       let result: SimulationResult;
       try {
         result = await simulate(scenario, {
+          signal: interrupt.signal,
           onAssign: (assigned, total) => bar?.draw(assigned / total, `assigning jobs ${assigned}/${total}`),
           onDay: (day, progress) =>
             bar?.draw(progress.totalJobs === 0 ? 1 : progress.ended / progress.totalJobs, `day ${day.day}/${progress.maxDays}  ${progress.ended}/${progress.totalJobs} jobs ended`),
         });
       } catch (error) {
         if (error instanceof ScenarioError) fail(`invalid scenario: ${error.message}`);
+        if (interrupt.signal.aborted) {
+          bar?.clear();
+          process.stderr.write('outboundbot: simulation interrupted\n');
+          process.exit(130);
+        }
         throw error;
       } finally {
+        process.off('SIGINT', onInterrupt);
         bar?.clear();
       }
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatReport(result));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { SystemClock } from '../engine/clock.ts';
 import { verifyCounters } from '../services/verification.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 
 /** `outboundbot verify`: recount every job group's counters from the rows and report differences. */
 export function registerVerifyCommand(program: Command): void {
@@ -11,7 +11,7 @@ export function registerVerifyCommand(program: Command): void {
     .description('recount every job group\'s counters from its jobs and tasks; exit 1 on any difference')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const store = openSqliteStore(loadConfig().dataDir, new SystemClock());
+      const store = await openStore(loadConfig(), new SystemClock());
       try {
         const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\rverifying ${done}/${total} job groups`) : undefined;
         const result = await verifyCounters(store, progress);

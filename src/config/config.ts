@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   /** Holds the SQLite database and, later, uploaded and exported files. */
   dataDir: string;
+  /** `postgres://…` selects the PostgreSQL store (several nodes may share it); unset keeps embedded SQLite. */
+  databaseUrl?: string;
   /** Root AccessKey to create or keep at start; generated on first start when unset. */
   accessKeyId?: string;
   accessKeySecret?: string;
@@ -25,6 +27,29 @@ export interface Config {
   simSeed: string;
   /** The simulated carrier's outcome mix: inline JSON or a file path. */
   simProfile?: string;
+  /** The external NLU engine (OUTBOUNDBOT_LLM_*); scripts use the built-in one when unset. */
+  llm?: LlmSettings;
+}
+
+/** An OpenAI-compatible chat-completions endpoint used as NLU engine (src/dialog/llm-nlu.ts). */
+export interface LlmSettings {
+  /** OUTBOUNDBOT_LLM_URL: the endpoint, or a base URL to which `/chat/completions` is added. */
+  url: string;
+  /** OUTBOUNDBOT_LLM_KEY: sent as a Bearer token; never logged. */
+  key?: string;
+  /** OUTBOUNDBOT_LLM_MODEL (default gpt-4o-mini). */
+  model: string;
+  /** OUTBOUNDBOT_LLM_TIMEOUT_MS (default 5000): a slower answer counts as a failure. */
+  timeoutMs: number;
+}
+
+export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettings | undefined {
+  const url = env.OUTBOUNDBOT_LLM_URL;
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError('OUTBOUNDBOT_LLM_URL must be an http(s) URL');
+  const timeoutMs = env.OUTBOUNDBOT_LLM_TIMEOUT_MS ? Number(env.OUTBOUNDBOT_LLM_TIMEOUT_MS) : 5_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 120_000) throw new ConfigError('OUTBOUNDBOT_LLM_TIMEOUT_MS must be 1-120000');
+  return { url, key: env.OUTBOUNDBOT_LLM_KEY || undefined, model: env.OUTBOUNDBOT_LLM_MODEL || 'gpt-4o-mini', timeoutMs };
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const timezone = env.OUTBOUNDBOT_TIMEZONE || DEFAULTS.timezone;
   if (!isValidZone(timezone)) throw new ConfigError(`OUTBOUNDBOT_TIMEZONE must be an IANA time zone (e.g. Asia/Shanghai), got "${timezone}"`);
+  const databaseUrl = env.OUTBOUNDBOT_DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    throw new ConfigError('OUTBOUNDBOT_DATABASE_URL must be a postgres:// URL (unset keeps the embedded SQLite store)');
+  }
   const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
   if (carrier !== 'simulated') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated (the only carrier so far), got "${carrier}"`);
   return {
@@ -70,8 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.OUTBOUNDBOT_HOST || DEFAULTS.host,
     port,
     dataDir: resolve(env.OUTBOUNDBOT_DATA_DIR || DEFAULTS.dataDir),
+    databaseUrl,
     accessKeyId,
     accessKeySecret,
     logLevel,
+    llm: loadLlmSettings(env),
   };
 }

@@ -1,4 +1,5 @@
-import { DateTime, type Zone } from 'luxon';
+import { IANAZone } from 'luxon';
+import { localDays, type LocalDay } from './local-days.ts';
 import type { Strategy } from '../store/rows.ts';
 
 /**
@@ -29,9 +30,9 @@ interface Window {
 export function nextCallableTime(rules: ScheduleRules, zone: string, from: number): number | undefined {
   const earliest = Math.max(from, rules.startTime);
   if (earliest >= rules.endTime) return undefined;
-  let day = DateTime.fromMillis(earliest, { zone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS_SEARCHED; i++, day = day.plus({ days: 1 })) {
-    if (day.toMillis() >= rules.endTime) return undefined;
+  let day = localDays.dayAt(zone, earliest);
+  for (let i = 0; i < MAX_DAYS_SEARCHED; i++, day = localDays.dayAt(zone, day.end)) {
+    if (day.start >= rules.endTime) return undefined;
     if (!dayIsSelected(rules, day)) continue;
     // Windows come sorted by start: the first that still has time left holds the answer.
     for (const window of windowsOfDay(rules, day)) {
@@ -48,22 +49,22 @@ export function isCallable(rules: ScheduleRules, zone: string, at: number): bool
 
 /** The first callable moment on a local day after the one containing `at` (for "today's attempts are used up"). */
 export function nextCallableDay(rules: ScheduleRules, zone: string, at: number): number | undefined {
-  const tomorrow = DateTime.fromMillis(at, { zone }).startOf('day').plus({ days: 1 }).toMillis();
-  return nextCallableTime(rules, zone, tomorrow);
+  return nextCallableTime(rules, zone, localDays.dayAt(zone, at).end);
 }
 
 /** The local calendar day of a moment, `YYYY-MM-DD`: the unit of maxAttemptsPerDay. */
 export function localDay(zone: string, at: number): string {
-  return DateTime.fromMillis(at, { zone }).toISODate() ?? '';
+  return localDays.dayAt(zone, at).isoDate;
 }
 
+/** An IANA zone name (e.g. Asia/Shanghai, UTC); luxon's 'local' and 'UTC+8' spellings are not, since they mean different things on different machines or ignore DST. */
 export function isValidZone(zone: string): boolean {
-  return DateTime.local({ zone }).isValid;
+  return IANAZone.isValidZone(zone);
 }
 
-function dayIsSelected(rules: ScheduleRules, day: DateTime): boolean {
-  if (rules.repeatBy === 'Week') return rules.repeatDays.includes(day.weekday % 7);
-  if (rules.repeatBy === 'Month') return rules.repeatDays.includes(day.day);
+function dayIsSelected(rules: ScheduleRules, day: LocalDay): boolean {
+  if (rules.repeatBy === 'Week') return rules.repeatDays.includes(day.weekday);
+  if (rules.repeatBy === 'Month') return rules.repeatDays.includes(day.dayOfMonth);
   return true;
 }
 
@@ -76,46 +77,17 @@ function dayIsSelected(rules: ScheduleRules, day: DateTime): boolean {
  * to 01:30 between them. A window edge in a spring-forward gap lands on the
  * first instant after the gap.
  */
-function windowsOfDay(rules: ScheduleRules, day: DateTime): Window[] {
-  const dayStart = day.toMillis();
-  const dayEnd = day.plus({ days: 1 }).toMillis();
-  if (rules.workingTime.length === 0) return [{ start: dayStart, end: dayEnd }];
-  // Midnight of the day as if the zone were UTC: local wall time t is the instant localMidnight + t - offset.
-  const localMidnight = Date.UTC(day.year, day.month - 1, day.day);
+function windowsOfDay(rules: ScheduleRules, day: LocalDay): Window[] {
+  if (rules.workingTime.length === 0) return [{ start: day.start, end: day.end }];
   const windows: Window[] = [];
-  for (const stretch of offsetStretches(day.zone, dayStart, dayEnd)) {
+  for (const stretch of day.stretches) {
     for (const w of rules.workingTime) {
-      const start = Math.max(stretch.start, localMidnight + secondsOfDay(w.beginTime) * 1000 - stretch.offsetMs);
-      const end = Math.min(stretch.end, localMidnight + secondsOfDay(w.endTime) * 1000 - stretch.offsetMs);
+      const start = Math.max(stretch.start, day.localMidnight + secondsOfDay(w.beginTime) * 1000 - stretch.offsetMs);
+      const end = Math.min(stretch.end, day.localMidnight + secondsOfDay(w.endTime) * 1000 - stretch.offsetMs);
       if (start < end) windows.push({ start, end });
     }
   }
   return windows.sort((a, b) => a.start - b.start);
-}
-
-interface OffsetStretch extends Window {
-  offsetMs: number;
-}
-
-/** [start, end) cut where the zone's UTC offset changes. */
-function offsetStretches(zone: Zone, start: number, end: number): OffsetStretch[] {
-  const stretches: OffsetStretch[] = [];
-  while (start < end) {
-    const offset = zone.offset(start);
-    let low = start;
-    let high = end;
-    if (zone.offset(end - 1) !== offset) {
-      // Offsets change rarely (twice a year at most in practice): find the first instant of the next offset.
-      while (high - low > 1) {
-        const mid = Math.floor((low + high) / 2);
-        if (zone.offset(mid) === offset) low = mid;
-        else high = mid;
-      }
-    }
-    stretches.push({ start, end: high, offsetMs: offset * 60_000 });
-    start = high;
-  }
-  return stretches;
 }
 
 /** `HH:mm:ss` as seconds since midnight; 24:00:00 is the end of the day. */

@@ -8,6 +8,7 @@ import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, Resc
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
 import { chooseCallingNumber } from '../domain/caller-routing.ts';
+import { callDialogFor } from '../dialog/call-dialog.ts';
 import { allocateLines } from './allocation.ts';
 import type { Clock } from './clock.ts';
 
@@ -15,6 +16,8 @@ import type { Clock } from './clock.ts';
 export const TALK_LIMIT_MS = 5 * 60_000;
 /** Extra time on top of ringing + talk limit before a call's lease is considered dead. */
 const LEASE_MARGIN_MS = 60_000;
+/** The shortest lease any call gets (a group may ring for 0 s). */
+const MIN_LEASE_MS = TALK_LIMIT_MS + LEASE_MARGIN_MS;
 /** Expired attempts settled per recovery round. */
 const RECOVERY_BATCH = 500;
 /**
@@ -24,6 +27,21 @@ const RECOVERY_BATCH = 500;
  * by another at once.
  */
 export const RESCHEDULE_BATCH = 500;
+
+/** A call the carrier reported ended, waiting to be settled. */
+interface EndedCall {
+  task: TaskRow;
+  job: JobRow;
+  report: CallReport;
+}
+
+/** What one instance's share of a round decided: calls to claim and due jobs to move. */
+interface InstancePlan {
+  claims: AttemptClaim[];
+  reschedules: Reschedule[];
+  /** The job and group of each claim, by job id, for dialling. */
+  jobs: Map<string, { job: JobRow; group: JobGroupRow }>;
+}
 
 /** What one round did; anything but zero means another round may find more to do now. */
 export interface RoundResult {
@@ -52,61 +70,95 @@ export interface EngineDeps {
  */
 export class Engine {
   /** Calls that have ended and wait to be settled by the next flush. */
-  private ended: Array<{ task: TaskRow; job: JobRow; report: CallReport }> = [];
+  private ended: EndedCall[] = [];
   /** Told when a call has ended, so a realtime driver can settle it and refill the line at once. */
   onCallEnded: () => void = () => {};
+  /** No lease expires before this moment, so recovery need not look until then. */
+  private recoveryDueAt = -Infinity;
 
   constructor(private readonly deps: EngineDeps) {}
 
+  /**
+   * One round: calls whose lease expired are settled, then the calls that ended
+   * since the last round are settled in the same transaction that starts the next
+   * ones (one commit a round, the lines they free already counted as free).
+   */
   async round(): Promise<RoundResult> {
     const now = this.deps.clock.now();
-    await this.flush();
-    const recovered = await this.recover(now);
-    const { started, rescheduled } = await this.dispatch(now);
+    const ended = this.takeEnded();
+    // A call that did end is settled with its real outcome, never as interrupted.
+    const recovered = await this.recover(now, new Set(ended.map(({ task }) => task.id)));
+    const { started, rescheduled } = await this.dispatch(now, await this.settlementsOf(ended, now));
     return { recovered, started, rescheduled };
   }
 
   /** Settles every call that has ended since the last flush, in one transaction. */
   async flush(): Promise<number> {
-    const ended = this.ended;
+    const ended = this.takeEnded();
     if (ended.length === 0) return 0;
-    this.ended = [];
-    await this.settleAll(ended, this.deps.clock.now());
+    await this.deps.store.settleAttempts(await this.settlementsOf(ended, this.deps.clock.now()));
     return ended.length;
   }
 
+  private takeEnded(): EndedCall[] {
+    const ended = this.ended;
+    this.ended = [];
+    return ended;
+  }
+
   /** Settles attempts whose lease has expired: counted once, the job rescheduled by its strategy. */
-  async recover(now: number): Promise<number> {
-    const expired = await this.deps.store.expiredAttempts(now, RECOVERY_BATCH);
+  async recover(now: number, endedTaskIds: ReadonlySet<string> = new Set()): Promise<number> {
+    if (now < this.recoveryDueAt) return 0;
+    const { store } = this.deps;
+    const expired = (await store.expiredAttempts(now, RECOVERY_BATCH)).filter(({ task }) => !endedTaskIds.has(task.id));
+    // No lease can expire before the earliest one recorded now, nor before a lease
+    // taken from now on could (any node's): until then there is nothing to look for.
+    if (expired.length < RECOVERY_BATCH) this.recoveryDueAt = Math.min((await store.nextLeaseExpiry(now)) ?? Infinity, now + MIN_LEASE_MS);
     for (const { task, job } of expired) this.deps.logger.warn({ taskId: task.id, jobId: job.id }, 'settling a call whose lease expired');
-    await this.settleAll(
-      expired.map(({ task, job }) => ({
-        task,
-        job,
-        report: { result: 'Interrupted', endedAt: now, ringingMs: 0, talkMs: 0, sipCode: '500', hangupDirection: '', turns: [] },
-      })),
-      now,
-    );
+    const interrupted = expired.map(({ task, job }): EndedCall => ({
+      task,
+      job,
+      report: { result: 'Interrupted', endedAt: now, ringingMs: 0, talkMs: 0, sipCode: '500', hangupDirection: '', turns: [] },
+    }));
+    await store.settleAttempts(await this.settlementsOf(interrupted, now));
     return expired.length;
   }
 
-  /** One dispatch decision: calls started and due jobs moved to a later moment. */
-  async dispatch(now: number): Promise<{ started: number; rescheduled: number }> {
+  /**
+   * One dispatch decision: calls started and due jobs moved to a later moment.
+   * `settlements` (calls that ended) commit in the same transaction as the claims,
+   * and the lines they free count as free already; the store still refuses a claim
+   * that would take an instance over its ceiling.
+   */
+  async dispatch(now: number, settlements: AttemptSettlement[] = []): Promise<{ started: number; rescheduled: number }> {
     const { store } = this.deps;
-    const groups = await store.dispatchableGroups();
+    const freedInGroup = new Map<string, number>();
+    const freedInInstance = new Map<string, number>();
+    for (const { task } of settlements) {
+      freedInGroup.set(task.jobGroupId, (freedInGroup.get(task.jobGroupId) ?? 0) + 1);
+      freedInInstance.set(task.instanceId, (freedInInstance.get(task.instanceId) ?? 0) + 1);
+    }
     const byInstance = new Map<string, DispatchGroup[]>();
-    for (const entry of groups) {
+    for (const entry of await store.dispatchableGroups()) {
       const list = byInstance.get(entry.group.instanceId) ?? [];
-      list.push(entry);
+      list.push({
+        ...entry,
+        inFlight: Math.max(0, entry.inFlight - (freedInGroup.get(entry.group.id) ?? 0)),
+        instanceInFlight: Math.max(0, entry.instanceInFlight - (freedInInstance.get(entry.group.instanceId) ?? 0)),
+      });
       byInstance.set(entry.group.instanceId, list);
     }
-    const total = { started: 0, rescheduled: 0 };
+    const round: InstancePlan = { claims: [], reschedules: [], jobs: new Map() };
     for (const instanceGroups of byInstance.values()) {
-      const result = await this.dispatchInstance(instanceGroups, now);
-      total.started += result.started;
-      total.rescheduled += result.rescheduled;
+      const plan = await this.planInstance(instanceGroups, now);
+      round.claims.push(...plan.claims);
+      round.reschedules.push(...plan.reschedules);
+      for (const [id, entry] of plan.jobs) round.jobs.set(id, entry);
     }
-    return total;
+    if (settlements.length === 0 && round.reschedules.length === 0 && round.claims.length === 0) return { started: 0, rescheduled: 0 };
+    const claimed = await store.commitRound({ settlements, reschedules: round.reschedules, claims: round.claims, now });
+    await this.dialAll(claimed, round, now);
+    return { started: claimed.length, rescheduled: round.reschedules.length };
   }
 
   /**
@@ -121,8 +173,8 @@ export class Engine {
     return (await this.deps.numbers.describe(contact.phoneNumber))?.timeZone || this.deps.zone;
   }
 
-  private async dispatchInstance(groups: DispatchGroup[], now: number): Promise<{ started: number; rescheduled: number }> {
-    const { store } = this.deps;
+  /** Which due jobs of one instance's groups to call now, within its free lines, and which to move on. */
+  private async planInstance(groups: DispatchGroup[], now: number): Promise<InstancePlan> {
     const free = Math.max(0, groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight);
     const callable = new Map<string, JobRow[]>();
     const reschedules: Reschedule[] = [];
@@ -131,8 +183,8 @@ export class Engine {
       callable.set(group.id, ready);
       reschedules.push(...moved);
     }
-    if (reschedules.length > 0) await store.reschedule(reschedules, now);
-    if (free === 0) return { started: 0, rescheduled: reschedules.length };
+    const plan: InstancePlan = { claims: [], reschedules, jobs: new Map() };
+    if (free === 0) return plan;
 
     const grants = allocateLines(
       free,
@@ -144,28 +196,46 @@ export class Engine {
         due: callable.get(group.id)!.length,
       })),
     );
-    const claims: AttemptClaim[] = [];
-    const jobsById = new Map<string, { job: JobRow; group: JobGroupRow }>();
     for (const { group } of groups) {
       for (const job of callable.get(group.id)!.slice(0, grants.get(group.id) ?? 0)) {
         const claim = await this.claimFor(job, group, now);
         if (claim) {
-          claims.push(claim);
-          jobsById.set(job.id, { job, group });
+          plan.claims.push(claim);
+          plan.jobs.set(job.id, { job, group });
         } else {
           reschedules.push({ jobId: job.id, jobGroupId: group.id, failureReason: 'CallingNumberNotExist' });
         }
       }
     }
-    const unreachable = reschedules.filter((r) => 'failureReason' in r && r.failureReason === 'CallingNumberNotExist');
-    if (unreachable.length > 0) await store.reschedule(unreachable, now);
-    const claimed = await store.claimAttempts(claims, now);
-    const claimsByTask = new Map(claims.map((claim) => [claim.task.id, claim]));
+    await this.dropBlocked(plan, groups[0]!.group.instanceId);
+    return plan;
+  }
+
+  /**
+   * A number on the instance's contact block list is never dialled: the job ends
+   * Failed with FailureReason ContactBlockList instead (one lookup per round).
+   */
+  private async dropBlocked(plan: InstancePlan, instanceId: string): Promise<void> {
+    if (plan.claims.length === 0) return;
+    const blocked = await this.deps.store.dialog.blockedNumbers(instanceId, plan.claims.map((claim) => claim.task.calledNumber));
+    if (blocked.size === 0) return;
+    plan.claims = plan.claims.filter(({ task }) => {
+      if (!blocked.has(task.calledNumber)) return true;
+      plan.reschedules.push({ jobId: task.jobId, jobGroupId: task.jobGroupId, failureReason: 'ContactBlockList' });
+      plan.jobs.delete(task.jobId);
+      return false;
+    });
+  }
+
+  /** Dials the claimed calls; each reports back once, to be settled by a later round. */
+  private async dialAll(claimed: TaskRow[], round: InstancePlan, now: number): Promise<void> {
+    const { store } = this.deps;
+    const claimsByTask = new Map(round.claims.map((claim) => [claim.task.id, claim]));
     for (const task of claimed) {
-      const { job, group } = jobsById.get(task.jobId)!;
+      const { job, group } = round.jobs.get(task.jobId)!;
       const { attempts, attemptDay, dayAttempts } = claimsByTask.get(task.id)!;
       const claimedJob: JobRow = { ...job, status: 'Executing', attempts, attemptDay, dayAttempts };
-      this.deps.carrier.dial(
+      await this.deps.carrier.dial(
         {
           callId: task.id,
           jobId: job.id,
@@ -177,6 +247,7 @@ export class Engine {
           ringingTimeoutMs: group.ringingDuration * 1000,
           talkLimitMs: TALK_LIMIT_MS,
           startedAt: now,
+          dialog: await callDialogFor(store, job, group),
         },
         (report) => {
           this.ended.push({ task, job: claimedJob, report });
@@ -184,7 +255,6 @@ export class Engine {
         },
       );
     }
-    return { started: claimed.length, rescheduled: reschedules.length };
   }
 
   private async claimFor(job: JobRow, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
@@ -283,11 +353,11 @@ export class Engine {
   }
 
   /**
-   * Ends attempts: for each, the task, the job's next state and every counter they
-   * move, all in one transaction. The job's next attempt is reckoned from the
-   * moment the call ended, not from when the settlement runs.
+   * The settlements of ended calls: for each, the task, the job's next state and
+   * every counter they move, to commit in one transaction. The job's next attempt
+   * is reckoned from the moment the call ended, not from when the settlement runs.
    */
-  private async settleAll(ended: Array<{ task: TaskRow; job: JobRow; report: CallReport }>, now: number): Promise<void> {
+  private async settlementsOf(ended: EndedCall[], now: number): Promise<AttemptSettlement[]> {
     const { store } = this.deps;
     const groups = new Map<string, JobGroupRow | undefined>();
     const settlements: AttemptSettlement[] = [];
@@ -297,7 +367,7 @@ export class Engine {
       if (!group) continue; // deleted meanwhile: its jobs and tasks went with it
       settlements.push(await this.settlementOf(task, job, report, group, now));
     }
-    await store.settleAttempts(settlements);
+    return settlements;
   }
 
   private async settlementOf(task: TaskRow, job: JobRow, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
@@ -332,6 +402,7 @@ export class Engine {
       jobDelta: { executing: -1, [decision.status === 'Succeeded' ? 'completed' : decision.status === 'Failed' ? 'failed' : 'scheduling']: 1 },
       taskDelta,
       now,
+      results: report.results,
     };
   }
 }

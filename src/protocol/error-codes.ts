@@ -32,6 +32,21 @@ export const ERROR_CODES = {
   'NotExist.JobGroup': { status: 404, message: 'The specified JobGroup does not exist.' },
   'NotExist.Script': { status: 404, message: 'The specified Script does not exist.' },
   'NotExist.Job': { status: 404, message: 'The specified Job does not exist.' },
+  'NotExist.DialogueFlow': { status: 404, message: 'The specified DialogueFlow does not exist.' },
+  'NotExist.Intent': { status: 404, message: 'The specified Intent does not exist.' },
+  'NotExist.GlobalQuestion': { status: 404, message: 'The specified GlobalQuestion does not exist.' },
+  'NotExist.ContactBlockList': { status: 404, message: 'The specified ContactBlockList entry does not exist.' },
+  'NotExist.ScriptVersion': { status: 404, message: 'The specified script version does not exist.' },
+
+  // Script content.
+  InvalidDialogueFlow: { status: 400, message: 'The dialogue flow is invalid.' },
+  'Duplicate.Name': { status: 400, message: 'The name is already used in this script.' },
+  'NotExist.File': { status: 404, message: 'The specified file does not exist.' },
+  'NotExist.Task': { status: 404, message: 'The specified parsing or export task does not exist.' },
+
+  // File uploads and signed downloads (docs/files.md).
+  InvalidPolicyDocument: { status: 400, message: 'The upload policy is malformed or its conditions are not met.' },
+  AccessDenied: { status: 403, message: 'The upload policy or download URL is forged or has expired.' },
 
   // Failures.
   InternalError: {

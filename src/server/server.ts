@@ -15,8 +15,9 @@ import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
 import { createServices, type Services } from '../services/services.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { registerFileRoutes } from '../files/file-routes.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -49,13 +50,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wallClock = options.wallClock ?? new SystemClock();
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
 
-  const store = openSqliteStore(config.dataDir, wallClock);
+  const store = await openStore(config, wallClock);
   const runtime = await createRuntime(config, store, logger, wallClock);
   const { clock, services } = runtime;
   let ready = false;
   const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
   const app = buildApp({ gateway, logger, isReady: () => ready });
   runtime.attach(app);
+  registerFileRoutes(app, services.files, logger);
 
   try {
     const bootstrapped = await services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret });
@@ -77,6 +79,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Background file work (parsing, exports) resumes what a previous process left unfinished.
+  await services.files.attach({ dataDir: config.dataDir, baseUrl: url, logger });
   logger.info({ url, dataDir: config.dataDir, clock: config.clock, timezone: config.timezone }, 'outboundbot is serving');
 
   return {
@@ -87,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(purge);
       ready = false;
+      await services.files.stop();
       await runtime.stop();
       await app.close();
       await store.close();

@@ -1,15 +1,61 @@
 import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/errors.ts';
+import type { IdGenerator } from '../domain/ids.ts';
 import type { JobInput } from '../domain/job-input.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
 import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
 import { dedupe, type InstanceService } from './instance-service.ts';
+import type { FileService } from './file-service.ts';
 import type { ServiceDeps } from './services.ts';
 
 export interface AssignInput {
   jobs: JobInput[];
   callingNumbers?: string[];
   strategy?: StrategyInput;
+  /** Jobs from a parsed contact file instead of `jobs` (AssignJobs JobDataParsingTaskId). */
+  parsingTaskId?: string;
+  /** With parsingTaskId: reply before the jobs exist (AssignJobs IsAsynchrony). */
+  asynchronous?: boolean;
+}
+
+/** A new Scheduling job, due at once: the dispatcher moves it to its first callable moment by the strategy. */
+export function newJobRow(
+  ids: IdGenerator,
+  instanceId: string,
+  jobGroupId: string,
+  job: JobInput,
+  callingNumbers: readonly string[],
+  scriptVersion: string,
+  now: number,
+): JobRow {
+  return {
+    id: ids.next(),
+    instanceId,
+    jobGroupId,
+    referenceId: job.referenceId ?? '',
+    status: 'Scheduling',
+    contacts: job.contacts.map((contact) => ({
+      id: ids.next(),
+      phoneNumber: contact.phoneNumber,
+      name: contact.name ?? '',
+      honorific: contact.honorific ?? '',
+      referenceId: contact.referenceId ?? '',
+    })),
+    extras: job.extras ?? [],
+    callingNumbers: dedupe(callingNumbers),
+    scriptVersion,
+    // Due at once; the dispatcher moves it to its first callable moment by the
+    // strategy (one rule, in one place: src/engine/engine.ts).
+    nextAttemptAt: now,
+    attempts: 0,
+    attemptDay: '',
+    dayAttempts: 0,
+    lastAttemptAt: 0,
+    failureReason: '',
+    endReason: '',
+    createdAt: now,
+    modifiedAt: now,
+  };
 }
 
 /** Jobs of a group: assignment, reads, and the user's status changes (suspend, resume, cancel). */
@@ -17,6 +63,7 @@ export class JobService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
+    private readonly files?: FileService,
   ) {}
 
   async assign(accountId: string, instanceId: string, jobGroupId: string, input: AssignInput): Promise<string[]> {
@@ -37,38 +84,19 @@ export class JobService {
       }
       await store.updateJobGroup(group);
     }
+    if (input.parsingTaskId) {
+      if (!this.files) throw invalidParameter('JobDataParsingTaskId', 'contact files are not available on this server');
+      // The file service claims the parsed file (once) and creates its jobs in the background.
+      // The group names its file before any job is created (job inserts move its status).
+      const claimed = group;
+      const { done } = await this.files.assignParsed(accountId, instanceId, jobGroupId, input.parsingTaskId, input.callingNumbers ?? [], (task) =>
+        store.updateJobGroup({ ...claimed, jobFilePath: String(task.input.jobFilePath ?? ''), jobDataParsingTaskId: task.id, modifiedAt: now }),
+      );
+      if (!input.asynchronous) await done;
+      return [];
+    }
     const script = group.scriptId ? await store.findScript(instanceId, group.scriptId) : undefined;
-    const jobs: JobRow[] = input.jobs.map((job) => {
-      const id = ids.next();
-      return {
-        id,
-        instanceId,
-        jobGroupId,
-        referenceId: job.referenceId ?? '',
-        status: 'Scheduling',
-        contacts: job.contacts.map((contact) => ({
-          id: ids.next(),
-          phoneNumber: contact.phoneNumber,
-          name: contact.name ?? '',
-          honorific: contact.honorific ?? '',
-          referenceId: contact.referenceId ?? '',
-        })),
-        extras: job.extras ?? [],
-        callingNumbers: dedupe(input.callingNumbers ?? []),
-        scriptVersion: script?.publishedVersion ?? '',
-        // Due at once; the dispatcher moves it to its first callable moment by the
-        // strategy (one rule, in one place: src/engine/engine.ts).
-        nextAttemptAt: now,
-        attempts: 0,
-        attemptDay: '',
-        dayAttempts: 0,
-        lastAttemptAt: 0,
-        failureReason: '',
-        endReason: '',
-        createdAt: now,
-        modifiedAt: now,
-      };
-    });
+    const jobs: JobRow[] = input.jobs.map((job) => newJobRow(ids, instanceId, jobGroupId, job, input.callingNumbers ?? [], script?.publishedVersion ?? '', now));
     await store.insertJobs(jobGroupId, jobs, now);
     this.deps.work?.wake();
     return jobs.map((job) => job.id);

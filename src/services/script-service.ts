@@ -1,4 +1,6 @@
+import { contentOf } from '../dialog/script-content.ts';
 import { scriptNotFound } from '../domain/errors.ts';
+import { checkContent } from './dialog-service.ts';
 import type { Page, PageRequest, ScriptRow, ScriptSettings, ScriptVersionRow } from '../store/rows.ts';
 import type { ScriptFilter } from '../store/store.ts';
 import type { InstanceService } from './instance-service.ts';
@@ -92,7 +94,11 @@ export class ScriptService {
     const script = await this.require(accountId, instanceId, scriptId);
     const now = this.deps.clock.now();
     const previous = script.publishedVersion ? Number(script.publishedVersion) : 0;
-    const { publishedVersion: _published, isDrafted: _drafted, ...snapshot } = script;
+    const { publishedVersion: _published, isDrafted: _drafted, ...fields } = script;
+    // The draft's flows, intents and global questions freeze with it, checked first.
+    const dialog = contentOf(await this.deps.store.dialog.listScriptItems(instanceId, scriptId));
+    checkContent(dialog, script.nluEngine);
+    const snapshot = Object.assign(fields, { dialog });
     const version: ScriptVersionRow = {
       scriptId,
       instanceId,

@@ -102,6 +102,8 @@ export interface SimulateOptions {
   onAssign?: (assigned: number, total: number) => void;
   /** Called after each simulated day. */
   onDay?: (day: SimulatedDay, progress: SimulateProgress) => void;
+  /** Stops the run between days (Ctrl-C); the simulation's temp data dir is removed all the same. */
+  signal?: AbortSignal;
 }
 
 const ACCOUNT_NAME = 'simulate';
@@ -147,6 +149,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     for (let day = 1; day <= scenario.maxDays; day++) {
       const next = dayStart.plus({ days: 1 }).startOf('day');
       // Up to the last millisecond of the day: what happens at midnight belongs to the next day.
+      options.signal?.throwIfAborted();
       await driver.advanceTo(next.toMillis() - 1);
       const views = await read();
       const groupDays = views.map((view, g): GroupDay => {

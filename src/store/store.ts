@@ -64,12 +64,29 @@ export interface AttemptSettlement {
   /** Counter moves of the call itself (line freed, outcome tallies), always applied. */
   taskDelta: CounterDelta;
   now: number;
+  /** Business results the conversation set (job_group_results), and whether the callee opted out (block list); applied with the task. */
+  results?: CallResults;
+}
+
+/** What an answered call's script recorded: Briefs, Categories, an opt-out. */
+export interface CallResults {
+  briefs: Array<{ key: string; value: string }>;
+  categories: string[];
+  optOut?: boolean;
 }
 
 /** A due job that cannot be called now: moved to its next callable moment, or failed when none is left. */
 export type Reschedule =
   | { jobId: string; jobGroupId: string; nextAttemptAt: number }
   | { jobId: string; jobGroupId: string; failureReason: string };
+
+/** What commitRound writes. */
+export interface RoundWrites {
+  settlements: AttemptSettlement[];
+  reschedules: Reschedule[];
+  claims: AttemptClaim[];
+  now: number;
+}
 
 /** Answered calls of a group: talk time and how long / how interactive they were. */
 export interface GroupCallReport {
@@ -202,9 +219,19 @@ export interface Store {
   dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
   /** The earliest next attempt of any dispatchable job later than `after`, if any. */
   nextDueTime(after: number): Promise<number | undefined>;
-  /** Claims due jobs of running groups; a job no longer Scheduling, not due, or whose group is not running is skipped. */
+  /**
+   * Claims due jobs of running groups; a job no longer Scheduling, not due, or whose
+   * group is not running is skipped, and so is a claim that would take its instance
+   * over MaxConcurrentConversation (counted over every node's calls).
+   */
   claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]>;
   settleAttempt(settlement: AttemptSettlement): Promise<void>;
+  /**
+   * One engine round's writes in one transaction: the settlements, then the
+   * reschedules, then the claims, each exactly as settleAttempts, reschedule and
+   * claimAttempts would apply them. Returns the tasks claimed.
+   */
+  commitRound(round: RoundWrites): Promise<TaskRow[]>;
   /** Several settlements in one transaction; each applies exactly as settleAttempt would. */
   settleAttempts(settlements: AttemptSettlement[]): Promise<void>;
   /** The earliest lease of a call in flight that expires after `after` (when recovery may next be needed). */

@@ -1,5 +1,7 @@
 import type { CallResult, ConversationEnd } from '../domain/call-outcome.ts';
+import type { CallDialog } from '../dialog/call-dialog.ts';
 import type { Contact, ConversationTurn, KeyValue } from '../store/rows.ts';
+import type { CallResults } from '../store/store.ts';
 
 /**
  * The line to the telephone network. The engine dials only under a lease it has
@@ -19,6 +21,8 @@ export interface DialRequest {
   /** Longest conversation before the bot hangs up. */
   talkLimitMs: number;
   startedAt: number;
+  /** The script version the job runs; absent (no published flow): the minimal conversation. */
+  dialog?: CallDialog;
 }
 
 export interface CallReport {
@@ -32,9 +36,12 @@ export interface CallReport {
   conversationEnd?: ConversationEnd;
   hangupDirection: 'client' | 'robot' | '';
   turns: ConversationTurn[];
+  /** Briefs, Categories and an opt-out the script recorded. */
+  results?: CallResults;
 }
 
 export interface Carrier {
   /** Places a call; `onEnded` is called exactly once, when it has ended. */
-  dial(request: DialRequest, onEnded: (report: CallReport) => void): void;
+  /** May settle only once the call is placed (e.g. a script's conversation computed); callers await it. */
+  dial(request: DialRequest, onEnded: (report: CallReport) => void): void | Promise<void>;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { failure, openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
 import { mismatchesAgainstExample, mismatchesAgainstTree, referenceAction, seedErrors, seedExample } from '../helpers/reference.ts';
 import { sendV1 } from '../helpers/raw-requests.ts';
+import { dropTable, schemaForDataDir, testBackendIsPostgres } from '../helpers/postgres.ts';
 import { startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
 
 describe('GetJobGroup against its seed page', () => {
@@ -80,15 +81,19 @@ describe('GetJobGroup against its seed page', () => {
 
   it('an unexpected failure answers 500 InternalError, logs the cause and does not return it', async () => {
     // Break the database under the running server: the failure is real, not mocked.
-    const db = new Database(join(server.dataDir, 'outboundbot.sqlite'));
-    db.exec('DROP TABLE job_group_results');
-    db.close();
+    if (testBackendIsPostgres()) {
+      await dropTable(schemaForDataDir(server.dataDir), 'job_group_results');
+    } else {
+      const db = new Database(join(server.dataDir, 'outboundbot.sqlite'));
+      db.exec('DROP TABLE job_group_results');
+      db.close();
+    }
     const raw = await sendV1(server.url, TEST_KEY, 'GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId });
     assert.equal(raw.status, 500);
     assert.equal(raw.body.Code, 'InternalError');
     assert.doesNotMatch(JSON.stringify(raw.body), /job_group_results|sqlite/i);
     const logged = await server.waitForLine((line) => line.includes(raw.body.RequestId));
-    assert.match(logged, /no such table: job_group_results/);
+    assert.match(logged, /no such table: job_group_results|relation \\+"job_group_results\\+" does not exist/);
     // The process survives and keeps serving.
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });

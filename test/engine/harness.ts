@@ -7,7 +7,10 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { createVirtualRuntime } from '../../src/engine/virtual-runtime.ts';
 import type { RecallStrategyInput, StrategyInput } from '../../src/domain/strategy.ts';
 import type { JobGroupCounters, JobGroupPriority, JobGroupStatus, JobRow, JobStatus, TaskRow } from '../../src/store/rows.ts';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { dropSchema, newSchemaName, schemaUrl, testBackendIsPostgres } from '../helpers/postgres.ts';
 import { NumberDirectory } from '../../src/telephony/number-directory.ts';
 import type { CarrierProfile } from '../../src/telephony/simulated/profile.ts';
 
@@ -131,12 +134,17 @@ export async function warmNumberLookups(numbers: readonly string[]): Promise<voi
 
 export async function runScenario(scenario: Scenario, options: { systemIds?: boolean } = {}): Promise<Trace> {
   const dir = mkdtempSync(join(tmpdir(), 'outboundbot-engine-'));
-  const store = openSqliteStore(dir, new ManualClock(scenario.clockStart));
+  // With OUTBOUNDBOT_TEST_BACKEND=postgres the same scenarios run on a schema of their own.
+  const schema = testBackendIsPostgres() ? newSchemaName('engine') : undefined;
+  const store = schema
+    ? await openPostgresStore(schemaUrl(schema), new ManualClock(scenario.clockStart), { poolSize: 2 })
+    : openSqliteStore(dir, new ManualClock(scenario.clockStart));
   try {
     return await drive(store, scenario, options.systemIds ? undefined : seededBytes(scenario.seed));
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+    if (schema) await dropSchema(schema);
   }
 }
 
@@ -146,7 +154,7 @@ interface OpenStop {
   before: Set<string>;
 }
 
-async function drive(store: SqliteStore, scenario: Scenario, idBytes: ((size: number) => Uint8Array) | undefined): Promise<Trace> {
+async function drive(store: Store, scenario: Scenario, idBytes: ((size: number) => Uint8Array) | undefined): Promise<Trace> {
   const { services, driver, clock, engine } = createVirtualRuntime({
     store,
     start: scenario.clockStart,

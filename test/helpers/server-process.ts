@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropSchemaSync, schemaForDataDir, schemaUrl, testBackendIsPostgres } from './postgres.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -19,10 +20,25 @@ export interface ServerProcess {
 
 export const TEST_KEY = { accessKeyId: 'LTAItestRootKey000000001', accessKeySecret: 'test-root-secret-0123456789abcdef' };
 
-/** A temporary data dir, removed by the returned cleanup. */
+/** A temporary data dir, removed by the returned cleanup (with its PostgreSQL schema, see backendEnv). */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'outboundbot-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (testBackendIsPostgres()) dropSchemaSync(schemaForDataDir(dir));
+    },
+  };
+}
+
+/**
+ * With OUTBOUNDBOT_TEST_BACKEND=postgres (the second `npm test` of `.ci/run`), a data
+ * dir's processes store into a PostgreSQL schema of that data dir's own, so a
+ * restart finds its data and tests never share a schema; otherwise nothing changes.
+ */
+export function backendEnv(dataDir: string): Record<string, string> {
+  return testBackendIsPostgres() ? { OUTBOUNDBOT_DATABASE_URL: schemaUrl(schemaForDataDir(dataDir)) } : {};
 }
 
 /**
@@ -38,6 +54,7 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     OUTBOUNDBOT_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
     OUTBOUNDBOT_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
     OUTBOUNDBOT_LOG_LEVEL: 'info',
+    ...backendEnv(options.dataDir),
     ...options.env,
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
@@ -89,7 +106,7 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
 
 /** Runs `outboundbot <args>` (the CLI) against a data dir and returns its output. */
 export async function runCli(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUNDBOT_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUNDBOT_DATA_DIR: dataDir, ...backendEnv(dataDir) };
   delete env.OUTBOUNDBOT_ACCESS_KEY_ID;
   delete env.OUTBOUNDBOT_ACCESS_KEY_SECRET;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

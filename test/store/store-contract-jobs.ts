@@ -584,6 +584,71 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
       );
     });
 
+    describe('claimAttempts and the instance ceiling', () => {
+      it(
+        "claims no more calls than the instance's MaxConcurrentConversation, counted over all its groups",
+        fresh(async (f, store) => {
+          const { account } = await f.seedTenant();
+          const instance = await f.seedInstance(account.id, { maxConcurrentConversation: 3 });
+          const { group: first, jobs: firstJobs } = await f.seedRunningGroup(instance.id, 2);
+          const { group: second, jobs: secondJobs } = await f.seedRunningGroup(instance.id, 3);
+          await f.claimAll(firstJobs, NOW);
+          const claims = secondJobs.map((job) => f.claim(job, NOW));
+          sameRow(await store.claimAttempts(claims, NOW), [claims[0]!.task], 'one line was left');
+          await assertCounters(store, first, { totalJobs: 2, executing: 2, inFlight: 2, totalCalls: 2, startTime: NOW });
+          await assertCounters(store, second, { totalJobs: 3, scheduling: 2, executing: 1, inFlight: 1, totalCalls: 1, startTime: NOW });
+          assert.deepStrictEqual(await store.instanceConcurrency(account.id, instance.id), { max: 3, inFlight: 3 });
+        }),
+      );
+    });
+
+    describe('commitRound', () => {
+      it(
+        'settles, moves and claims in one call, with the lines the settlements free available to the claims',
+        fresh(async (f, store) => {
+          const { account } = await f.seedTenant();
+          const instance = await f.seedInstance(account.id, { maxConcurrentConversation: 2 });
+          const { group, jobs } = await f.seedRunningGroup(instance.id, 5);
+          const [a, b, c, d, e] = jobs as [JobRow, JobRow, JobRow, JobRow, JobRow];
+          const [taskA, taskB] = await f.claimAll([a, b], NOW);
+          const claims = [f.claim(c, NOW + MINUTE), f.claim(d, NOW + MINUTE)];
+          const claimed = await store.commitRound({
+            settlements: [settlement(taskA!, NOW + MINUTE, ANSWERED), settlement(taskB!, NOW + MINUTE, retryAt(NOW + HOUR))],
+            reschedules: [{ jobId: e.id, jobGroupId: group.id, nextAttemptAt: NOW + 2 * HOUR }],
+            claims,
+            now: NOW + MINUTE,
+          });
+          sameRow(claimed, claims.map((claim) => claim.task), 'both freed lines are taken');
+          assert.equal((await jobOf(store, a)).status, 'Succeeded');
+          assert.equal((await jobOf(store, b)).nextAttemptAt, NOW + HOUR);
+          assert.equal((await jobOf(store, e)).nextAttemptAt, NOW + 2 * HOUR);
+          await assertCounters(store, group, {
+            totalJobs: 5, scheduling: 2, executing: 2, completed: 1, inFlight: 2, totalCalls: 4, finishedNum: 1, notAnswered: 1, startTime: NOW,
+          });
+        }),
+      );
+
+      it(
+        'a settlement already made (by recovery) frees no line a second time: the ceiling still holds',
+        fresh(async (f, store) => {
+          const { account } = await f.seedTenant();
+          const instance = await f.seedInstance(account.id, { maxConcurrentConversation: 1 });
+          const { group, jobs } = await f.seedRunningGroup(instance.id, 3);
+          const [a, b, c] = jobs as [JobRow, JobRow, JobRow];
+          const taskA = await f.claimOne(a, NOW);
+          await store.settleAttempt(settlement(taskA, NOW + MINUTE, retryAt(NOW + HOUR)));
+          const taskB = await f.claimOne(b, NOW + MINUTE);
+          // The call on A ends again (its report came late): it must not count, nor free B's line.
+          const claimed = await store.commitRound({ settlements: [settlement(taskA, NOW + 2 * MINUTE, ANSWERED)], reschedules: [], claims: [f.claim(c, NOW + 2 * MINUTE)], now: NOW + 2 * MINUTE });
+          assert.deepStrictEqual(claimed, []);
+          assert.equal((await jobOf(store, a)).status, 'Scheduling');
+          assert.deepStrictEqual(await store.instanceConcurrency(account.id, instance.id), { max: 1, inFlight: 1 });
+          await assertCounters(store, group, { totalJobs: 3, scheduling: 2, executing: 1, inFlight: 1, notAnswered: 1, totalCalls: 2, startTime: NOW });
+          assert.equal(taskB.jobId, b.id);
+        }),
+      );
+    });
+
     describe('settleAttempt', () => {
       it(
         "records the call's outcome on the task and the job's next state",

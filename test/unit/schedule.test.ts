@@ -274,6 +274,10 @@ describe('isValidZone', () => {
   it('refuses unknown or misspelt zone names and the empty string', () => {
     for (const zone of ['Mars/Olympus_Mons', 'Asia/Shangai', 'garbage', '']) assert.equal(isValidZone(zone), false, JSON.stringify(zone));
   });
+
+  it("refuses luxon's own zone spellings that are not IANA names: the machine's 'local' zone and fixed offsets like 'UTC+8'", () => {
+    for (const zone of ['local', 'system', 'UTC+8', 'utc+08:00']) assert.equal(isValidZone(zone), false, JSON.stringify(zone));
+  });
 });
 
 describe('nextCallableTime properties', () => {

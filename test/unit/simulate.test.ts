@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,32 @@ describe('simulate', () => {
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops between days when its signal aborts (Ctrl-C) and removes its temp data dir all the same', async () => {
+    const scratch = mkdtempSync(join(dir, 'tmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const interrupt = new AbortController();
+      let days = 0;
+      await assert.rejects(
+        simulate(parseScenario(TEST_NUMBER_SCENARIO, { now: START, baseDir: dir }), {
+          signal: interrupt.signal,
+          onDay: () => {
+            days++;
+            interrupt.abort();
+          },
+        }),
+        { name: 'AbortError' },
+      );
+      assert.equal(days, 1, 'no day runs after the abort');
+      assert.deepEqual(readdirSync(scratch), [], 'the simulation left nothing behind');
+    } finally {
+      // Assigning undefined would set the string 'undefined'.
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
+  });
 
   it('reports each day the attempts, connects, completions and failures the strategy rules predict', async () => {
     const result = await run(TEST_NUMBER_SCENARIO);

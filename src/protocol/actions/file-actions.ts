@@ -1,4 +1,217 @@
+import { ApiError, missingParameter } from '../../domain/errors.ts';
+import type { FileTaskRow } from '../../store/file-store.ts';
 import type { ActionDefinition } from '../action.ts';
+import { defineAction } from '../action.ts';
+import { p } from '../params.ts';
+import { ids, pageRequest, paging } from './common-params.ts';
 
-/** The contact-list upload, parsing and export actions (issue: xlsx/CSV in, results out). */
-export const FILE_ACTIONS: readonly ActionDefinition[] = [];
+/**
+ * The contact-list upload, parsing and export actions (docs/files.md): a signed
+ * form upload to this server, background parsing, and exports downloaded through
+ * signed URLs. AssignJobs with JobDataParsingTaskId lives with the other job
+ * actions (jobs.ts).
+ */
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+export const getJobDataUploadParams = defineAction({
+  name: 'GetJobDataUploadParams',
+  summary: 'Returns a signed form-upload policy (OSS style) for a contact file, posted to this server\'s /_files/upload.',
+  params: {
+    InstanceId: ids.instanceId(),
+    FileName: p.string({ maxLength: 255, description: 'The file\'s name (.csv or .xlsx to parse it later).' }).require(),
+    BusiType: p.string({ maxLength: 64, description: 'Accepted for compatibility; every upload is a job contact file.' }),
+    Path: p.string({ maxLength: 255, description: 'Accepted for compatibility; uploads go under UPLOADED/JOB/<InstanceId>/.' }),
+    UniqueId: p.string({ maxLength: 128, description: 'Prefix that makes the key unique (a new id when absent).' }),
+  },
+  async handler({ caller, services }, params) {
+    const upload = await services.files.uploadParams(caller.accountId, params.InstanceId, params.FileName, params.UniqueId);
+    return { UploadParams: upload };
+  },
+});
+
+export const createJobDataParsingTask = defineAction({
+  name: 'CreateJobDataParsingTask',
+  summary: 'Parses an uploaded .csv or .xlsx contact file in the background; rows are checked one by one.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobFilePath: p.string({ maxLength: 1023, description: 'The Folder GetJobDataUploadParams returned, once the file is uploaded.' }).require(),
+  },
+  async handler({ caller, services }, params) {
+    const id = await services.files.createParsingTask(caller.accountId, params.InstanceId, params.JobFilePath);
+    return { JobDataParsingTaskId: id };
+  },
+});
+
+export const describeJobDataParsingTaskProgress = defineAction({
+  name: 'DescribeJobDataParsingTaskProgress',
+  summary: 'Returns a parsing task\'s status and counts, and the error report of rejected rows (FeedbackUrl).',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobDataParsingTaskId: p.string({ maxLength: 64, description: 'The task CreateJobDataParsingTask returned.' }).require(),
+  },
+  async handler({ caller, services }, params) {
+    const { task, feedbackUrl, samples } = await services.files.parsingTask(caller.accountId, params.InstanceId, params.JobDataParsingTaskId);
+    return {
+      Progress: {
+        Status: task.status,
+        TotalJobCount: task.total,
+        HandledJobCount: task.handled,
+        FailErrorCode: task.failCode,
+        FailReason: task.failReason,
+        FeedbackUrl: feedbackUrl,
+        // Extensions: what the reference's counts leave out.
+        AcceptedJobCount: task.accepted,
+        RejectedJobCount: task.rejected,
+        RejectedRows: samples.map(([row, reason, phone]) => ({ RowNumber: Number(row), Reason: reason ?? '', PhoneNumber: phone ?? '' })),
+        AssignStatus: task.assignStatus,
+        AssignedJobCount: task.assigned,
+      },
+    };
+  },
+});
+
+export const createJobGroupExportTask = defineAction({
+  name: 'CreateJobGroupExportTask',
+  summary: 'Exports a job group\'s jobs (one row each: contact, extras, status, attempts, end reason, Briefs, Categories) in the background.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobGroupId: p.string({ maxLength: 64, description: 'The job group to export (required).' }),
+    Option: p.stringArray({ maxItems: 32, maxLength: 64, description: '`csv` or `xlsx` (the default) picks the format; column names (JobId, PhoneNumber, Extras, Status ...) pick the columns.' }),
+  },
+  async handler({ caller, services }, params) {
+    if (!params.JobGroupId) throw missingParameter('JobGroupId');
+    const id = await services.files.createGroupExport(caller.accountId, params.InstanceId, params.JobGroupId, params.Option ?? []);
+    return { TaskId: id };
+  },
+});
+
+export const describeJobGroupExportTaskProgress = defineAction({
+  name: 'DescribeJobGroupExportTaskProgress',
+  summary: 'Returns an export task\'s progress (percent) and, once finished, a signed download URL.',
+  params: {
+    InstanceId: p.string({ maxLength: 64, description: 'Instance ID.' }),
+    TaskId: p.string({ maxLength: 64, description: 'The export task (required).' }),
+  },
+  async handler({ caller, services }, params) {
+    if (!params.TaskId) throw missingParameter('TaskId');
+    const { task, fileHttpUrl } = await services.files.exportTask(caller.accountId, params.TaskId, params.InstanceId);
+    return { Progress: percent(task), FileHttpUrl: fileHttpUrl };
+  },
+});
+
+export const createTaskExportTask = defineAction({
+  name: 'CreateTaskExportTask',
+  summary: 'Exports an instance\'s calls (one row per task) matching the filters, as .xlsx, in the background.',
+  params: {
+    InstanceId: ids.instanceId(),
+    JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s calls.' }),
+    JobId: p.string({ maxLength: 64, description: 'Only this job\'s calls.' }),
+    TaskId: p.string({ maxLength: 64, description: 'Only this call.' }),
+    CalledNumber: p.string({ maxLength: 32, description: 'Only calls to this number.' }),
+    CallingNumber: p.string({ maxLength: 32, description: 'Only calls from this number.' }),
+    ActualTimeGte: p.integer({ min: 0, description: 'Calls started at or after (epoch ms).' }),
+    ActualTimeLte: p.integer({ min: 0, description: 'Calls started at or before (epoch ms).' }),
+    CallDurationGte: p.integer({ min: 0, description: 'Talk time at least (seconds).' }),
+    CallDurationLte: p.integer({ min: 0, description: 'Talk time at most (seconds).' }),
+    HasAnswered: p.boolean({ description: 'Only answered (true) or unanswered (false) calls.' }),
+    TaskStatusStringList: p.string({ maxLength: 1024, description: 'Call statuses, comma separated (e.g. SucceededFinish,NoAnswer).' }),
+    HasHangUpByRejection: p.boolean({ description: 'Accepted; not filtered on yet.' }),
+    HasReachedEndOfFlow: p.boolean({ description: 'Accepted; not filtered on yet.' }),
+    JobGroupNameQuery: p.string({ maxLength: 128, description: 'Accepted; not filtered on yet.' }),
+    JobStatusStringList: p.string({ maxLength: 1024, description: 'Accepted; not filtered on yet.' }),
+    OtherId: p.string({ maxLength: 128, description: 'Accepted; not filtered on yet.' }),
+    PageIndex: p.integer({ min: 0, description: 'Accepted; an export holds every matching call.' }),
+    PageSize: p.integer({ min: 0, description: 'Accepted; an export holds every matching call.' }),
+    RecordingDurationGte: p.integer({ min: 0, description: 'Accepted; not filtered on yet.' }),
+    RecordingDurationLte: p.integer({ min: 0, description: 'Accepted; not filtered on yet.' }),
+    ScriptNameQuery: p.string({ maxLength: 128, description: 'Accepted; not filtered on yet.' }),
+    SortBy: p.string({ maxLength: 64, description: 'Accepted; rows come in the order calls were made.' }),
+    SortOrder: p.string({ maxLength: 8, description: 'Accepted; rows come in the order calls were made.' }),
+    TaskCreateTimeGte: p.integer({ min: 0, description: 'Accepted; use ActualTimeGte.' }),
+    TaskCreateTimeLte: p.integer({ min: 0, description: 'Accepted; use ActualTimeLte.' }),
+    UserIdMatch: p.string({ maxLength: 128, description: 'Accepted; not filtered on yet.' }),
+  },
+  async handler({ caller, services }, params) {
+    const statuses = params.TaskStatusStringList?.split(',').map((s) => s.trim()).filter(Boolean);
+    const id = await services.files.createTaskExport(
+      caller.accountId,
+      params.InstanceId,
+      {
+        jobGroupId: params.JobGroupId,
+        jobId: params.JobId,
+        taskId: params.TaskId,
+        calledNumber: params.CalledNumber,
+        callingNumber: params.CallingNumber,
+        statuses,
+        actualTimeFrom: params.ActualTimeGte,
+        actualTimeTo: params.ActualTimeLte,
+        answered: params.HasAnswered,
+        talkFrom: params.CallDurationGte,
+        talkTo: params.CallDurationLte,
+      },
+      'xlsx',
+    );
+    return { TaskId: id };
+  },
+});
+
+export const listDownloadTasks = defineAction({
+  name: 'ListDownloadTasks',
+  summary: 'Lists the caller\'s export tasks (Download Hub), newest first, each with its one file.',
+  params: {
+    InstanceId: p.string({ maxLength: 64, description: 'Only this instance\'s exports.' }),
+    PageNumber: paging.pageNumber().require(),
+    PageSize: paging.pageSize().require(),
+  },
+  async handler({ caller, services }, params) {
+    const page = pageRequest(params.PageNumber, params.PageSize);
+    const result = await services.files.listExports(caller.accountId, params.InstanceId, page);
+    return {
+      DownloadTasks: {
+        List: result.items.map((task) => ({
+          TaskId: task.id,
+          Title: task.title,
+          Status: task.status,
+          ExpireTime: seconds(task.updatedAt) + 7 * 24 * 3600,
+          DownloadTaskFiles: [{ FileId: task.id, Title: task.resultPath.slice(task.resultPath.lastIndexOf('/') + 1) || task.title, Status: task.status, Progress: percent(task) }],
+        })),
+        TotalCount: result.totalCount,
+        PageNumber: page.pageNumber,
+        PageSize: page.pageSize,
+      },
+    };
+  },
+});
+
+export const createDownloadUrl = defineAction({
+  name: 'CreateDownloadUrl',
+  summary: 'Returns a signed, expiring URL on this server for a finished export\'s file.',
+  params: {
+    DownloadTaskId: p.string({ maxLength: 64, description: 'The TaskId ListDownloadTasks returned.' }).require(),
+    FileId: p.string({ maxLength: 64, description: 'The FileId ListDownloadTasks returned.' }).require(),
+  },
+  async handler({ caller, services }, params) {
+    const { fileHttpUrl } = await services.files.exportTask(caller.accountId, params.DownloadTaskId);
+    if (params.FileId !== params.DownloadTaskId || !fileHttpUrl) {
+      throw new ApiError('NotExist.File', fileHttpUrl ? 'No such file in this download task.' : 'The export has not finished.');
+    }
+    return { FileHttpUrl: fileHttpUrl };
+  },
+});
+
+function percent(task: FileTaskRow): number {
+  if (task.status === 'Finished') return 100;
+  return task.total > 0 ? Math.min(99, Math.floor((task.handled / task.total) * 100)) : 0;
+}
+
+export const FILE_ACTIONS: readonly ActionDefinition[] = [
+  getJobDataUploadParams,
+  createJobDataParsingTask,
+  describeJobDataParsingTaskProgress,
+  createJobGroupExportTask,
+  describeJobGroupExportTaskProgress,
+  createTaskExportTask,
+  listDownloadTasks,
+  createDownloadUrl,
+] as unknown as readonly ActionDefinition[];

@@ -13,7 +13,7 @@ const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeede
 
 export const assignJobs = defineAction({
   name: 'AssignJobs',
-  summary: 'Adds up to 99 jobs (contacts to call) to a job group; the engine starts calling them by the group\'s strategy.',
+  summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
   params: {
     InstanceId: ids.instanceId(),
     JobGroupId: ids.jobGroupId(),
@@ -22,19 +22,21 @@ export const assignJobs = defineAction({
       .require(),
     CallingNumber: phoneNumbers('Calling numbers for these jobs; defaults to the group\'s.'),
     StrategyJson: p.json(strategyInputSchema, { description: 'Changes the group\'s strategy (merged over it), as in the public API.' }),
-    IsAsynchrony: p.boolean({ description: 'Accepted for compatibility; jobs are always created before the reply.' }),
-    JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (not available yet).' }),
+    IsAsynchrony: p.boolean({ description: 'With JobDataParsingTaskId: true replies at once while the file\'s jobs are created in the background. JobsJson jobs are always created before the reply.' }),
+    JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (CreateJobDataParsingTask); send JobsJson as the empty array `[]` with it.' }),
     RosterType: p.string({ oneOf: ['json', 'excel'], description: 'json (JobsJson) or excel (a parsed file).' }),
   },
   async handler({ caller, services }, params) {
-    if (params.JobsJson.length === 0) throw invalidParameter('JobsJson', 'give at least one job');
-    if (params.JobDataParsingTaskId) {
-      throw invalidParameter('JobDataParsingTaskId', 'contact-file import is not available yet; send JobsJson');
+    if (params.JobDataParsingTaskId && params.JobsJson.length > 0) {
+      throw invalidParameter('JobsJson', 'send [] with JobDataParsingTaskId: the jobs come from the parsed file');
     }
+    if (!params.JobDataParsingTaskId && params.JobsJson.length === 0) throw invalidParameter('JobsJson', 'give at least one job');
     const jobIds = await services.jobs.assign(caller.accountId, params.InstanceId, params.JobGroupId, {
       jobs: params.JobsJson,
       callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
       strategy: params.StrategyJson,
+      parsingTaskId: params.JobDataParsingTaskId,
+      asynchronous: params.IsAsynchrony,
     });
     return { JobGroupId: params.JobGroupId, JobsId: jobIds };
   },

@@ -12,6 +12,8 @@ export const PRAGMAS = [
   'PRAGMA synchronous = NORMAL',
   'PRAGMA foreign_keys = ON',
   'PRAGMA busy_timeout = 5000',
+  'PRAGMA cache_size = -32768',
+  'PRAGMA wal_autocheckpoint = 10000',
 ];
 
 export const migrations = {
@@ -329,6 +331,11 @@ export const dispatch = {
     ORDER BY t.lease_expires_at LIMIT ?`,
   jobById: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`,
   nextLeaseExpiry: `SELECT min(lease_expires_at) AS t FROM tasks WHERE status = 'Executing' AND lease_expires_at > ?`,
+  // An instance's ceiling and the calls in flight over all its groups, for the claim's last check.
+  instanceLines: `SELECT i.max_concurrent_conversation AS max,
+      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+        WHERE g.instance_id = i.id) AS inFlight
+    FROM instances i WHERE i.id = ?`,
 };
 
 export const concurrency = {

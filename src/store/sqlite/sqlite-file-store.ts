@@ -1,7 +1,185 @@
 import type Database from 'better-sqlite3';
-import type { FileStore } from '../file-store.ts';
+import type { FileStore, FileTaskChange, FileTaskRow, Slice, TaskExportFilter } from '../file-store.ts';
+import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
+import * as q from './file-queries.ts';
+
+type Row = Record<string, unknown>;
+type Statement = Database.Statement<unknown[], Row>;
+
+/** How GetJobGroup's ExportProgress names a group export's state (the reference shows FINISHED). */
+const EXPORT_STATUS: Record<string, string> = {
+  Pending: 'PENDING',
+  InProgress: 'RUNNING',
+  Finished: 'FINISHED',
+  PartialFinished: 'FINISHED',
+  Failed: 'FAILED',
+};
 
 /** The embedded backend's FileStore; shares the SqliteStore's connection. */
 export class SqliteFileStore implements FileStore {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Database.Database) {}
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql) as Statement;
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async insertTask(task: FileTaskRow): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt(q.fileTasks.insert).run({ ...task, input: JSON.stringify(task.input) });
+      if (task.kind === 'GroupExport') {
+        this.stmt(q.fileTasks.insertGroupExport).run({
+          id: task.id,
+          instanceId: task.instanceId,
+          jobGroupId: task.jobGroupId,
+          status: EXPORT_STATUS[task.status],
+          createdAt: task.createdAt,
+        });
+      }
+    })();
+  }
+
+  async findTask(accountId: string, taskId: string, instanceId?: string): Promise<FileTaskRow | undefined> {
+    const row = this.stmt(q.fileTasks.find).get({ accountId, id: taskId, instanceId: instanceId ?? null });
+    return row ? toTask(row) : undefined;
+  }
+
+  async updateTask(taskId: string, change: FileTaskChange, now: number): Promise<void> {
+    const value = <K extends keyof FileTaskChange>(key: K) => change[key] ?? null;
+    this.db.transaction(() => {
+      this.stmt(q.fileTasks.update).run({
+        id: taskId,
+        now,
+        status: value('status'),
+        total: value('total'),
+        handled: value('handled'),
+        accepted: value('accepted'),
+        rejected: value('rejected'),
+        resultPath: value('resultPath'),
+        reportPath: value('reportPath'),
+        failCode: value('failCode'),
+        failReason: value('failReason'),
+        assignStatus: value('assignStatus'),
+        assigned: value('assigned'),
+      });
+      const progress = this.stmt(q.fileTasks.progressOf).get(taskId);
+      if (!progress) return;
+      const total = Number(progress.total);
+      const handled = Number(progress.handled);
+      const done = change.status === 'Finished' || change.status === 'PartialFinished';
+      this.stmt(q.fileTasks.updateGroupExport).run({
+        id: taskId,
+        status: change.status ? EXPORT_STATUS[change.status] : null,
+        // A fraction, "1" when done (the reference's FINISHED example shows "1").
+        progress: done ? '1' : total > 0 ? String(Math.min(1, Math.floor((handled / total) * 100) / 100)) : '0',
+        fileHttpUrl: change.fileHttpUrl ?? null,
+      });
+    })();
+  }
+
+  async claimAssignment(taskId: string, jobGroupId: string, callingNumbers: readonly string[], now: number): Promise<boolean> {
+    return this.stmt(q.fileTasks.claimAssignment).run({ id: taskId, jobGroupId, callingNumbers: JSON.stringify(callingNumbers), now }).changes > 0;
+  }
+
+  async listExportTasks(accountId: string, instanceId: string | undefined, page: PageRequest): Promise<Page<FileTaskRow>> {
+    const params = { accountId, instanceId: instanceId ?? null };
+    const items = this.stmt(q.fileTasks.listExports)
+      .all({ ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize })
+      .map(toTask);
+    const totalCount = Number(this.stmt(q.fileTasks.countExports).get(params)?.n ?? 0);
+    return { items, totalCount };
+  }
+
+  async unfinishedTasks(): Promise<FileTaskRow[]> {
+    return this.stmt(q.fileTasks.unfinished).all().map(toTask);
+  }
+
+  async exportJobs(jobGroupId: string, after: string, limit: number): Promise<Slice<{ job: JobRow; tasks: TaskRow[] }>> {
+    const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, after: Number(after || 0), limit });
+    if (rows.length === 0) return { items: [], next: '' };
+    const byJob = new Map<string, TaskRow[]>();
+    const taskRows = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
+    for (const row of taskRows) {
+      const task = toTaskRow(row);
+      const list = byJob.get(task.jobId);
+      if (list) list.push(task);
+      else byJob.set(task.jobId, [task]);
+    }
+    const items = rows.map((row) => {
+      const job = toJob(row);
+      return { job, tasks: byJob.get(job.id) ?? [] };
+    });
+    return { items, next: rows.length < limit ? '' : String(rows[rows.length - 1]!.rowKey) };
+  }
+
+  async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
+    const rows = this.stmt(q.exportReads.tasks).all({
+      instanceId,
+      after: Number(after || 0),
+      limit,
+      jobGroupId: filter.jobGroupId ?? null,
+      jobId: filter.jobId ?? null,
+      taskId: filter.taskId ?? null,
+      calledNumber: filter.calledNumber ?? null,
+      callingNumber: filter.callingNumber ?? null,
+      statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
+      actualFrom: filter.actualTimeFrom ?? null,
+      actualTo: filter.actualTimeTo ?? null,
+      answered: filter.answered === undefined ? null : filter.answered ? 1 : 0,
+      talkFrom: filter.talkFrom ?? null,
+      talkTo: filter.talkTo ?? null,
+    });
+    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : String(rows[rows.length - 1]!.rowKey) };
+  }
+}
+
+function toTask(row: Row): FileTaskRow {
+  return {
+    id: String(row.id),
+    accountId: String(row.accountId),
+    instanceId: String(row.instanceId),
+    kind: row.kind as FileTaskRow['kind'],
+    status: row.status as FileTaskRow['status'],
+    title: String(row.title),
+    jobGroupId: String(row.jobGroupId),
+    input: JSON.parse(String(row.input)),
+    total: Number(row.total),
+    handled: Number(row.handled),
+    accepted: Number(row.accepted),
+    rejected: Number(row.rejected),
+    resultPath: String(row.resultPath),
+    reportPath: String(row.reportPath),
+    failCode: String(row.failCode),
+    failReason: String(row.failReason),
+    assignGroupId: String(row.assignGroupId),
+    assignStatus: row.assignStatus as FileTaskRow['assignStatus'],
+    assigned: Number(row.assigned),
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+  };
+}
+
+function toJob(row: Row): JobRow {
+  const { rowKey: _key, ...rest } = row;
+  return {
+    ...(rest as unknown as JobRow),
+    contacts: JSON.parse(String(row.contacts)),
+    extras: JSON.parse(String(row.extras)),
+    callingNumbers: JSON.parse(String(row.callingNumbers)),
+  };
+}
+
+function toTaskRow(row: Row): TaskRow {
+  const { rowKey: _key, ...rest } = row;
+  return {
+    ...(rest as unknown as TaskRow),
+    contact: JSON.parse(String(row.contact)),
+    conversation: JSON.parse(String(row.conversation)),
+  };
 }

@@ -31,12 +31,13 @@ import type {
   JobGroupFilter,
   JobSelector,
   Reschedule,
+  RoundWrites,
   ScriptFilter,
   Store,
 } from '../store.ts';
 import { migrate } from './migrate.ts';
 import * as q from './queries.ts';
-import { SqliteDialogStore } from './sqlite-dialog-store.ts';
+import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 
 type Row = Record<string, unknown>;
@@ -383,31 +384,7 @@ export class SqliteStore implements Store {
   }
 
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
-    return this.db.transaction(() => {
-      const claimed: TaskRow[] = [];
-      const perGroup = new Map<string, number>();
-      for (const claim of claims) {
-        const { task } = claim;
-        const changes = this.stmt(q.dispatch.claimJob).run({
-          jobId: task.jobId,
-          attempts: claim.attempts,
-          attemptDay: claim.attemptDay,
-          dayAttempts: claim.dayAttempts,
-          now,
-        }).changes;
-        if (changes === 0) continue;
-        this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
-        perGroup.set(task.jobGroupId, (perGroup.get(task.jobGroupId) ?? 0) + 1);
-        claimed.push(task);
-      }
-      // Counters move once per group with the batch's sum: the same result, fewer writes.
-      for (const [jobGroupId, n] of perGroup) {
-        this.applyDelta(jobGroupId, { scheduling: -n, executing: n, inFlight: n, totalCalls: n });
-        this.stmt(q.counters.markStarted).run({ jobGroupId, now });
-        this.refreshStatusInTransaction(jobGroupId, now);
-      }
-      return claimed;
-    })();
+    return this.db.transaction(() => this.claimInTransaction(claims, now))();
   }
 
   async settleAttempt(settlement: AttemptSettlement): Promise<void> {
@@ -416,27 +393,18 @@ export class SqliteStore implements Store {
 
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    this.db.transaction(() => {
-      // Counter moves are summed per group and written once per group.
-      const touched = new Map<string, { delta: Required<CounterDelta>; now: number }>();
-      for (const settlement of settlements) {
-        const { task, job, now } = settlement;
-        const settled = this.stmt(q.dispatch.settleTask).run({
-          ...task,
-          conversation: JSON.stringify(task.conversation),
-        }).changes;
-        if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
-        const entry = touched.get(task.jobGroupId) ?? { delta: { ...ZERO_DELTA }, now };
-        addDelta(entry.delta, settlement.taskDelta);
-        const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
-        if (moved === 1) addDelta(entry.delta, settlement.jobDelta);
-        entry.now = Math.max(entry.now, now);
-        touched.set(task.jobGroupId, entry);
-      }
-      for (const [jobGroupId, { delta, now }] of touched) {
-        this.applyDelta(jobGroupId, delta);
-        this.refreshStatusInTransaction(jobGroupId, now);
-      }
+    this.db.transaction(() => this.settleInTransaction(settlements))();
+  }
+
+  async reschedule(changes: Reschedule[], now: number): Promise<void> {
+    this.db.transaction(() => this.rescheduleInTransaction(changes, now))();
+  }
+
+  async commitRound(round: RoundWrites): Promise<TaskRow[]> {
+    return this.db.transaction(() => {
+      this.settleInTransaction(round.settlements);
+      this.rescheduleInTransaction(round.reschedules, round.now);
+      return this.claimInTransaction(round.claims, round.now);
     })();
   }
 
@@ -445,19 +413,77 @@ export class SqliteStore implements Store {
     return row?.t == null ? undefined : Number(row.t);
   }
 
-  async reschedule(changes: Reschedule[], now: number): Promise<void> {
-    this.db.transaction(() => {
-      const touched = new Set<string>();
-      for (const change of changes) {
-        if ('nextAttemptAt' in change) {
-          this.stmt(q.dispatch.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
-        } else if (this.stmt(q.dispatch.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
-          this.applyDelta(change.jobGroupId, { scheduling: -1, failed: 1 });
-          touched.add(change.jobGroupId);
-        }
+  private claimInTransaction(claims: AttemptClaim[], now: number): TaskRow[] {
+    const claimed: TaskRow[] = [];
+    const perGroup = new Map<string, number>();
+    // Lines still free per instance, read inside the transaction: the ceiling holds
+    // even when a decision counted on lines that a settlement did not free after all.
+    const freeLines = new Map<string, number>();
+    for (const claim of claims) {
+      const { task } = claim;
+      let free = freeLines.get(task.instanceId);
+      if (free === undefined) {
+        const lines = this.stmt(q.dispatch.instanceLines).get(task.instanceId);
+        free = lines ? Number(lines.max) - Number(lines.inFlight) : 0;
       }
-      for (const jobGroupId of touched) this.refreshStatusInTransaction(jobGroupId, now);
-    })();
+      if (free <= 0) continue;
+      const changes = this.stmt(q.dispatch.claimJob).run({
+        jobId: task.jobId,
+        attempts: claim.attempts,
+        attemptDay: claim.attemptDay,
+        dayAttempts: claim.dayAttempts,
+        now,
+      }).changes;
+      if (changes === 0) continue;
+      freeLines.set(task.instanceId, free - 1);
+      this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
+      perGroup.set(task.jobGroupId, (perGroup.get(task.jobGroupId) ?? 0) + 1);
+      claimed.push(task);
+    }
+    // Counters move once per group with the batch's sum: the same result, fewer writes.
+    for (const [jobGroupId, n] of perGroup) {
+      this.applyDelta(jobGroupId, { scheduling: -n, executing: n, inFlight: n, totalCalls: n });
+      this.stmt(q.counters.markStarted).run({ jobGroupId, now });
+      this.refreshStatusInTransaction(jobGroupId, now);
+    }
+    return claimed;
+  }
+
+  private settleInTransaction(settlements: AttemptSettlement[]): void {
+    // Counter moves are summed per group and written once per group.
+    const touched = new Map<string, { delta: Required<CounterDelta>; now: number }>();
+    for (const settlement of settlements) {
+      const { task, job, now } = settlement;
+      const settled = this.stmt(q.dispatch.settleTask).run({
+        ...task,
+        conversation: JSON.stringify(task.conversation),
+      }).changes;
+      if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
+      if (settlement.results) this.dialog.applyResults(settledResults(settlement, settlement.results));
+      const entry = touched.get(task.jobGroupId) ?? { delta: { ...ZERO_DELTA }, now };
+      addDelta(entry.delta, settlement.taskDelta);
+      const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
+      if (moved === 1) addDelta(entry.delta, settlement.jobDelta);
+      entry.now = Math.max(entry.now, now);
+      touched.set(task.jobGroupId, entry);
+    }
+    for (const [jobGroupId, { delta, now }] of touched) {
+      this.applyDelta(jobGroupId, delta);
+      this.refreshStatusInTransaction(jobGroupId, now);
+    }
+  }
+
+  private rescheduleInTransaction(changes: Reschedule[], now: number): void {
+    const touched = new Set<string>();
+    for (const change of changes) {
+      if ('nextAttemptAt' in change) {
+        this.stmt(q.dispatch.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
+      } else if (this.stmt(q.dispatch.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
+        this.applyDelta(change.jobGroupId, { scheduling: -1, failed: 1 });
+        touched.add(change.jobGroupId);
+      }
+    }
+    for (const jobGroupId of touched) this.refreshStatusInTransaction(jobGroupId, now);
   }
 
   async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {

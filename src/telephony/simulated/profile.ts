@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { personaSchema } from '../../dialog/persona.ts';
 
 /**
  * The simulated carrier's outcome mix for numbers that are not test numbers:
@@ -33,6 +34,8 @@ export const carrierProfileSchema = z.object({
     .default({ finished: 70, clientHangup: 15, noInteract: 5, unrecognized: 7, timeout: 3 }),
   /** Milliseconds a call rings before it is answered (capped by the group's RingingDuration). */
   ringMs: range.default([3_000, 15_000]),
+  /** Callees of scripted calls by called number (src/dialog/persona.ts); others follow the test numbers and `conversations`. */
+  personas: z.record(z.string(), personaSchema).default({}),
 });
 
 export type CarrierProfile = z.infer<typeof carrierProfileSchema>;

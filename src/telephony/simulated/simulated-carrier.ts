@@ -1,5 +1,6 @@
 import { SIP_CODE, type CallResult, type ConversationEnd } from '../../domain/call-outcome.ts';
 import { runMinimalConversation } from '../../dialog/minimal-conversation.ts';
+import { talkWithScript } from '../../dialog/simulated-callee.ts';
 import type { Timers } from '../../engine/timers.ts';
 import type { Carrier, CallReport, DialRequest } from '../carrier.ts';
 import type { CarrierProfile } from './profile.ts';
@@ -41,8 +42,14 @@ export class SimulatedCarrier implements Carrier {
     private readonly seed: string,
   ) {}
 
-  dial(request: DialRequest, onEnded: (report: CallReport) => void): void {
+  dial(request: DialRequest, onEnded: (report: CallReport) => void): void | Promise<void> {
     const report = this.plan(request);
+    if (request.dialog && report.result === 'Answered') {
+      // A script's conversation: computed at once from the persona; the minimal one if it fails.
+      return talkWithScript(request, report, this.profile.personas)
+        .catch(() => report)
+        .then((talked) => this.timers.at(talked.endedAt, () => onEnded(talked)));
+    }
     this.timers.at(report.endedAt, () => onEnded(report));
   }
 

@@ -40,6 +40,7 @@ export function testNumberOutcome(calledNumber: string, attempt: number): Script
     case '1100':
       return attempt === 1 ? { result: 'NoAnswer' } : { result: 'Answered', conversation: 'Finished' };
     default:
-      return undefined;
+      // 1200/1201: opts out during a script's conversation; 13xx: asks a global question (src/dialog/simulated-callee.ts).
+      return code === '1200' || code === '1201' || code.startsWith('13') ? { result: 'Answered', conversation: 'Finished' } : undefined;
   }
 }

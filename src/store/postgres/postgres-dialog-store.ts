@@ -1,0 +1,120 @@
+import type { BlockedNumberRow, DialogStore, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
+import type { Page, PageRequest, TaskRow } from '../rows.ts';
+import * as q from './dialog-queries.ts';
+import type { PostgresStore } from './postgres-store.ts';
+
+type Row = Record<string, unknown>;
+
+/** The PostgreSQL backend's DialogStore; shares the PostgresStore's pool and transactions. */
+export class PostgresDialogStore implements DialogStore {
+  constructor(private readonly store: PostgresStore) {}
+
+  // Block list -----------------------------------------------------------------
+
+  async blockedNumbers(instanceId: string, numbers: readonly string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows = await this.store.rows(q.blockList.blocked, { instanceId, numbers: [...numbers] });
+    return new Set(rows.map((row) => String(row.phoneNumber)));
+  }
+
+  async addBlockedNumbers(entries: readonly BlockedNumberRow[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    // One entry per number: a number listed twice in one call is added once, by its first entry.
+    const seen = new Set<string>();
+    const unique = entries.filter((entry) => {
+      const key = `${entry.instanceId}\u0000${entry.phoneNumber}`;
+      return !seen.has(key) && seen.add(key);
+    });
+    return (await this.store.run(q.blockList.insertMany, { rows: JSON.stringify(unique) })).rowCount ?? 0;
+  }
+
+  async listBlockedNumbers(instanceId: string, search: string | undefined, page: PageRequest): Promise<Page<BlockedNumberRow>> {
+    const params = { instanceId, search: search || null };
+    const totalCount = Number((await this.store.one(q.blockList.count, params))?.n ?? 0);
+    const rows = await this.store.rows(q.blockList.list, { ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize });
+    return {
+      totalCount,
+      items: rows.map((row) => ({
+        id: String(row.id),
+        instanceId: String(row.instanceId),
+        phoneNumber: String(row.phoneNumber),
+        name: String(row.name),
+        remark: String(row.remark),
+        creator: String(row.creator),
+        createdAt: Number(row.createdAt),
+      })),
+    };
+  }
+
+  async deleteBlockedNumber(instanceId: string, id: string): Promise<boolean> {
+    return ((await this.store.run(q.blockList.delete, { instanceId, id })).rowCount ?? 0) > 0;
+  }
+
+  // Script items ---------------------------------------------------------------
+
+  async insertScriptItem(item: ScriptItemRow): Promise<boolean> {
+    return ((await this.store.run(q.scriptItems.insert, itemParams(item))).rowCount ?? 0) > 0;
+  }
+
+  async findScriptItem(instanceId: string, scriptId: string, kind: ScriptItemKind, id: string): Promise<ScriptItemRow | undefined> {
+    const row = await this.store.one(q.scriptItems.find, { instanceId, scriptId, kind, id });
+    return row ? toItem(row) : undefined;
+  }
+
+  async listScriptItems(instanceId: string, scriptId: string, kind?: ScriptItemKind): Promise<ScriptItemRow[]> {
+    return (await this.store.rows(q.scriptItems.list, { instanceId, scriptId, kind: kind ?? null })).map(toItem);
+  }
+
+  async updateScriptItem(item: ScriptItemRow): Promise<boolean> {
+    try {
+      return ((await this.store.run(q.scriptItems.update, itemParams(item))).rowCount ?? 0) > 0;
+    } catch (error) {
+      // A concurrent insert took the name between the check and the write.
+      if ((error as { code?: string }).code === '23505') return false;
+      throw error;
+    }
+  }
+
+  async deleteScriptItem(instanceId: string, scriptId: string, kind: ScriptItemKind, id: string): Promise<boolean> {
+    return ((await this.store.run(q.scriptItems.delete, { instanceId, scriptId, kind, id })).rowCount ?? 0) > 0;
+  }
+
+  async replaceScriptItems(instanceId: string, scriptId: string, items: readonly ScriptItemRow[]): Promise<void> {
+    await this.store.transaction(async (client) => {
+      await this.store.run(q.scriptItems.deleteAll, { instanceId, scriptId }, client);
+      for (const item of items) await this.store.run(q.scriptItems.insert, itemParams({ ...item, instanceId, scriptId }), client);
+    });
+  }
+
+  // Versions and conversations ---------------------------------------------------
+
+  async findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined> {
+    const row = await this.store.one(q.versions.snapshot, { instanceId, scriptId, version });
+    return row ? (row.snapshot as Record<string, unknown>) : undefined;
+  }
+
+  async answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>> {
+    return (await this.store.rows(q.conversations.answered, { instanceId, jobGroupId })).map((row) => ({
+      id: String(row.id),
+      endReason: String(row.endReason) as TaskRow['endReason'],
+      conversation: row.conversation as TaskRow['conversation'],
+    }));
+  }
+}
+
+function itemParams(item: ScriptItemRow): Row {
+  return { ...item, body: JSON.stringify(item.body) };
+}
+
+function toItem(row: Row): ScriptItemRow {
+  return {
+    id: String(row.id),
+    scriptId: String(row.scriptId),
+    instanceId: String(row.instanceId),
+    kind: String(row.kind) as ScriptItemKind,
+    name: String(row.name),
+    body: row.body as Record<string, unknown>,
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Several nodes on one PostgreSQL database, at the store level: three
+ * PostgresStore instances (three pools, as three server processes would have) on
+ * one schema claim, settle and recover the same group's work at the same time,
+ * deliberately deciding on the same due jobs. Whatever the interleaving: no job is
+ * in two calls at once, the instance's ceiling holds over the nodes together, a
+ * dead node's calls are settled exactly once by the survivors, nothing is lost and
+ * the stored counters equal the recount.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/engine/clock.ts';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import type { JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
+import type { AttemptClaim, AttemptSettlement } from '../../src/store/store.ts';
+import { dropSchema, newSchemaName, schemaUrl } from '../helpers/postgres.ts';
+import { DAY, Fixtures, T0 } from './store-contract.ts';
+
+const NOW = T0 + DAY;
+const LEASE_MS = 60_000;
+const CEILING = 7;
+const JOBS = 120;
+
+let serial = 0;
+
+function claimOf(job: JobRow, now: number, node: string): AttemptClaim {
+  const attempt = job.attempts + 1;
+  const contact = job.contacts[0]!;
+  return {
+    task: {
+      id: `task-${node}-${++serial}-${job.id}`,
+      jobId: job.id,
+      jobGroupId: job.jobGroupId,
+      instanceId: job.instanceId,
+      attempt,
+      status: 'Executing',
+      callingNumber: '05712345678',
+      calledNumber: contact.phoneNumber,
+      contact,
+      plannedTime: job.nextAttemptAt,
+      actualTime: now,
+      leaseExpiresAt: now + LEASE_MS,
+      endTime: 0,
+      ringingMs: 0,
+      talkMs: 0,
+      endReason: '',
+      hangupDirection: '',
+      sipCode: '',
+      conversation: [],
+    },
+    attempts: attempt,
+    attemptDay: new Date(now).toISOString().slice(0, 10),
+    dayAttempts: 1,
+  };
+}
+
+/** Even attempts answer; odd first attempts ring out and retry at once, so jobs take one or two calls. */
+function settlementOf(task: TaskRow, now: number): AttemptSettlement {
+  const answered = task.attempt >= 2 || task.jobId.charCodeAt(task.jobId.length - 1) % 2 === 0;
+  return {
+    task: { ...task, status: answered ? 'SucceededFinish' : 'NoAnswer', endTime: now, endReason: answered ? 'FINISHED' : '', talkMs: answered ? 1000 : 0 },
+    job: { id: task.jobId, status: answered ? 'Succeeded' : 'Scheduling', nextAttemptAt: answered ? 0 : now, failureReason: '', endReason: answered ? 'FINISHED' : '' },
+    jobDelta: answered ? { executing: -1, completed: 1 } : { executing: -1, scheduling: 1 },
+    taskDelta: answered ? { inFlight: -1, finishedNum: 1 } : { inFlight: -1, notAnswered: 1 },
+    now,
+  };
+}
+
+describe('several nodes on one PostgreSQL schema', () => {
+  const schema = newSchemaName('nodes');
+  const nodes: PostgresStore[] = [];
+  let group: JobGroupRow;
+  let jobs: JobRow[];
+  let accountId: string;
+
+  before(async () => {
+    for (let i = 0; i < 3; i++) nodes.push(await openPostgresStore(schemaUrl(schema), new ManualClock(T0), { poolSize: 3 }));
+    const fixtures = new Fixtures(nodes[0]!);
+    const { account, instance } = await fixtures.seedTenant();
+    accountId = account.id;
+    await nodes[0]!.updateInstance({ ...instance, maxConcurrentConversation: CEILING });
+    group = await fixtures.seedJobGroup(instance.id, { status: 'Scheduling' });
+    jobs = Array.from({ length: JOBS }, (_, i) => {
+      const id = fixtures.id();
+      return {
+        id, instanceId: instance.id, jobGroupId: group.id, referenceId: `ref-${i}`, status: 'Scheduling' as const,
+        contacts: [{ id: `c-${i}`, phoneNumber: `1380000${String(i).padStart(4, '0')}`, name: `n${i}`, honorific: '', referenceId: '' }],
+        extras: [], callingNumbers: [], scriptVersion: '', nextAttemptAt: T0, attempts: 0, attemptDay: '', dayAttempts: 0,
+        lastAttemptAt: 0, failureReason: '', endReason: '', createdAt: T0, modifiedAt: T0,
+      };
+    });
+    await nodes[0]!.insertJobs(group.id, jobs, T0);
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+    await dropSchema(schema);
+  });
+
+  it('claim, settle and recover concurrently: no double call, the ceiling holds, nothing is lost, counters equal the recount', async () => {
+    let peakInFlight = 0;
+    let now = NOW;
+    const dead = nodes[2]!;
+    const abandoned: TaskRow[] = [];
+    // The third node claims a few calls and dies without settling them.
+    {
+      const due = await dead.dueJobs(group.id, now, 3);
+      abandoned.push(...(await dead.claimAttempts(due.map((job) => claimOf(job, now, 'dead')), now)));
+      assert.equal(abandoned.length, 3);
+    }
+    const survivors = nodes.slice(0, 2);
+    const inFlightOf = new Map<PostgresStore, TaskRow[]>(survivors.map((node) => [node, []]));
+
+    async function round(node: PostgresStore, name: string): Promise<void> {
+      const mine = inFlightOf.get(node)!;
+      // Settle half of what this node has in flight, then claim what is due, in one transaction.
+      const ending = mine.splice(0, Math.ceil(mine.length / 2));
+      // Every node reads the same earliest due jobs: their claims collide on purpose.
+      const due = await node.dueJobs(group.id, now, 5);
+      const claimed = await node.commitRound({
+        settlements: ending.map((task) => settlementOf(task, now)),
+        reschedules: [],
+        claims: due.map((job) => claimOf(job, now, name)),
+        now,
+      });
+      mine.push(...claimed);
+      const lines = await node.instanceConcurrency(accountId, group.instanceId);
+      peakInFlight = Math.max(peakInFlight, lines!.inFlight);
+    }
+
+    // Both survivors run rounds at once until the group's work is done; the lease of
+    // the dead node's calls expires on the way and both survivors try to settle them.
+    let recovered = false;
+    for (let step = 0; step < 400; step++) {
+      await Promise.all(survivors.map((node, i) => round(node, `n${i}`)));
+      now += 1_000;
+      if (!recovered && now >= NOW + LEASE_MS) {
+        const [a, b] = await Promise.all(survivors.map((node) => node.expiredAttempts(now, 100)));
+        assert.deepEqual(a!.map((e) => e.task.id).sort(), abandoned.map((t) => t.id).sort(), 'the dead node’s calls are found once their lease expires');
+        // Both survivors settle the same expired calls at the same moment: exactly one wins each.
+        await Promise.all([a!, b!].map((found, i) => survivors[i]!.settleAttempts(found.map((e) => settlementOf(e.task, now)))));
+        recovered = true;
+      }
+      const counters = await nodes[0]!.storedCounters(group.id);
+      if (recovered && counters!.scheduling === 0 && counters!.inFlight === 0 && [...inFlightOf.values()].every((l) => l.length === 0)) break;
+    }
+
+    assert.ok(peakInFlight <= CEILING, `in flight never above the ceiling (peak ${peakInFlight})`);
+    assert.ok(peakInFlight > 1, 'the nodes did run calls side by side');
+    const stored = await nodes[1]!.storedCounters(group.id);
+    assert.deepStrictEqual(stored, await nodes[1]!.recountGroup(group.id), 'counters equal the recount');
+    assert.equal(stored!.completed, JOBS, 'every job ended answered: none lost');
+    assert.equal(stored!.inFlight, 0);
+
+    // No job was in two calls at once: its attempts are 1..n, one task each, and each
+    // attempt started only after the previous one ended.
+    const all = await nodes[0]!.listJobs(group.instanceId, jobs.map((job) => job.id));
+    assert.equal(all.length, JOBS);
+    for (const job of all) {
+      const found = await nodes[0]!.findJob(group.instanceId, job.id);
+      const tasks = found!.tasks;
+      assert.deepEqual(tasks.map((t) => t.attempt), tasks.map((_, i) => i + 1), `job ${job.id}: one task per attempt`);
+      for (let i = 1; i < tasks.length; i++) assert.ok(tasks[i]!.actualTime >= tasks[i - 1]!.endTime, `job ${job.id}: attempts do not overlap`);
+      assert.equal(job.status, 'Succeeded');
+    }
+    // The dead node's calls count once each.
+    const recount = await nodes[0]!.recountGroup(group.id);
+    assert.equal(recount.totalCalls, stored!.totalCalls);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { ManualClock } from '../../src/engine/clock.ts';
+import { loadMigrations } from '../../src/store/postgres/migrate.ts';
+import { openPostgresStore, parseDatabaseUrl, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { copyLine } from '../../src/store/postgres/queries.ts';
+import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
+import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { runJobStoreContract } from './store-contract-jobs.ts';
+import { runFileStoreContract } from './file-store-contract.ts';
+import { runDialogStoreContract } from './dialog-store-contract.ts';
+
+const T0 = 1_760_000_000_000;
+
+/** An empty store in a schema of its own, dropped by cleanup. */
+async function openEmptyStore(): Promise<OpenedStore> {
+  const schema = newSchemaName('store');
+  const store = await openPostgresStore(schemaUrl(schema), new ManualClock(T0), { poolSize: 4 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
+runStoreContract('PostgreSQL', openEmptyStore);
+runJobStoreContract('PostgreSQL', openEmptyStore);
+runFileStoreContract('PostgreSQL', openEmptyStore);
+runDialogStoreContract('PostgreSQL', openEmptyStore);
+
+async function recorded(store: PostgresStore): Promise<Array<{ version: number; name: string; applied_at: number }>> {
+  return (await store.pool.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).rows;
+}
+
+describe('openPostgresStore', () => {
+  it('several stores opening the same fresh schema at once apply each migration exactly once', async () => {
+    const schema = newSchemaName('migrate');
+    const stores = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => openPostgresStore(schemaUrl(schema), new ManualClock(T0 + i), { poolSize: 1 })),
+    );
+    try {
+      const expected = loadMigrations().map(({ version, name }) => ({ version, name }));
+      assert.ok(expected.length >= 3, 'the migrations directory is found');
+      for (const store of stores) {
+        assert.deepStrictEqual((await recorded(store)).map(({ version, name }) => ({ version, name })), expected);
+      }
+      const times = new Set((await recorded(stores[0]!)).map((row) => Number(row.applied_at)));
+      assert.equal(times.size, 1, 'one store applied them all, in one transaction');
+      // Every store works on the same tables.
+      await stores[0]!.setSetting('k', 'v');
+      assert.equal(await stores[5]!.getSetting('k'), 'v');
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await dropSchema(schema);
+    }
+  });
+
+  it('reopening a migrated schema applies nothing and keeps its rows', async () => {
+    const schema = newSchemaName('reopen');
+    try {
+      const first = await openPostgresStore(schemaUrl(schema), new ManualClock(T0));
+      await first.insertAccount({ id: 'account-1', uid: 1_200_000_000_000_001, name: 'acme', createdAt: T0 });
+      const before = await recorded(first);
+      await first.close();
+      const second = await openPostgresStore(schemaUrl(schema), new ManualClock(T0 + 60_000));
+      try {
+        assert.deepStrictEqual(await recorded(second), before);
+        assert.deepStrictEqual(await second.findAccount('account-1'), { id: 'account-1', uid: 1_200_000_000_000_001, name: 'acme', createdAt: T0 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  it('keeps each schema apart: rows of one are not seen from another', async () => {
+    const a = newSchemaName('a');
+    const b = newSchemaName('b');
+    const storeA = await openPostgresStore(schemaUrl(a), new ManualClock(T0));
+    const storeB = await openPostgresStore(schemaUrl(b), new ManualClock(T0));
+    try {
+      await storeA.setSetting('only', 'a');
+      assert.equal(await storeB.getSetting('only'), undefined);
+    } finally {
+      await storeA.close();
+      await storeB.close();
+      await dropSchema(a);
+      await dropSchema(b);
+    }
+  });
+
+  it('fails loudly when the server cannot be reached', async () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.port = '1';
+    await assert.rejects(openPostgresStore(url.toString(), new ManualClock(T0)));
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    assert.throws(() => parseDatabaseUrl('postgres://u@h/db?schema=a;drop'), /plain identifier/);
+    assert.deepStrictEqual(parseDatabaseUrl('postgres://u@h:5432/db?schema=s1&sslmode=disable'), {
+      connectionString: 'postgres://u@h:5432/db?sslmode=disable',
+      schema: 's1',
+    });
+    assert.equal(parseDatabaseUrl('postgres://u@h/db').schema, 'public');
+  });
+});
+
+describe('copyLine', () => {
+  it('escapes what COPY text format treats specially, and the database reads it back unchanged', async () => {
+    const tricky = 'tab\there\nnew\\line\r"quoted" \\N';
+    assert.equal(copyLine(['a', null, 3]), 'a\t\\N\t3\n');
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { from } = await import('pg-copy-streams');
+      await client.query('CREATE TEMP TABLE copy_probe (a text, b text, c bigint)');
+      const stream = client.query(from('COPY copy_probe FROM STDIN'));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('finish', resolve).on('error', reject);
+        stream.end(copyLine([tricky, null, T0]));
+      });
+      const { rows } = await client.query('SELECT a, b, c::text FROM copy_probe');
+      assert.deepStrictEqual(rows, [{ a: tricky, b: null, c: String(T0) }]);
+    } finally {
+      await client.end();
+    }
+  });
+});

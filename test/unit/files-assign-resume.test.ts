@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { it } from 'node:test';
+import pino from 'pino';
+import { createIdGenerator } from '../../src/domain/ids.ts';
+import { ManualClock } from '../../src/engine/clock.ts';
+import type { ParsedJob } from '../../src/files/contact-parser.ts';
+import { pathOfKey } from '../../src/files/data-paths.ts';
+import { ASSIGN_BATCH, fileJobId } from '../../src/services/file-service.ts';
+import { newJobRow } from '../../src/services/job-service.ts';
+import { createServices } from '../../src/services/services.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+const START = Date.parse('2026-12-01T00:00:00Z');
+
+it('a resumed assignment skips the batch a crashed run committed but did not record: no job twice', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'outboundbot-assign-resume-'));
+  try {
+    const rows = ASSIGN_BATCH + 1500;
+    const csv = join(dir, 'source.csv');
+    await writeFile(csv, ['phone,name', ...Array.from({ length: rows }, (_, i) => `${13800000000 + i},n${i}`)].join('\n'));
+    const clock = new ManualClock(START);
+    const store = openSqliteStore(dir, clock);
+    const logger = pino({ level: 'silent' });
+    let services = createServices({ store, clock, ids: createIdGenerator(clock) });
+    await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger });
+    const { account, key } = await services.accessKeys.createAccount('t');
+    const instance = await services.instances.create({ accountId: account.id, accessKeyId: key.id }, { name: 'i', maxConcurrentConversation: 1 });
+    const group = (await services.jobGroups.create(account.id, instance.id, { name: 'g' })).group;
+    const upload = await services.files.uploadParams(account.id, instance.id, 'c.csv');
+    await mkdir(dirname(pathOfKey(dir, upload.Folder)), { recursive: true });
+    await copyFile(csv, pathOfKey(dir, upload.Folder));
+    const taskId = await services.files.createParsingTask(account.id, instance.id, upload.Folder);
+    await services.files.idle();
+    const parsed = (await services.files.parsingTask(account.id, instance.id, taskId)).task;
+    assert.equal(parsed.accepted, rows);
+
+    // The state a crash leaves: claimed, the first batch committed, its progress not recorded.
+    await services.files.stop();
+    assert.equal(await store.files.claimAssignment(taskId, group.id, [], clock.now()), true);
+    const claimed = (await store.files.findTask(account.id, taskId))!;
+    const ids = createIdGenerator(clock);
+    const lines = (await readFile(pathOfKey(dir, parsed.resultPath), 'utf8')).split('\n').filter(Boolean).slice(0, ASSIGN_BATCH);
+    const firstBatch = lines.map((line) => {
+      const job = JSON.parse(line) as ParsedJob;
+      return { ...newJobRow(ids, instance.id, group.id, job, [], '', clock.now()), id: fileJobId(taskId, claimed.createdAt, job.row) };
+    });
+    await store.insertJobs(group.id, firstBatch, clock.now());
+
+    // The next start resumes it.
+    services = createServices({ store, clock, ids: createIdGenerator(clock) });
+    await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger });
+    await services.files.idle();
+    const done = (await store.files.findTask(account.id, taskId))!;
+    assert.deepEqual([done.assignStatus, done.assigned], ['Finished', rows]);
+    assert.equal((await store.storedCounters(group.id))?.totalJobs, rows);
+    assert.equal((await store.recountGroup(group.id)).totalJobs, rows);
+    await services.files.stop();
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
