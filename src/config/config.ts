@@ -8,6 +8,11 @@ import { isValidZone } from '../domain/schedule.ts';
 export interface Config {
   host: string;
   port: number;
+  /**
+   * How clients reach this server when that is not the address it listens on
+   * (behind a proxy or a load balancer): upload parameters and download URLs use it.
+   */
+  publicUrl?: string;
   /** Holds the SQLite database and, later, uploaded and exported files. */
   dataDir: string;
   /** `postgres://…` selects the PostgreSQL store (several nodes may share it); unset keeps embedded SQLite. */
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
     throw new ConfigError('OUTBOUNDBOT_DATABASE_URL must be a postgres:// URL (unset keeps the embedded SQLite store)');
   }
+  const publicUrl = env.OUTBOUNDBOT_PUBLIC_URL ? parsePublicUrl(env.OUTBOUNDBOT_PUBLIC_URL) : undefined;
   const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
   if (carrier !== 'simulated') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated (the only carrier so far), got "${carrier}"`);
   return {
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simProfile: env.OUTBOUNDBOT_SIM_PROFILE || undefined,
     host: env.OUTBOUNDBOT_HOST || DEFAULTS.host,
     port,
+    publicUrl,
     dataDir: resolve(env.OUTBOUNDBOT_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl,
     accessKeyId,
@@ -105,4 +112,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     llm: loadLlmSettings(env),
   };
+}
+
+/** An http(s) base URL without query or fragment; a trailing slash is dropped so paths can be appended. */
+function parsePublicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('OUTBOUNDBOT_PUBLIC_URL must be an http(s) URL');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('OUTBOUNDBOT_PUBLIC_URL must be an http(s) URL without credentials, query or fragment');
+  }
+  return url.toString().replace(/\/$/, '');
 }

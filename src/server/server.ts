@@ -16,6 +16,7 @@ import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
 import { createServices, type Services } from '../services/services.ts';
 import { openStore } from '../store/open-store.ts';
+import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
 import { buildApp } from './app.ts';
@@ -80,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Background file work (parsing, exports) resumes what a previous process left unfinished.
-  await services.files.attach({ dataDir: config.dataDir, baseUrl: url, logger });
+  await services.files.attach({ dataDir: config.dataDir, baseUrl: config.publicUrl ?? url, logger });
   logger.info({ url, dataDir: config.dataDir, clock: config.clock, timezone: config.timezone }, 'outboundbot is serving');
 
   return {
@@ -140,12 +141,23 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
   work.wake = () => driver.wake();
+  // On PostgreSQL, new due work committed by any node (jobs added, resumed) wakes this one at once.
+  let listening: Promise<(() => Promise<void>) | undefined> | undefined;
   return {
     clock,
     services,
     attach: () => {},
-    start: () => driver.start(),
+    start: () => {
+      driver.start();
+      if (store instanceof PostgresStore) {
+        listening = store.onWork(() => driver.wake()).catch((error) => {
+          logger.error({ err: error }, 'listening for work from other nodes failed; polling only');
+          return undefined;
+        });
+      }
+    },
     stop: async () => {
+      await (await listening)?.();
       await driver.stop();
       timers.clear();
     },

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { popCoreClient } from '../helpers/clients.ts';
-import { startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
+import { TEST_KEY } from '../helpers/server-process.ts';
+import { serverPerSuite, virtualClockAt } from '../helpers/suite-server.ts';
 
 /** Tuesday 2026-12-01 08:00 in Shanghai. */
 const START = Date.parse('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;
 
 describe('the dispatcher honours the contact block list', () => {
-  let server: ServerProcess;
-  let cleanup: () => void;
-
-  before(async () => {
-    const data = tempDataDir();
-    cleanup = data.cleanup;
-    server = await startServerProcess({ dataDir: data.dir, env: { OUTBOUNDBOT_CLOCK: 'virtual', OUTBOUNDBOT_CLOCK_START: String(START) } });
-  });
-
-  after(async () => {
-    await server.stop();
-    cleanup();
-  });
-
-  async function advance(advanceMs: number): Promise<void> {
-    const response = await fetch(`${server.url}/_outboundbot/clock`, { method: 'POST', body: JSON.stringify({ advanceMs }) });
-    assert.equal(response.status, 200);
-  }
+  const server = serverPerSuite(virtualClockAt(START));
 
   it('a listed number is never dialled, in any group of the instance: its job fails with ContactBlockList; other numbers and instances are called', async () => {
     const client = popCoreClient(server.url, TEST_KEY);
@@ -52,7 +36,7 @@ describe('the dispatcher honours the contact block list', () => {
       return { instanceId, jobGroupId, jobIds };
     };
     const groups = [await runGroup(blocking, 'first'), await runGroup(blocking, 'second'), await runGroup(other, 'elsewhere')];
-    await advance(DAY);
+    await server.clock({ advanceMs: DAY });
 
     for (const { instanceId, jobIds } of groups) {
       const [listed, free] = await Promise.all(jobIds.map(async (JobId) => (await client.call('DescribeJob', { InstanceId: instanceId, JobId })).Job));

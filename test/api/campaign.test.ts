@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
 import { mismatchesAgainstTree, referenceAction } from '../helpers/reference.ts';
-import { runCli, startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
+import { runCli, TEST_KEY } from '../helpers/server-process.ts';
+import { serverPerSuite, virtualClockAt } from '../helpers/suite-server.ts';
 
 /** Tuesday 2026-12-01 08:00 in Shanghai: an hour before the first window opens. */
 const START = Date.parse('2026-12-01T00:00:00Z');
@@ -58,25 +59,9 @@ function peakConcurrency(tasks: Array<{ ActualTime: number; EndTime: number }>):
 }
 
 describe('a campaign of every test number on the virtual clock', () => {
-  let server: ServerProcess;
-  let cleanup: () => void;
+  const server = serverPerSuite(virtualClockAt(START));
 
-  before(async () => {
-    const data = tempDataDir();
-    cleanup = data.cleanup;
-    server = await startServerProcess({ dataDir: data.dir, env: { OUTBOUNDBOT_CLOCK: 'virtual', OUTBOUNDBOT_CLOCK_START: String(START) } });
-  });
-
-  after(async () => {
-    await server.stop();
-    cleanup();
-  });
-
-  async function clock(body?: object): Promise<number> {
-    const response = await fetch(`${server.url}/_outboundbot/clock`, body ? { method: 'POST', body: JSON.stringify(body) } : undefined);
-    assert.equal(response.status, 200);
-    return ((await response.json()) as { now: number }).now;
-  }
+  const clock = (body?: { advanceMs?: number; to?: number }) => server.clock(body);
 
   for (const [label, makeClient] of [
     ['pop-core', () => popCoreClient(server.url, TEST_KEY)],

@@ -176,6 +176,52 @@ export class PostgresStore implements Store {
     }
   }
 
+  // Wake-ups -------------------------------------------------------------------
+
+  /** Tells every listening node, when the transaction commits, that the group has new due work. */
+  private async notifyWork(client: pg.ClientBase, jobGroupId: string): Promise<void> {
+    await this.run(q.wakeups.notify, { channel: q.wakeups.channel(this.location.schema), jobGroupId }, client);
+  }
+
+  /**
+   * Calls `listener` with a group's id whenever any node (this one included) commits
+   * new due work for it: jobs added, or jobs resumed to Scheduling. A dispatcher can
+   * sleep until its next known due time or such a wake-up, instead of polling. The
+   * listening connection is a client of its own, reconnected after a failure (a
+   * wake-up missed meanwhile costs only latency: the next due-time check still runs).
+   * Resolves once listening; the returned function stops it.
+   */
+  async onWork(listener: (jobGroupId: string) => void): Promise<() => Promise<void>> {
+    const channel = q.wakeups.channel(this.location.schema);
+    let client: pg.Client | undefined;
+    let stopped = false;
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.location.connectionString, application_name: 'outboundbot-listen' });
+      next.on('notification', (message) => {
+        if (message.channel === channel && message.payload) listener(message.payload);
+      });
+      next.on('error', () => {
+        if (client === next) client = undefined;
+        next.end().catch(() => undefined);
+        if (!stopped) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+      });
+      await next.connect();
+      await next.query(q.wakeups.listen(this.location.schema));
+      if (stopped) {
+        await next.end();
+        return;
+      }
+      client = next;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      const current = client;
+      client = undefined;
+      await current?.end();
+    };
+  }
+
   // Accounts and keys --------------------------------------------------------
 
   async insertAccount(account: AccountRow): Promise<void> {
@@ -356,6 +402,7 @@ export class PostgresStore implements Store {
       await this.applyDeltas(client, new Map([[jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length }]]));
       await this.run(q.counters.wakeGroup, { jobGroupId, now }, client);
       await this.refreshStatuses(client, [{ id: jobGroupId, now }]);
+      await this.notifyWork(client, jobGroupId);
     });
   }
 
@@ -416,6 +463,7 @@ export class PostgresStore implements Store {
       }
       if (moved > 0) await this.applyDeltas(client, new Map([[jobGroupId, delta]]));
       await this.refreshStatuses(client, [{ id: jobGroupId, now }]);
+      if (moved > 0 && to === 'Scheduling') await this.notifyWork(client, jobGroupId);
       return moved;
     });
   }

@@ -11,6 +11,8 @@
  * (graphile/worker's "ids as one JSON param"), so a batch is one round trip.
  */
 
+import { createHash } from 'node:crypto';
+
 export interface BoundQuery {
   /** A prepared statement's name: each connection parses and plans a statement once. */
   name: string;
@@ -62,6 +64,22 @@ export const migrations = {
   applied: `SELECT version FROM schema_migrations ORDER BY version`,
   record: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)`,
   dropSchema: (schema: string) => `DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`,
+};
+
+// Wake-ups ------------------------------------------------------------------------
+
+/**
+ * Nodes wake each other with LISTEN/NOTIFY instead of polling for new work: a
+ * transaction that makes jobs due (new jobs, resumed jobs) notifies the schema's
+ * channel with the group's id, delivered to every listening node when it commits
+ * (and never if it rolls back). Channels are database-wide, so the name carries the schema.
+ */
+export const wakeups = {
+  // A channel name is at most 63 bytes: a long schema name is replaced by its digest.
+  channel: (schema: string) =>
+    `outboundbot_work.${schema.length <= 46 ? schema : createHash('sha1').update(schema).digest('hex')}`,
+  notify: `SELECT pg_notify(@channel, @jobGroupId)`,
+  listen: (schema: string) => `LISTEN ${ident(wakeups.channel(schema))}`,
 };
 
 // Accounts, keys, nonces, settings -------------------------------------------------
