@@ -10,8 +10,8 @@
  *               time until the group is Completed: wall seconds, calls, calls/s and
  *               peak RSS, beside the RSS of an idle process that loaded the same code.
  * 3. attempts   the engine's claim + settle cycle (`engine.round()` with a carrier that
- *               answers every call at once: a claim transaction, then a settlement
- *               transaction with counters, 100 lines) against a raw claim loop on the
+ *               answers every call at once: one transaction a round settles the last
+ *               round's calls and claims the next, with counters, 100 lines) against a raw claim loop on the
  *               same table (claim 100 due rows by index in one transaction, mark them
  *               done in another): attempts/s.
  * 4. dispatch   one decision (`engine.dispatch(now)`, claiming 5 jobs) on a group with
