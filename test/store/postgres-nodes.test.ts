@@ -15,6 +15,7 @@ import type { JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptClaim, AttemptSettlement } from '../../src/store/store.ts';
 import { dropSchema, newSchemaName, schemaUrl } from '../helpers/postgres.ts';
 import { DAY, Fixtures, T0 } from './store-contract.ts';
+import { JobFixtures } from './store-contract-jobs.ts';
 
 const NOW = T0 + DAY;
 const LEASE_MS = 60_000;
@@ -23,35 +24,9 @@ const JOBS = 120;
 
 let serial = 0;
 
-function claimOf(job: JobRow, now: number, node: string): AttemptClaim {
-  const attempt = job.attempts + 1;
-  const contact = job.contacts[0]!;
-  return {
-    task: {
-      id: `task-${node}-${++serial}-${job.id}`,
-      jobId: job.id,
-      jobGroupId: job.jobGroupId,
-      instanceId: job.instanceId,
-      attempt,
-      status: 'Executing',
-      callingNumber: '05712345678',
-      calledNumber: contact.phoneNumber,
-      contact,
-      plannedTime: job.nextAttemptAt,
-      actualTime: now,
-      leaseExpiresAt: now + LEASE_MS,
-      endTime: 0,
-      ringingMs: 0,
-      talkMs: 0,
-      endReason: '',
-      hangupDirection: '',
-      sipCode: '',
-      conversation: [],
-    },
-    attempts: attempt,
-    attemptDay: new Date(now).toISOString().slice(0, 10),
-    dayAttempts: 1,
-  };
+/** The contract suite's claim, with an id naming the node that made it and this test's short lease. */
+function claimOf(fixtures: JobFixtures, job: JobRow, now: number, node: string): AttemptClaim {
+  return fixtures.claim(job, now, { id: `task-${node}-${++serial}-${job.id}`, leaseExpiresAt: now + LEASE_MS });
 }
 
 /** Even attempts answer; odd first attempts ring out and retry at once, so jobs take one or two calls. */
@@ -70,12 +45,13 @@ describe('several nodes on one PostgreSQL schema', () => {
   const schema = newSchemaName('nodes');
   const nodes: PostgresStore[] = [];
   let group: JobGroupRow;
+  let fixtures: JobFixtures;
   let jobs: JobRow[];
   let accountId: string;
 
   before(async () => {
     for (let i = 0; i < 3; i++) nodes.push(await openPostgresStore(schemaUrl(schema), new ManualClock(T0), { poolSize: 3 }));
-    const fixtures = new Fixtures(nodes[0]!);
+    fixtures = new JobFixtures(nodes[0]!);
     const { account, instance } = await fixtures.seedTenant();
     accountId = account.id;
     await nodes[0]!.updateInstance({ ...instance, maxConcurrentConversation: CEILING });
@@ -105,7 +81,7 @@ describe('several nodes on one PostgreSQL schema', () => {
     // The third node claims a few calls and dies without settling them.
     {
       const due = await dead.dueJobs(group.id, now, 3);
-      abandoned.push(...(await dead.claimAttempts(due.map((job) => claimOf(job, now, 'dead')), now)));
+      abandoned.push(...(await dead.claimAttempts(due.map((job) => claimOf(fixtures, job, now, 'dead')), now)));
       assert.equal(abandoned.length, 3);
     }
     const survivors = nodes.slice(0, 2);
@@ -120,7 +96,7 @@ describe('several nodes on one PostgreSQL schema', () => {
       const claimed = await node.commitRound({
         settlements: ending.map((task) => settlementOf(task, now)),
         reschedules: [],
-        claims: due.map((job) => claimOf(job, now, name)),
+        claims: due.map((job) => claimOf(fixtures, job, now, name)),
         now,
       });
       mine.push(...claimed);

@@ -108,7 +108,7 @@ function settlement(task: TaskRow, now: number, outcome: Outcome): AttemptSettle
 // Fixtures -------------------------------------------------------------------------
 
 /** store-contract.ts's Fixtures, plus jobs and attempt claims. */
-class JobFixtures extends Fixtures {
+export class JobFixtures extends Fixtures {
   private jobSerial = 0;
 
   contact(over: Partial<Contact> = {}): Contact {
