@@ -29,7 +29,7 @@ const RECOVERY_BATCH = 500;
 export const RESCHEDULE_BATCH = 500;
 
 /** A call the carrier reported ended, waiting to be settled. */
-interface EndedCall {
+export interface EndedCall {
   task: TaskRow;
   job: JobRow;
   report: CallReport;
@@ -88,7 +88,7 @@ export class Engine {
     const ended = this.takeEnded();
     // A call that did end is settled with its real outcome, never as interrupted.
     const recovered = await this.recover(now, new Set(ended.map(({ task }) => task.id)));
-    const { started, rescheduled } = await this.dispatch(now, await this.settlementsOf(ended, now));
+    const { started, rescheduled } = await this.dispatch(now, ended);
     return { recovered, started, rescheduled };
   }
 
@@ -126,12 +126,15 @@ export class Engine {
 
   /**
    * One dispatch decision: calls started and due jobs moved to a later moment.
-   * `settlements` (calls that ended) commit in the same transaction as the claims,
+   * The settlements of `ended` calls commit in the same transaction as the claims,
    * and the lines they free count as free already; the store still refuses a claim
    * that would take an instance over its ceiling.
    */
-  async dispatch(now: number, settlements: AttemptSettlement[] = []): Promise<{ started: number; rescheduled: number }> {
+  async dispatch(now: number, ended: EndedCall[] = []): Promise<{ started: number; rescheduled: number }> {
     const { store } = this.deps;
+    const running = await store.dispatchableGroups();
+    // Running groups were just read: settling their calls needs no second read.
+    const settlements = await this.settlementsOf(ended, now, new Map(running.map(({ group }) => [group.id, group])));
     const freedInGroup = new Map<string, number>();
     const freedInInstance = new Map<string, number>();
     for (const { task } of settlements) {
@@ -139,7 +142,7 @@ export class Engine {
       freedInInstance.set(task.instanceId, (freedInInstance.get(task.instanceId) ?? 0) + 1);
     }
     const byInstance = new Map<string, DispatchGroup[]>();
-    for (const entry of await store.dispatchableGroups()) {
+    for (const entry of running) {
       const list = byInstance.get(entry.group.instanceId) ?? [];
       list.push({
         ...entry,
@@ -357,9 +360,9 @@ export class Engine {
    * every counter they move, to commit in one transaction. The job's next attempt
    * is reckoned from the moment the call ended, not from when the settlement runs.
    */
-  private async settlementsOf(ended: EndedCall[], now: number): Promise<AttemptSettlement[]> {
+  private async settlementsOf(ended: EndedCall[], now: number, known: ReadonlyMap<string, JobGroupRow> = new Map()): Promise<AttemptSettlement[]> {
     const { store } = this.deps;
-    const groups = new Map<string, JobGroupRow | undefined>();
+    const groups = new Map<string, JobGroupRow | undefined>(known);
     const settlements: AttemptSettlement[] = [];
     for (const { task, job, report } of ended) {
       if (!groups.has(task.jobGroupId)) groups.set(task.jobGroupId, await store.findJobGroup(task.instanceId, task.jobGroupId));
