@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ManualClock } from '../engine/clock.ts';
-import type { VirtualDriver } from '../engine/virtual-driver.ts';
+import { ClockBackwardsError, type VirtualDriver } from '../engine/virtual-driver.ts';
 import { errorResponse } from '../protocol/envelope.ts';
 
 /** The furthest one request may move the clock: ten years. */
@@ -19,7 +19,7 @@ const advanceSchema = z.union([
  * `POST /_outboundbot/clock` with `{"advanceMs": N}` or `{"to": epochMs}` moves it
  * and answers once the engine has processed everything due up to then.
  */
-export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, driver: VirtualDriver, persist: (now: number) => Promise<void>): void {
+export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, driver: VirtualDriver): void {
   app.get('/_outboundbot/clock', async () => ({ now: clock.now() }));
 
   app.post('/_outboundbot/clock', async (request, reply) => {
@@ -35,10 +35,14 @@ export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, dr
     }
     const parsed = advanceSchema.safeParse(input);
     if (!parsed.success) return fail('The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
-    const target = 'advanceMs' in parsed.data ? clock.now() + parsed.data.advanceMs : parsed.data.to;
-    if (target < clock.now()) return fail(`The virtual clock cannot go backwards (now ${clock.now()}).`);
-    const now = await driver.advanceTo(target);
-    await persist(now);
-    return { now };
+    if ('advanceMs' in parsed.data) return { now: await driver.advanceBy(parsed.data.advanceMs) };
+    const target = parsed.data.to;
+    try {
+      return { now: await driver.advanceTo(target) };
+    } catch (error) {
+      // Another node may have moved the shared clock past the target meanwhile.
+      if (error instanceof ClockBackwardsError) return fail(`The virtual clock cannot go backwards (now ${error.now}).`);
+      throw error;
+    }
   });
 }

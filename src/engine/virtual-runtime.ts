@@ -6,6 +6,7 @@ import type { CarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { ManualClock } from './clock.ts';
+import type { ClockSync } from './clock-sync.ts';
 import { Engine } from './engine.ts';
 import { VirtualTimers } from './timers.ts';
 import { VirtualDriver } from './virtual-driver.ts';
@@ -31,7 +32,8 @@ export interface VirtualRuntimeOptions {
   seed: string;
   profile: CarrierProfile;
   logger: Logger;
-  onMove?: (now: number) => Promise<void>;
+  /** How the clock is kept and shared with other nodes; neither by default. */
+  sync?: ClockSync;
   /** Where id bytes come from; the system CSPRNG unless a replayable run asks for seededBytes. */
   idBytes?: (size: number) => Uint8Array;
 }
@@ -45,6 +47,6 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed);
   const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });
-  const driver = new VirtualDriver(engine, clock, timers, store, options.onMove);
+  const driver = new VirtualDriver(engine, clock, timers, store, options.sync);
   return { clock, services, engine, driver, timers };
 }

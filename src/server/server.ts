@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { registerClockRoutes } from '../control/clock-routes.ts';
 import { SystemClock, type Clock } from '../engine/clock.ts';
+import { StoredClock } from '../engine/clock-sync.ts';
 import { Engine } from '../engine/engine.ts';
 import { RealtimeDriver } from '../engine/realtime-driver.ts';
 import { RealTimers } from '../engine/timers.ts';
@@ -16,6 +17,7 @@ import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
 import { createServices, type Services } from '../services/services.ts';
 import { openStore } from '../store/open-store.ts';
+import { PostgresClockSync } from '../store/postgres/postgres-clock-sync.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
@@ -24,8 +26,6 @@ import { createLogger } from './logger.ts';
 
 /** How often expired signature nonces are deleted. */
 const NONCE_PURGE_INTERVAL_MS = 60_000;
-/** Where the virtual clock's time is kept, so a restarted emulator resumes from it. */
-const VIRTUAL_NOW_SETTING = 'virtual_clock_now';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -112,24 +112,28 @@ interface Runtime {
 async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock): Promise<Runtime> {
   const profile = loadCarrierProfile(config.simProfile);
   if (config.clock === 'virtual') {
-    // A restarted emulator resumes where its clock stood: time never runs backwards.
-    const saved = Number((await store.getSetting(VIRTUAL_NOW_SETTING)) ?? 0);
-    const saveNow = (now: number) => store.setSetting(VIRTUAL_NOW_SETTING, String(now));
+    // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
+    // own in the store, so a restarted emulator resumes where its clock stood.
+    const sync = store instanceof PostgresStore ? new PostgresClockSync(store, logger) : new StoredClock(store);
     const virtual = createVirtualRuntime({
       store,
-      start: Math.max(config.clockStart ?? wallClock.now(), saved),
+      start: config.clockStart ?? wallClock.now(),
       zone: config.timezone,
       seed: config.simSeed,
       profile,
       logger,
-      onMove: saveNow,
+      sync,
     });
+    await virtual.driver.join();
     return {
       clock: virtual.clock,
       services: virtual.services,
-      attach: (app) => registerClockRoutes(app, virtual.clock, virtual.driver, saveNow),
+      attach: (app) => registerClockRoutes(app, virtual.clock, virtual.driver),
       start: () => {},
-      stop: async () => virtual.timers.clear(),
+      stop: async () => {
+        await sync.leave();
+        virtual.timers.clear();
+      },
     };
   }
   const clock = new SystemClock();

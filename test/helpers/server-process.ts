@@ -105,8 +105,8 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
 }
 
 /** Runs `outboundbot <args>` (the CLI) against a data dir and returns its output. */
-export async function runCli(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUNDBOT_DATA_DIR: dataDir, ...backendEnv(dataDir) };
+export async function runCli(args: string[], dataDir: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUNDBOT_DATA_DIR: dataDir, ...backendEnv(dataDir), ...extraEnv };
   delete env.OUTBOUNDBOT_ACCESS_KEY_ID;
   delete env.OUTBOUNDBOT_ACCESS_KEY_SECRET;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

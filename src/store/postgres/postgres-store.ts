@@ -186,13 +186,20 @@ export class PostgresStore implements Store {
   /**
    * Calls `listener` with a group's id whenever any node (this one included) commits
    * new due work for it: jobs added, or jobs resumed to Scheduling. A dispatcher can
-   * sleep until its next known due time or such a wake-up, instead of polling. The
-   * listening connection is a client of its own, reconnected after a failure (a
-   * wake-up missed meanwhile costs only latency: the next due-time check still runs).
+   * sleep until its next known due time or such a wake-up, instead of polling.
    * Resolves once listening; the returned function stops it.
    */
-  async onWork(listener: (jobGroupId: string) => void): Promise<() => Promise<void>> {
-    const channel = q.wakeups.channel(this.location.schema);
+  onWork(listener: (jobGroupId: string) => void): Promise<() => Promise<void>> {
+    return this.onNotification(q.wakeups.channel(this.location.schema), q.wakeups.listen(this.location.schema), listener);
+  }
+
+  /**
+   * Calls `listener` with the payload of every notification on `channel`. The
+   * listening connection is a client of its own, reconnected after a failure (a
+   * notification missed meanwhile costs only latency: every listener here also
+   * polls, more slowly). Resolves once listening; the returned function stops it.
+   */
+  async onNotification(channel: string, listenSql: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
     let client: pg.Client | undefined;
     let stopped = false;
     const connect = async (): Promise<void> => {
@@ -206,7 +213,7 @@ export class PostgresStore implements Store {
         if (!stopped) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
       });
       await next.connect();
-      await next.query(q.wakeups.listen(this.location.schema));
+      await next.query(listenSql);
       if (stopped) {
         await next.end();
         return;
