@@ -5,6 +5,7 @@ import { createIdGenerator } from '../domain/ids.ts';
 import { registerClockRoutes } from '../control/clock-routes.ts';
 import { SystemClock, type Clock } from '../engine/clock.ts';
 import { StoredClock } from '../engine/clock-sync.ts';
+import { SyncedClock } from '../engine/synced-clock.ts';
 import { Engine } from '../engine/engine.ts';
 import { RealtimeDriver } from '../engine/realtime-driver.ts';
 import { RealTimers } from '../engine/timers.ts';
@@ -136,7 +137,12 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       },
     };
   }
-  const clock = new SystemClock();
+  // Nodes sharing a PostgreSQL database judge leases and due times by its clock, not their own.
+  const clock = store instanceof PostgresStore ? new SyncedClock(new SystemClock(), () => store.databaseTime()) : new SystemClock();
+  if (clock instanceof SyncedClock) {
+    await clock.sync();
+    clock.keepSynced((error) => logger.warn({ err: error }, 'could not read the database clock; keeping the last offset'));
+  }
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
   const numbers = new NumberDirectory();
@@ -164,6 +170,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       await (await listening)?.();
       await driver.stop();
       timers.clear();
+      if (clock instanceof SyncedClock) clock.stop();
     },
   };
 }

@@ -191,3 +191,43 @@ describe('wake-ups between nodes (LISTEN/NOTIFY)', () => {
     }
   });
 });
+
+describe('MinConcurrency across nodes', () => {
+  it("a node that decided on stale figures cannot take the lines another group's MinConcurrency holds", async () => {
+    const schema = newSchemaName('minconc');
+    const [a, b] = [await openPostgresStore(schemaUrl(schema), new ManualClock(T0)), await openPostgresStore(schemaUrl(schema), new ManualClock(T0))];
+    try {
+      const fixtures = new JobFixtures(a!);
+      const { instance } = await fixtures.seedTenant();
+      await a!.updateInstance({ ...instance, maxConcurrentConversation: 6 });
+      const big = await fixtures.seedJobGroup(instance.id, { status: 'Scheduling', minConcurrency: 0 });
+      // MinConcurrency 3, but only one due job: the small group holds one line.
+      const small = await fixtures.seedJobGroup(instance.id, { status: 'Scheduling', minConcurrency: 3 });
+      const bigJobs = Array.from({ length: 10 }, () => fixtures.job(big, { nextAttemptAt: T0 }));
+      const smallJobs = [fixtures.job(small, { nextAttemptAt: T0 }), fixtures.job(small, { nextAttemptAt: T0 + DAY * 30 })];
+      await a!.insertJobs(big.id, bigJobs, T0);
+      await a!.insertJobs(small.id, smallJobs, T0);
+
+      // Node a read the instance before the small group had due work, and claims every line for the big one.
+      const staleClaims = bigJobs.slice(0, 6).map((job) => claimOf(fixtures, job, NOW, 'a'));
+      const claimedByA = await a!.commitRound({ settlements: [], reschedules: [], claims: staleClaims, now: NOW });
+      assert.equal(claimedByA.length, 5, "one line is left for the small group's one due job");
+      const smallClaimed = await b!.commitRound({ settlements: [], reschedules: [], claims: [claimOf(fixtures, smallJobs[0]!, NOW, 'b')], now: NOW });
+      assert.equal(smallClaimed.length, 1);
+      const lines = await b!.instanceConcurrency((await a!.listAccounts())[0]!.id, instance.id);
+      assert.deepEqual(lines, { max: 6, inFlight: 6 });
+
+      // Once the small group has no due job left, nothing is held for it: a line freed goes to the big group.
+      const settled = settlementOf(claimedByA[0]!, NOW + 1_000);
+      const refill = await a!.commitRound({ settlements: [settled], reschedules: [], claims: [claimOf(fixtures, bigJobs[6]!, NOW + 1_000, 'a')], now: NOW + 1_000 });
+      assert.equal(refill.length, 1);
+      // The ceiling still holds for a group within its minimum.
+      const overCeiling = await b!.commitRound({ settlements: [], reschedules: [], claims: [claimOf(fixtures, bigJobs[7]!, NOW + 1_000, 'b')], now: NOW + 1_000 });
+      assert.equal(overCeiling.length, 0);
+    } finally {
+      await a!.close();
+      await b!.close();
+      await dropSchema(schema);
+    }
+  });
+});

@@ -37,6 +37,7 @@ import type {
   ScriptFilter,
   Store,
 } from '../store.ts';
+import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
 import { migrate } from './migrate.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
 import { PostgresFileStore } from './postgres-file-store.ts';
@@ -227,6 +228,11 @@ export class PostgresStore implements Store {
       client = undefined;
       await current?.end();
     };
+  }
+
+  /** The database server's clock (epoch ms), which every node's clock is set to (SyncedClock). */
+  async databaseTime(): Promise<number> {
+    return Number((await this.one(q.databaseTime))!.now);
   }
 
   // Accounts and keys --------------------------------------------------------
@@ -617,6 +623,16 @@ export class PostgresStore implements Store {
     for (const row of await this.rows(q.dispatch.instanceLines, { ids: instanceIds }, client)) {
       free.set(String(row.id), Number(row.max) - Number(row.inFlight));
     }
+    // Nor may a node that decided on stale figures take lines another group's
+    // MinConcurrency holds: the claims are admitted again here, under the locks.
+    const reservations = new Map<string, LineReservation[]>();
+    for (const row of await this.rows(q.dispatch.reservations, { ids: instanceIds, now }, client)) {
+      const list = reservations.get(String(row.instanceId)) ?? [];
+      list.push({ jobGroupId: String(row.jobGroupId), lines: Number(row.lines) });
+      reservations.set(String(row.instanceId), list);
+    }
+    claims = admitClaims(claims.map((claim) => ({ ...claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations);
+    if (claims.length === 0) return [];
     const order = new Map(claims.map((claim, i) => [claim.task.jobId, i]));
     const claimedIds = new Set(
       (

@@ -82,6 +82,11 @@ export const wakeups = {
   listen: (schema: string) => `LISTEN ${ident(wakeups.channel(schema))}`,
 };
 
+// The database's clock -----------------------------------------------------------
+
+/** The database server's wall clock in epoch milliseconds: the one clock every node is set to. */
+export const databaseTime = `SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now`;
+
 // Accounts, keys, nonces, settings -------------------------------------------------
 
 export const accounts = {
@@ -440,6 +445,17 @@ export const dispatch = {
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id) AS "inFlight"
     FROM instances i WHERE i.id = ANY(@ids::text[])`,
+  /**
+   * The lines each running group's MinConcurrency still holds in these instances
+   * (read under their locks, after the round's reschedules): its deficit, counted
+   * only up to its due jobs (one bounded index probe per group short of its minimum).
+   */
+  reservations: `SELECT g.instance_id AS "instanceId", g.id AS "jobGroupId",
+      (SELECT count(*) FROM (SELECT 1 FROM jobs j
+        WHERE j.job_group_id = g.id AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
+        LIMIT g.min_concurrency - c.in_flight) d) AS lines
+    FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+    WHERE g.instance_id = ANY(@ids::text[]) AND g.status IN ('Scheduling', 'Executing') AND g.min_concurrency > c.in_flight`,
   /**
    * Claims a batch in one statement. Of the named jobs (`@claims`: JSON
    * `[{jobId, instanceId, attempts, attemptDay, dayAttempts, ord}]` in the engine's
