@@ -62,7 +62,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerFileRoutes(app, services.files, logger);
 
   try {
-    const bootstrapped = await services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret });
+    // Nodes starting together on one database bootstrap the root account once.
+    const bootstrapped = await store.exclusively('bootstrap-root', () =>
+      services.accessKeys.bootstrapRoot({ id: config.accessKeyId, secret: config.accessKeySecret }),
+    );
     if (bootstrapped?.generated) announce(generatedKeyNotice(bootstrapped.key.id, bootstrapped.key.secret));
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -152,6 +152,13 @@ export interface Store {
   /** A small key/value area for server-wide settings (e.g. the generated root key's id). */
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Sets `key` to `value` unless it holds one already; returns what it holds (one value, however many nodes race). */
+  initSetting(key: string, value: string): Promise<string>;
+  /**
+   * Runs `body` while no other process sharing this store runs a body under the
+   * same name: several nodes starting at once bootstrap the root account once.
+   */
+  exclusively<T>(name: string, body: () => Promise<T>): Promise<T>;
 
   // Instances.
   insertInstance(instance: InstanceRow): Promise<void>;

@@ -64,7 +64,11 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s\nstdout: ${out}\nstderr: ${err}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that never came up must not outlive the test (its pipes would keep the runner waiting).
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in 20 s\nstdout: ${out}\nstderr: ${err}`));
+    }, 20_000);
     const onData = () => {
       const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"outboundbot is serving"/.exec(out);
       if (match) {

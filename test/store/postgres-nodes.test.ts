@@ -142,6 +142,14 @@ describe('several nodes on one PostgreSQL schema', () => {
     // The dead node's calls count once each.
     const recount = await nodes[0]!.recountGroup(group.id);
     assert.equal(recount.totalCalls, stored!.totalCalls);
+
+    // No hot row: the rounds moved counters in shard rows (one per connection), never
+    // in the group's counter row, which holds only what the jobs' insertion added.
+    const base = (await nodes[0]!.pool.query('SELECT total_calls, in_flight, completed FROM job_group_counters WHERE job_group_id = $1', [group.id])).rows[0];
+    assert.deepEqual(base, { total_calls: 0, in_flight: 0, completed: 0 });
+    const shards = (await nodes[0]!.pool.query('SELECT count(*) AS n, sum(total_calls) AS calls FROM job_group_counter_shards WHERE job_group_id = $1', [group.id])).rows[0];
+    assert.ok(shards.n >= 1 && shards.n <= 16, `${shards.n} shard rows`);
+    assert.equal(shards.calls, stored!.totalCalls);
   });
 });
 

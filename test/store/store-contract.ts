@@ -496,6 +496,34 @@ export function runStoreContract(name: string, open: OpenStore): void {
           assert.equal(await store.getSetting('root.accessKeyId'), 'LTAIsecond');
         }),
       );
+
+      it(
+        'initSetting keeps the first value of many racing and tells it to every caller',
+        fresh(async (_f, store) => {
+          const answers = await Promise.all(['a', 'b', 'c', 'd'].map((value) => store.initSetting('secret', value)));
+          const kept = await store.getSetting('secret');
+          assert.ok(kept && ['a', 'b', 'c', 'd'].includes(kept));
+          assert.deepEqual(answers, [kept, kept, kept, kept]);
+          assert.equal(await store.initSetting('secret', 'later'), kept);
+        }),
+      );
+
+      it(
+        'exclusively runs the bodies of one name one at a time, and a failing body releases the name',
+        fresh(async (_f, store) => {
+          let running = 0;
+          let most = 0;
+          const body = async () => {
+            most = Math.max(most, ++running);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            running--;
+          };
+          await assert.rejects(store.exclusively('boot', async () => Promise.reject(new Error('boom'))), /boom/);
+          await Promise.all([store.exclusively('boot', body), store.exclusively('boot', body), store.exclusively('boot', body)]);
+          assert.equal(most, 1);
+          assert.equal(await store.exclusively('boot', async () => 42), 42);
+        }),
+      );
     });
 
     describe('instances', () => {

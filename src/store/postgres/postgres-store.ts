@@ -287,6 +287,25 @@ export class PostgresStore implements Store {
   async setSetting(key: string, value: string): Promise<void> {
     await this.run(q.settings.set, { key, value });
   }
+  async initSetting(key: string, value: string): Promise<string> {
+    return String((await this.one(q.settings.init, { key, value }))!.value);
+  }
+
+  async exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const params = { schema: this.location.schema, name };
+    try {
+      await this.run(q.settings.lock, params, client);
+      try {
+        return await body();
+      } finally {
+        await this.run(q.settings.unlock, params, client).catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
 
   // Instances ----------------------------------------------------------------
 
@@ -550,11 +569,7 @@ export class PostgresStore implements Store {
   }
 
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
-    if (claims.length === 0) return [];
-    return this.transaction(async (client) => {
-      await this.lockForRound(client, [], [], claims);
-      return this.claimIn(client, claims, now);
-    });
+    return this.roundTransaction([], [], claims, now);
   }
 
   async settleAttempt(settlement: AttemptSettlement): Promise<void> {
@@ -562,49 +577,48 @@ export class PostgresStore implements Store {
   }
 
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
-    if (settlements.length === 0) return;
-    await this.transaction(async (client) => {
-      await this.lockForRound(client, settlements, [], []);
-      await this.settleIn(client, settlements);
-    });
+    await this.roundTransaction(settlements, [], [], Math.max(0, ...settlements.map((settlement) => settlement.now)));
   }
 
   async reschedule(changes: Reschedule[], now: number): Promise<void> {
-    if (changes.length === 0) return;
-    await this.transaction(async (client) => {
-      await this.lockForRound(client, [], changes, []);
-      await this.rescheduleIn(client, changes, now);
-    });
+    await this.roundTransaction([], changes, [], now);
   }
 
   async commitRound(round: RoundWrites): Promise<TaskRow[]> {
-    const { settlements, reschedules, claims, now } = round;
+    return this.roundTransaction(round.settlements, round.reschedules, round.claims, round.now);
+  }
+
+  /**
+   * An engine round's writes, in one transaction: settlements, then reschedules,
+   * then claims. Its counter moves go to shard rows (no group-wide lock), so the
+   * statuses they imply are brought up to date just after it commits, under the
+   * groups' locks: whichever of two concurrent rounds refreshes last sees both.
+   */
+  private async roundTransaction(settlements: AttemptSettlement[], reschedules: Reschedule[], claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
     if (settlements.length + reschedules.length + claims.length === 0) return [];
-    return this.transaction(async (client) => {
-      await this.lockForRound(client, settlements, reschedules, claims);
-      await this.settleIn(client, settlements);
-      await this.rescheduleIn(client, reschedules, now);
-      return this.claimIn(client, claims, now);
+    const touched = new Set<string>();
+    const claimed = await this.transaction(async (client) => {
+      touched.clear(); // a retried transaction starts over
+      const instances = [...new Set(claims.map((claim) => claim.task.instanceId))].sort();
+      if (instances.length > 0) await this.run(q.dispatch.lockInstances, { ids: instances }, client);
+      for (const id of await this.settleIn(client, settlements)) touched.add(id);
+      for (const id of await this.rescheduleIn(client, reschedules, now)) touched.add(id);
+      const started = await this.claimIn(client, claims, now);
+      for (const task of started) touched.add(task.jobGroupId);
+      return started;
     });
+    if (touched.size > 0) {
+      await this.transaction(async (client) => {
+        await this.lockGroups(client, [...touched]);
+        await this.refreshStatuses(client, [...touched].map((id) => ({ id, now })));
+      });
+    }
+    return claimed;
   }
 
   async nextLeaseExpiry(after: number): Promise<number | undefined> {
     const row = await this.one(q.dispatch.nextLeaseExpiry, { after });
     return row?.t == null ? undefined : Number(row.t);
-  }
-
-  /**
-   * Takes a round's locks in the one order every writer uses: the claims'
-   * instances, then the counter rows of every group written, each by id.
-   */
-  private async lockForRound(client: pg.ClientBase, settlements: AttemptSettlement[], reschedules: Reschedule[], claims: AttemptClaim[]): Promise<void> {
-    const instances = [...new Set(claims.map((claim) => claim.task.instanceId))].sort();
-    if (instances.length > 0) await this.run(q.dispatch.lockInstances, { ids: instances }, client);
-    const groups = new Set<string>();
-    for (const { task } of settlements) groups.add(task.jobGroupId);
-    for (const change of reschedules) groups.add(change.jobGroupId);
-    for (const { task } of claims) groups.add(task.jobGroupId);
-    await this.lockGroups(client, [...groups]);
   }
 
   private async lockGroups(client: pg.ClientBase, groupIds: string[]): Promise<void> {
@@ -665,13 +679,14 @@ export class PostgresStore implements Store {
       delta.totalCalls! += 1;
       perGroup.set(task.jobGroupId, delta);
     }
-    await this.applyDeltas(client, perGroup, now);
-    await this.refreshStatuses(client, [...perGroup.keys()].map((id) => ({ id, now })));
+    await this.applyToShards(client, perGroup);
+    await this.run(q.counters.markStarted, { ids: [...perGroup.keys()], now }, client);
     return claimed;
   }
 
-  private async settleIn(client: pg.ClientBase, settlements: AttemptSettlement[]): Promise<void> {
-    if (settlements.length === 0) return;
+  /** Settles the calls not settled yet; returns the groups whose counters moved. */
+  private async settleIn(client: pg.ClientBase, settlements: AttemptSettlement[]): Promise<string[]> {
+    if (settlements.length === 0) return [];
     // A task listed twice settles once, by its first settlement.
     const seen = new Set<string>();
     settlements = settlements.filter(({ task }) => !seen.has(task.id) && seen.add(task.id));
@@ -681,22 +696,20 @@ export class PostgresStore implements Store {
     }, client);
     const settledTasks = new Set(changed.filter((row) => row.kind === 'task').map((row) => String(row.id)));
     const movedJobs = new Set(changed.filter((row) => row.kind === 'job').map((row) => String(row.id)));
-    if (settledTasks.size === 0) return; // all already settled (e.g. by recovery): never count twice
+    if (settledTasks.size === 0) return []; // all already settled (e.g. by recovery): never count twice
     const settled = settlements.filter(({ task }) => settledTasks.has(task.id));
     // Counter moves are summed per group and written once per group.
     const deltas = new Map<string, CounterDelta>();
-    const nows = new Map<string, number>();
     for (const settlement of settled) {
       const groupId = settlement.task.jobGroupId;
       const delta = deltas.get(groupId) ?? {};
       addDelta(delta, settlement.taskDelta);
       if (movedJobs.delete(settlement.job.id)) addDelta(delta, settlement.jobDelta); // one job change counts once
       deltas.set(groupId, delta);
-      nows.set(groupId, Math.max(nows.get(groupId) ?? settlement.now, settlement.now));
     }
     await this.applyResults(client, settled);
-    await this.applyDeltas(client, deltas);
-    await this.refreshStatuses(client, [...nows].map(([id, now]) => ({ id, now })));
+    await this.applyToShards(client, deltas);
+    return [...deltas.keys()];
   }
 
   /** Tallies the business results of settled calls and blocks the callees who opted out. */
@@ -729,12 +742,13 @@ export class PostgresStore implements Store {
     if (blocks.length > 0) await this.run(q.results.block, { rows: JSON.stringify(blocks) }, client);
   }
 
-  private async rescheduleIn(client: pg.ClientBase, changes: Reschedule[], now: number): Promise<void> {
-    if (changes.length === 0) return;
+  /** Moves due jobs on, or fails them; returns the groups whose counters moved. */
+  private async rescheduleIn(client: pg.ClientBase, changes: Reschedule[], now: number): Promise<string[]> {
+    if (changes.length === 0) return [];
     const later = changes.filter((change): change is Extract<Reschedule, { nextAttemptAt: number }> => 'nextAttemptAt' in change);
     const failed = changes.filter((change): change is Extract<Reschedule, { failureReason: string }> => 'failureReason' in change);
     if (later.length > 0) await this.run(q.dispatch.rescheduleJobs, { changes: JSON.stringify(later), now }, client);
-    if (failed.length === 0) return;
+    if (failed.length === 0) return [];
     const deltas = new Map<string, CounterDelta>();
     for (const row of await this.rows(q.dispatch.failJobs, { changes: JSON.stringify(failed), now }, client)) {
       const groupId = String(row.jobGroupId);
@@ -743,8 +757,8 @@ export class PostgresStore implements Store {
       delta.failed! += 1;
       deltas.set(groupId, delta);
     }
-    await this.applyDeltas(client, deltas);
-    await this.refreshStatuses(client, [...deltas.keys()].map((id) => ({ id, now })));
+    await this.applyToShards(client, deltas);
+    return [...deltas.keys()];
   }
 
   async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {
@@ -762,11 +776,18 @@ export class PostgresStore implements Store {
   // Helpers ------------------------------------------------------------------
 
   /** Applies summed deltas, one row per group (whose counter row the transaction has locked). */
-  private async applyDeltas(client: pg.ClientBase, deltas: Map<string, CounterDelta>, startedAt: number | null = null): Promise<void> {
+  private async applyDeltas(client: pg.ClientBase, deltas: Map<string, CounterDelta>): Promise<void> {
     if (deltas.size === 0) return;
     const ids = [...deltas.keys()].sort();
-    const rows = ids.map((jobGroupId) => ({ ...ZERO_DELTA, ...deltas.get(jobGroupId), jobGroupId, startedAt }));
+    const rows = ids.map((jobGroupId) => ({ ...ZERO_DELTA, ...deltas.get(jobGroupId), jobGroupId }));
     await this.run(q.counters.apply, { deltas: JSON.stringify(rows) }, client);
+  }
+
+  /** Adds an engine round's summed deltas to this connection's shard row of each group. */
+  private async applyToShards(client: pg.ClientBase, deltas: Map<string, CounterDelta>): Promise<void> {
+    if (deltas.size === 0) return;
+    const rows = [...deltas.keys()].sort().map((jobGroupId) => ({ ...ZERO_DELTA, ...deltas.get(jobGroupId), jobGroupId }));
+    await this.run(q.counters.applyToShards, { deltas: JSON.stringify(rows) }, client);
   }
 
   private async refreshStatuses(client: pg.ClientBase, groups: Array<{ id: string; now: number }>): Promise<void> {

@@ -119,6 +119,13 @@ export const nonces = {
 export const settings = {
   get: `SELECT value FROM settings WHERE key = @key`,
   set: `INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  /** Sets the value unless one is there, and tells the value held either way. */
+  init: `WITH inserted AS (
+      INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING RETURNING value
+    ) SELECT value FROM inserted UNION ALL SELECT value FROM settings WHERE key = @key LIMIT 1`,
+  /** Serialises a named piece of work across the nodes of a schema; session-scoped, so a dead node's lock goes with its connection. */
+  lock: `SELECT pg_advisory_lock(hashtext('outboundbot.exclusive:' || @schema::text || ':' || @name::text))`,
+  unlock: `SELECT pg_advisory_unlock(hashtext('outboundbot.exclusive:' || @schema::text || ':' || @name::text))`,
 };
 
 // Instances and scripts --------------------------------------------------------------
@@ -203,7 +210,7 @@ const JOB_GROUP_VIEW_SELECT = `SELECT ${JOB_GROUP_COLUMNS}, ${COUNTER_COLUMNS},
     (SELECT json_build_object('status', e.status, 'progress', e.progress, 'fileHttpUrl', e.file_http_url)
        FROM export_tasks e WHERE e.job_group_id = g.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS "latestExport"
   FROM job_groups g
-  JOIN job_group_counters c ON c.job_group_id = g.id
+  JOIN job_group_totals c ON c.job_group_id = g.id
   LEFT JOIN scripts s ON s.id = g.script_id AND s.instance_id = g.instance_id`;
 
 const JOB_GROUP_FILTER = `g.instance_id = @instanceId
@@ -267,6 +274,9 @@ export const COUNTER_FIELDS = {
   unrecognizedNum: 'unrecognized_num',
 } as const;
 
+/** Shard rows per group (see applyToShards): enough for the connections of a few nodes. */
+const COUNTER_SHARDS = 16;
+
 const DELTA_RECORD = Object.keys(COUNTER_FIELDS).map((key) => `"${key}" bigint`).join(', ');
 const DELTA_SET = Object.entries(COUNTER_FIELDS)
   .map(([key, column]) => `${column} = c.${column} + d."${key}"`)
@@ -285,18 +295,33 @@ export const counters = {
    * moved under its row lock, so concurrent transactions never lose an update.
    * Rows are visited in group-id order, so two batches never lock in opposite orders.
    */
-  apply: `UPDATE job_group_counters c SET ${DELTA_SET},
-      -- A group's first claim stamps its start time (startedAt: the claim's now, else null).
-      start_time = CASE WHEN c.start_time = 0 AND d."startedAt" IS NOT NULL THEN d."startedAt" ELSE c.start_time END
-    FROM (SELECT * FROM jsonb_to_recordset(@deltas::jsonb) AS r("jobGroupId" text, "startedAt" bigint, ${DELTA_RECORD})
+  apply: `UPDATE job_group_counters c SET ${DELTA_SET}
+    FROM (SELECT * FROM jsonb_to_recordset(@deltas::jsonb) AS r("jobGroupId" text, ${DELTA_RECORD})
       ORDER BY "jobGroupId") d
     WHERE c.job_group_id = d."jobGroupId"`,
   /**
-   * Locks the counter rows of the groups a transaction will write, in id order, as
-   * its first step (after the instances of a claim). The counter row is the group's
-   * write lock: every writer of a group's jobs, tasks or counters takes it first, so
-   * writers of one group queue in one order and never deadlock, while groups (and
-   * readers, GetJobGroup included) proceed in parallel.
+   * The engine's rounds add their summed deltas to a shard row of each group, the
+   * shard chosen by the connection, so rounds of several nodes (or connections) on
+   * one group write different rows and never queue on one lock. Inserted in group-id
+   * order, so two batches never lock in opposite orders.
+   */
+  applyToShards: `INSERT INTO job_group_counter_shards (job_group_id, shard, ${Object.values(COUNTER_FIELDS).join(', ')})
+    SELECT d."jobGroupId", pg_backend_pid() % ${COUNTER_SHARDS}, ${Object.keys(COUNTER_FIELDS).map((key) => `d."${key}"`).join(', ')}
+    FROM jsonb_to_recordset(@deltas::jsonb) AS d("jobGroupId" text, ${DELTA_RECORD})
+    WHERE EXISTS (SELECT 1 FROM job_group_counters b WHERE b.job_group_id = d."jobGroupId")
+    ORDER BY d."jobGroupId"
+    ON CONFLICT (job_group_id, shard) DO UPDATE SET ${Object.values(COUNTER_FIELDS)
+      .map((column) => `${column} = job_group_counter_shards.${column} + excluded.${column}`)
+      .join(', ')}`,
+  /** A group's first claim stamps its start time: the counter row is locked only while it is unset. */
+  markStarted: `UPDATE job_group_counters SET start_time = @now WHERE job_group_id = ANY(@ids::text[]) AND start_time = 0`,
+  /**
+   * Locks the counter rows of groups, in id order: the group's lock for the writes
+   * that are not an engine round's (jobs added, moved by the API) and for the
+   * status refresh after a round, which must see every round committed before it.
+   * Engine rounds themselves do not take it: their counters go to shard rows and
+   * their job and task writes are guarded row by row. Readers, GetJobGroup
+   * included, never wait for it.
    */
   lockGroups: `SELECT job_group_id FROM job_group_counters WHERE job_group_id = ANY(@ids::text[])
     ORDER BY job_group_id FOR NO KEY UPDATE`,
@@ -308,7 +333,7 @@ export const counters = {
   refreshStatus: `WITH x AS (
       SELECT r.id, r.now, ${DERIVED_STATUS} AS derived
       FROM jsonb_to_recordset(@groups::jsonb) AS r(id text, now bigint)
-      JOIN job_group_counters c ON c.job_group_id = r.id
+      JOIN job_group_totals c ON c.job_group_id = r.id
     ), moved AS (
       UPDATE job_groups g SET
         status = x.derived,
@@ -348,7 +373,7 @@ export const counters = {
       (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'TIMEOUT_HANGUP') AS "timeoutHangupNum",
       (SELECT count(*) FROM tasks WHERE job_group_id = @jobGroupId AND end_reason = 'CHATBOT_HANGUP_AFTER_NOANSWER') AS "unrecognizedNum"`,
   allGroupIds: `SELECT id FROM job_groups ORDER BY id`,
-  stored: `SELECT ${COUNTER_COLUMNS} FROM job_group_counters c WHERE c.job_group_id = @jobGroupId`,
+  stored: `SELECT ${COUNTER_COLUMNS} FROM job_group_totals c WHERE c.job_group_id = @jobGroupId`,
 };
 
 // Jobs and tasks ----------------------------------------------------------------------------
@@ -417,11 +442,11 @@ export const dispatch = {
   // Lines in use are counted over all of an instance's groups, paused ones included:
   // their calls in flight still occupy lines.
   groups: `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS "instanceMaxConcurrency", c.in_flight AS "inFlight",
-      (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_counters c2 ON c2.job_group_id = g2.id
+      (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_totals c2 ON c2.job_group_id = g2.id
         WHERE g2.instance_id = g.instance_id) AS "instanceInFlight"
     FROM job_groups g
     JOIN instances i ON i.id = g.instance_id
-    JOIN job_group_counters c ON c.job_group_id = g.id
+    JOIN job_group_totals c ON c.job_group_id = g.id
     WHERE g.status IN ('Scheduling', 'Executing')
     ORDER BY g.instance_id, g.id`,
   due: `SELECT ${JOB_COLUMNS} FROM jobs j
@@ -442,7 +467,7 @@ export const dispatch = {
   lockInstances: `SELECT id FROM instances WHERE id = ANY(@ids::text[]) ORDER BY id FOR NO KEY UPDATE`,
   /** Each instance's ceiling and the calls in flight over all its groups (read under the lock above). */
   instanceLines: `SELECT i.id, i.max_concurrent_conversation AS max,
-      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id) AS "inFlight"
     FROM instances i WHERE i.id = ANY(@ids::text[])`,
   /**
@@ -454,7 +479,7 @@ export const dispatch = {
       (SELECT count(*) FROM (SELECT 1 FROM jobs j
         WHERE j.job_group_id = g.id AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
         LIMIT g.min_concurrency - c.in_flight) d) AS lines
-    FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+    FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
     WHERE g.instance_id = ANY(@ids::text[]) AND g.status IN ('Scheduling', 'Executing') AND g.min_concurrency > c.in_flight`,
   /**
    * Claims a batch in one statement. Of the named jobs (`@claims`: JSON
@@ -557,12 +582,12 @@ export const results = {
 export const concurrency = {
   // Lines in use: calls in flight over the instance's groups, from their counter rows.
   instance: `SELECT i.max_concurrent_conversation AS max,
-      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
+      (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id) AS "inFlight"
     FROM instances i WHERE i.account_id = @accountId AND i.id = @instanceId`,
   account: `SELECT coalesce(sum(i.max_concurrent_conversation), 0) AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM instances i2 JOIN job_groups g ON g.instance_id = i2.id
-        JOIN job_group_counters c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS "inFlight"
+        JOIN job_group_totals c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS "inFlight"
     FROM instances i WHERE i.account_id = @accountId`,
 };
 

@@ -52,6 +52,7 @@ export const nonces = {
 export const settings = {
   get: `SELECT value FROM settings WHERE key = ?`,
   set: `INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  init: `INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING`,
 };
 
 const INSTANCE_COLUMNS = `id, account_id AS accountId, name, description,

@@ -60,6 +60,8 @@ export function openSqliteStore(dataDir: string, clock: Clock): SqliteStore {
  */
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Statement>();
+  /** The work queued under each name of `exclusively`. */
+  private readonly exclusiveChains = new Map<string, Promise<unknown>>();
 
   readonly files: SqliteFileStore;
   readonly dialog: SqliteDialogStore;
@@ -137,6 +139,19 @@ export class SqliteStore implements Store {
 
   async setSetting(key: string, value: string): Promise<void> {
     this.stmt(q.settings.set).run({ key, value });
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    this.stmt(q.settings.init).run({ key, value });
+    return String(this.stmt(q.settings.get).get(key)!.value);
+  }
+
+  /** One process owns a SQLite data dir, so serialising within it is enough. */
+  async exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const previous = this.exclusiveChains.get(name) ?? Promise.resolve();
+    const run = previous.then(body);
+    this.exclusiveChains.set(name, run.catch(() => undefined));
+    return run;
   }
 
   // Instances ----------------------------------------------------------------
