@@ -35,19 +35,7 @@ const ROW_BATCH = 1000;
 
 /** The file's rows, in batches of up to ROW_BATCH. */
 export function readRows(path: string, format: ContactFileFormat): AsyncGenerator<string[][]> {
-  return format === 'csv' ? readCsv(path) : batched(readXlsx(path));
-}
-
-async function* batched(rows: AsyncIterable<string[]>): AsyncGenerator<string[][]> {
-  let batch: string[][] = [];
-  for await (const row of rows) {
-    batch.push(row);
-    if (batch.length >= ROW_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
+  return format === 'csv' ? readCsv(path) : readXlsx(path);
 }
 
 /** How many bytes are sniffed to tell UTF-8 from GB18030. */
@@ -117,7 +105,7 @@ async function* readCsv(path: string): AsyncGenerator<string[][]> {
   }
 }
 
-async function* readXlsx(path: string): AsyncGenerator<string[]> {
+async function* readXlsx(path: string): AsyncGenerator<string[][]> {
   // exceljs takes a noticeable while to load: only a process that reads an xlsx pays for it.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(createReadStream(path), {
@@ -127,7 +115,7 @@ async function* readXlsx(path: string): AsyncGenerator<string[]> {
     styles: 'ignore',
     entries: 'ignore',
   });
-  let rows: AsyncGenerator<string[]> | undefined;
+  let rows: AsyncGenerator<string[][]> | undefined;
   try {
     for await (const worksheet of reader) {
       rows = worksheetRows(worksheet);
@@ -145,17 +133,24 @@ async function* readXlsx(path: string): AsyncGenerator<string[]> {
   }
 }
 
-async function* worksheetRows(worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<string[]> {
+/** The worksheet's rows in batches of up to ROW_BATCH (one promise per batch for the parser). */
+async function* worksheetRows(worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<string[][]> {
   let expected = 1;
+  let batch: string[][] = [];
   for await (const row of worksheet) {
     // Blank rows are absent from the sheet: keep row numbers true to what Excel shows.
-    for (; expected < row.number; expected++) yield [];
+    for (; expected < row.number; expected++) batch.push([]);
     expected = row.number + 1;
     const values = row.values as unknown[];
     const cells: string[] = [];
     for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-    yield cells;
+    batch.push(cells);
+    if (batch.length >= ROW_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** A cell as text: numbers without exponent, dates as ISO, rich text joined, formulas by their result. */

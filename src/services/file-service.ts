@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiError, invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
-import { parseContactFile, ContactFileError, type ParsedJob } from '../files/contact-parser.ts';
+import { parseContactFile, ContactFileError } from '../files/contact-parser.ts';
 import { checkKey, pathOfKey, UnsafeKeyError } from '../files/data-paths.ts';
 import { EXPORT_COLUMN_NAMES, exportColumns, groupExportRow, taskExportRow, TASK_EXPORT_COLUMNS, type ExportColumn } from '../files/export-columns.ts';
 import { openRowWriter, type ExportFormat } from '../files/export-writer.ts';
@@ -24,9 +25,8 @@ import {
 } from '../files/signing.ts';
 import { TaskInterrupted, TaskRunner } from '../files/task-runner.ts';
 import type { FileTaskRow, TaskExportFilter } from '../store/file-store.ts';
-import type { JobGroupRow, JobRow, Page, PageRequest } from '../store/rows.ts';
-import type { InstanceService } from './instance-service.ts';
-import { newJobRow } from './job-service.ts';
+import type { Page, PageRequest } from '../store/rows.ts';
+import { dedupe, type InstanceService } from './instance-service.ts';
 import type { ServiceDeps } from './services.ts';
 
 /**
@@ -54,6 +54,8 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 export const DOWNLOAD_URL_TTL_MS = 24 * 60 * 60 * 1000;
 /** The URL GetJobGroup's ExportProgress keeps is valid for this long after the export ends. */
 export const STORED_URL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** What a parse leaves in its task folder for the assignment (src/files/parsed-jobs.ts). */
+const PARSED_JOBS_FILE = 'parsed-jobs.sqlite';
 /** Jobs inserted per transaction when a parsed file is assigned. */
 export const ASSIGN_BATCH = 5000;
 /** Rows read per page while exporting. */
@@ -356,7 +358,7 @@ export class FileService {
     if (!task || (task.status !== 'Pending' && task.status !== 'InProgress')) return;
     const env = this.environment();
     const folder = `tasks/${task.id}`;
-    const acceptedPath = `${folder}/accepted.ndjson`;
+    const parsedPath = `${folder}/${PARSED_JOBS_FILE}`;
     const reportPath = `${folder}/rejected.csv`;
     // A resumed parse starts over: its outputs are rewritten from the file.
     await store.files.updateTask(task.id, { status: 'InProgress', handled: 0, total: 0, accepted: 0, rejected: 0 }, clock.now());
@@ -366,9 +368,11 @@ export class FileService {
       const outcome = await parseContactFile({
         source: pathOfKey(env.dataDir, jobFilePath),
         format: task.input.format === 'xlsx' ? 'xlsx' : 'csv',
-        acceptedPath: pathOfKey(env.dataDir, acceptedPath),
+        parsedPath: pathOfKey(env.dataDir, parsedPath),
         reportPath: pathOfKey(env.dataDir, reportPath),
-        blocked: (numbers) => this.blockedNumbers(task.instanceId, numbers),
+        jobId: fileJobIds(task.id, task.createdAt),
+        contactId: () => this.deps.ids.next(),
+        blocked: this.blockListCheck(task.instanceId),
         progress: async (handled) => {
           this.runner!.checkpoint();
           if (handled - lastReported >= PROGRESS_EVERY) {
@@ -386,7 +390,7 @@ export class FileService {
           handled: outcome.rows,
           accepted: outcome.accepted,
           rejected: outcome.rejected,
-          resultPath: acceptedPath,
+          resultPath: parsedPath,
           reportPath,
           failCode: outcome.rows === 0 ? 'InvalidFile.Empty' : outcome.accepted === 0 ? 'InvalidFile.NoValidRow' : '',
           failReason: outcome.rows === 0 ? 'the file has a header but no data rows' : outcome.accepted === 0 ? 'every row was rejected; see FeedbackUrl' : '',
@@ -411,7 +415,7 @@ export class FileService {
   }
 
   private async runAssign(taskId: string): Promise<void> {
-    const { store, clock, ids } = this.deps;
+    const { store, clock } = this.deps;
     const task = await this.taskRow(taskId);
     if (!task || task.assignStatus !== 'InProgress') return;
     const env = this.environment();
@@ -420,56 +424,46 @@ export class FileService {
       await store.files.updateTask(task.id, { assignStatus: 'Failed', failReason: 'the job group was deleted during assignment' }, clock.now());
       throw jobGroupNotFound();
     }
+    if (!task.resultPath.endsWith(PARSED_JOBS_FILE)) {
+      // Parsed by a version that kept its rows as NDJSON: parsing the file again is the way forward.
+      await store.files.updateTask(task.id, { assignStatus: 'Failed', failReason: 'the file was parsed by an older version; parse it again' }, clock.now());
+      throw invalidParameter('JobDataParsingTaskId', 'the file was parsed by an older version; parse it again');
+    }
     const script = group.scriptId ? await store.findScript(task.instanceId, group.scriptId) : undefined;
-    const lines = createInterface({ input: createReadStream(pathOfKey(env.dataDir, task.resultPath)), crlfDelay: Infinity });
+    const callingNumbers = Array.isArray(task.input.assignCallingNumbers) ? dedupe(task.input.assignCallingNumbers as string[]) : [];
+    let assigned = task.assigned;
     try {
-      await this.insertParsed(task, group, script?.publishedVersion ?? '', lines);
+      // Each batch is one store call that also records the progress, so a resumed
+      // run continues after the jobs that exist (the store skips a batch a stopped
+      // run committed without recording it).
+      for (;;) {
+        this.runner!.checkpoint();
+        const consumed = await store.files.assignParsedJobs({
+          taskId: task.id,
+          parsedPath: pathOfKey(env.dataDir, task.resultPath),
+          instanceId: group.instanceId,
+          jobGroupId: group.id,
+          callingNumbers,
+          scriptVersion: script?.publishedVersion ?? '',
+          after: assigned,
+          limit: ASSIGN_BATCH,
+          now: clock.now(),
+        });
+        if (consumed === 0) break;
+        assigned += consumed;
+        this.deps.work?.wake();
+        // SQLite copies a batch synchronously: let requests and the engine run between batches.
+        await yieldToEventLoop();
+      }
+      await store.files.updateTask(task.id, { assignStatus: 'Finished', assigned }, clock.now());
+      // A parsed file is assigned once: its parsed jobs are not needed any more.
+      await rm(pathOfKey(env.dataDir, task.resultPath), { force: true });
     } catch (error) {
       if (error instanceof TaskInterrupted) throw error;
       env.logger.error({ err: error, taskId: task.id }, 'assigning a parsed file failed');
       await store.files.updateTask(task.id, { assignStatus: 'Failed', failReason: 'the jobs could not be created' }, clock.now());
       throw error;
-    } finally {
-      lines.close();
     }
-  }
-
-  private async insertParsed(task: FileTaskRow, group: JobGroupRow, scriptVersion: string, lines: AsyncIterable<string>): Promise<void> {
-    const { store, clock, ids } = this.deps;
-    const callingNumbers = Array.isArray(task.input.assignCallingNumbers) ? (task.input.assignCallingNumbers as string[]) : [];
-    let assigned = task.assigned;
-    let skip = task.assigned; // rows a previous process inserted and recorded
-    let checkFirst = true;
-    let batch: JobRow[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const now = clock.now();
-      // A crash between a batch's transaction and the progress written after it
-      // would insert that batch again on resume; the ids tell (fileJobId), so the
-      // first batch of a run is skipped if its first job already exists.
-      const done = checkFirst && (await store.listJobs(group.instanceId, [batch[0]!.id])).length > 0;
-      checkFirst = done;
-      if (!done) await store.insertJobs(group.id, batch, now);
-      assigned += batch.length;
-      batch = [];
-      await store.files.updateTask(task.id, { assigned }, now);
-      this.deps.work?.wake();
-    };
-    for await (const line of lines) {
-      if (!line) continue;
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      const parsed = JSON.parse(line) as ParsedJob;
-      batch.push({ ...newJobRow(ids, group.instanceId, group.id, parsed, callingNumbers, scriptVersion, clock.now()), id: fileJobId(task.id, task.createdAt, parsed.row) });
-      if (batch.length >= ASSIGN_BATCH) {
-        this.runner!.checkpoint();
-        await flush();
-      }
-    }
-    await flush();
-    await store.files.updateTask(task.id, { assignStatus: 'Finished', assigned }, clock.now());
   }
 
   private async runExport(taskId: string): Promise<void> {
@@ -550,15 +544,24 @@ export class FileService {
   // Helpers --------------------------------------------------------------------
 
   /**
-   * The numbers of a batch on the instance's contact block list (the dialog's
-   * store.dialog.blockedNumbers), matched in the forms a list may hold them:
-   * as dialled at home, E.164, and E.164 without the plus.
+   * Which numbers of a parse's batches are on the instance's contact block list
+   * (the dialog's store.dialog.blockedNumbers), matched in the forms a list may
+   * hold them: as dialled at home, E.164, and E.164 without the plus. While the
+   * list is empty (most instances) a batch costs one count instead of a lookup of
+   * three forms of each number; once an entry appears, every later batch is
+   * looked up.
    */
-  private async blockedNumbers(instanceId: string, numbers: ReadonlyArray<{ dial: string; e164: string }>): Promise<Set<string>> {
-    const forms = numbers.flatMap((n) => [n.dial, n.e164, n.e164.slice(1)]);
-    const listed = await this.deps.store.dialog.blockedNumbers(instanceId, [...new Set(forms)]);
-    if (listed.size === 0) return listed;
-    return new Set(numbers.filter((n) => listed.has(n.dial) || listed.has(n.e164) || listed.has(n.e164.slice(1))).map((n) => n.e164));
+  private blockListCheck(instanceId: string): (numbers: ReadonlyArray<{ dial: string; e164: string }>) => Promise<Set<string>> {
+    const { dialog } = this.deps.store;
+    let listed = false;
+    return async (numbers) => {
+      listed ||= (await dialog.listBlockedNumbers(instanceId, undefined, { pageNumber: 1, pageSize: 1 })).totalCount > 0;
+      if (!listed || numbers.length === 0) return new Set();
+      const forms = numbers.flatMap((n) => [n.dial, n.e164, n.e164.slice(1)]);
+      const found = await dialog.blockedNumbers(instanceId, [...new Set(forms)]);
+      if (found.size === 0) return found;
+      return new Set(numbers.filter((n) => found.has(n.dial) || found.has(n.e164) || found.has(n.e164.slice(1))).map((n) => n.e164));
+    };
   }
 
   private async reportSamples(reportPath: string): Promise<string[][]> {
@@ -613,15 +616,13 @@ export class FileService {
     return this.env;
   }
 
-  /** The server's signing secret: generated once, kept in the store's settings, never logged. */
+  /**
+   * The server's signing secret: generated once, kept in the store's settings, never
+   * logged. Nodes sharing a database that generate one at the same moment all keep
+   * the one stored first, so a URL signed by one node is honoured by every other.
+   */
   private signingSecret(): Promise<string> {
-    this.secret ??= (async () => {
-      const saved = await this.deps.store.getSetting(SIGNING_SECRET_SETTING);
-      if (saved) return saved;
-      const created = newSigningSecret();
-      await this.deps.store.setSetting(SIGNING_SECRET_SETTING, created);
-      return created;
-    })();
+    this.secret ??= this.deps.store.initSetting(SIGNING_SECRET_SETTING, newSigningSecret());
     return this.secret;
   }
 }
@@ -649,10 +650,16 @@ function checkColumns(columns: string[]): ExportColumn[] {
  * The id of the job a parsed file's row becomes: a UUIDv7 of the parsing task's
  * creation time, the row number as its counter (so a file's jobs go into the id
  * index in order, at one place) and the task's hash as the rest, so it is the same
- * in every run of the assignment. The one place job ids do not come from deps.ids:
- * a resumed assignment must recognise the jobs a crashed run inserted.
+ * in every run of the parse and of the assignment. The one place job ids do not
+ * come from deps.ids: a resumed assignment must recognise the jobs a stopped run
+ * created.
  */
-export function fileJobId(taskId: string, taskCreatedAt: number, row: number): string {
+export function fileJobIds(taskId: string, taskCreatedAt: number): (row: number) => string {
   const random = createHash('sha256').update(taskId).digest().subarray(0, 16);
-  return uuidv7({ msecs: taskCreatedAt, seq: row, random });
+  return (row) => uuidv7({ msecs: taskCreatedAt, seq: row, random });
+}
+
+/** One row's job id (fileJobIds for a single row). */
+export function fileJobId(taskId: string, taskCreatedAt: number, row: number): string {
+  return fileJobIds(taskId, taskCreatedAt)(row);
 }

@@ -66,6 +66,33 @@ export interface TaskExportFilter {
   /** Talk time bounds, seconds. */
   talkFrom?: number;
   talkTo?: number;
+  /** Ringing time bounds, seconds (RecordingDurationGte/Lte: the reference calls them the ringing duration). */
+  ringingFrom?: number;
+  ringingTo?: number;
+  /** Whether the conversation reached the end of its flow (end reason FINISHED). */
+  reachedEndOfFlow?: boolean;
+  /** Only calls of jobs now in one of these statuses. */
+  jobStatuses?: string[];
+  /** Only calls of groups whose name contains this text. */
+  jobGroupName?: string;
+  /** Only calls of groups whose script's name contains this text. */
+  scriptName?: string;
+}
+
+/** The next batch of a parsed file's assignment to a group (AssignJobs with JobDataParsingTaskId). */
+export interface ParsedJobsBatch {
+  taskId: string;
+  /** Absolute path of the parse's parsed-jobs file (src/files/parsed-jobs.ts). */
+  parsedPath: string;
+  instanceId: string;
+  jobGroupId: string;
+  /** The group's calling numbers for these jobs, already deduplicated. */
+  callingNumbers: readonly string[];
+  scriptVersion: string;
+  /** Parsed jobs assigned so far (the task's `assigned`): the batch starts after them. */
+  after: number;
+  limit: number;
+  now: number;
 }
 
 /** One page of a keyset walk; `next` is opaque, '' once the walk is over. */
@@ -86,6 +113,15 @@ export interface FileStore {
    * calling numbers are kept in the task's input as `assignCallingNumbers`.
    */
   claimAssignment(taskId: string, jobGroupId: string, callingNumbers: readonly string[], now: number): Promise<boolean>;
+  /**
+   * Creates the next `limit` jobs of a parsed file in the group, as insertJobs
+   * creates jobs (Scheduling, due at `now`, counters moved, a Draft or Completed
+   * group woken), and sets the task's `assigned` to `after` + the parsed jobs
+   * consumed. Returns that number, 0 once the file is done. A job that already
+   * exists (its batch committed by a run that stopped before recording it) is not
+   * created or counted twice.
+   */
+  assignParsedJobs(batch: ParsedJobsBatch): Promise<number>;
   /** Export tasks of the account (of one instance when given), newest first. */
   listExportTasks(accountId: string, instanceId: string | undefined, page: PageRequest): Promise<Page<FileTaskRow>>;
   /** Tasks a restart must pick up: Pending or InProgress, or with an assignment InProgress. */

@@ -5,7 +5,11 @@
  * opens an empty store (SQLite: test/store/sqlite-file-store.test.ts).
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ParsedJobsWriter } from '../../src/files/parsed-jobs.ts';
 import type { FileTaskRow } from '../../src/store/file-store.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
 import { Fixtures, T0, type OpenStore } from './store-contract.ts';
@@ -159,6 +163,85 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual([claimed?.assignGroupId, claimed?.assignStatus, claimed?.input.assignCallingNumbers], ['group-a', 'InProgress', ['057188880000']]);
       }));
 
+    it('creates a parsed file\'s jobs batch by batch as insertJobs would, records the progress, and never creates one twice', () =>
+      withStore(async (f) => {
+        const dir = await mkdtemp(join(tmpdir(), 'outboundbot-parsed-jobs-'));
+        try {
+          const { account, instance } = await f.seedTenant();
+          const group = await f.seedJobGroup(instance.id, { status: 'Draft' });
+          const parsedPath = join(dir, 'parsed-jobs.sqlite');
+          const writer = await ParsedJobsWriter.create(parsedPath);
+          const parsed = Array.from({ length: 7 }, (_, i) => ({
+            row: i + 2,
+            id: f.id(),
+            referenceId: `ref-${i}`,
+            contacts: JSON.stringify([{ id: f.id(), phoneNumber: `1380013800${i}`, name: `n${i}`, honorific: '', referenceId: `ref-${i}` }]),
+            extras: JSON.stringify(i % 2 ? [{ key: 'amount', value: String(i) }] : []),
+          }));
+          assert.equal(writer.append(parsed.slice(0, 4)), 4);
+          assert.equal(writer.append(parsed.slice(4)), 7);
+          await writer.close();
+          const row = task(f, account.id, instance.id, { status: 'Finished', accepted: 7, resultPath: 'tasks/t/parsed-jobs.sqlite' });
+          await f.store.files.insertTask(row);
+          assert.equal(await f.store.files.claimAssignment(row.id, group.id, ['057188880000'], T0 + 1), true);
+          const batch = (after: number, now: number) => ({
+            taskId: row.id,
+            parsedPath,
+            instanceId: instance.id,
+            jobGroupId: group.id,
+            callingNumbers: ['057188880000'],
+            scriptVersion: 'v1',
+            after,
+            limit: 3,
+            now,
+          });
+
+          assert.equal(await f.store.files.assignParsedJobs(batch(0, T0 + 10)), 3);
+          assert.equal((await f.store.files.findTask(account.id, row.id))?.assigned, 3);
+          const view = await f.store.viewJobGroup(instance.id, group.id);
+          assert.equal(view?.group.status, 'Scheduling', 'a Draft group wakes when jobs arrive');
+          assert.deepEqual([(await f.store.storedCounters(group.id))?.totalJobs, (await f.store.storedCounters(group.id))?.scheduling], [3, 3]);
+          const [first] = await f.store.listJobs(instance.id, [parsed[0]!.id]);
+          assert.deepEqual(first, {
+            id: parsed[0]!.id,
+            instanceId: instance.id,
+            jobGroupId: group.id,
+            referenceId: 'ref-0',
+            status: 'Scheduling',
+            contacts: JSON.parse(parsed[0]!.contacts),
+            extras: [],
+            callingNumbers: ['057188880000'],
+            scriptVersion: 'v1',
+            nextAttemptAt: T0 + 10,
+            attempts: 0,
+            attemptDay: '',
+            dayAttempts: 0,
+            lastAttemptAt: 0,
+            failureReason: '',
+            endReason: '',
+            createdAt: T0 + 10,
+            modifiedAt: T0 + 10,
+          });
+
+          assert.equal(await f.store.files.assignParsedJobs(batch(3, T0 + 20)), 3);
+          // A run that stopped after committing jobs 4-6 but before its caller saw the
+          // progress repeats the batch: nothing is created or counted twice.
+          assert.equal(await f.store.files.assignParsedJobs(batch(3, T0 + 21)), 3);
+          assert.equal((await f.store.storedCounters(group.id))?.totalJobs, 6);
+          assert.equal(await f.store.files.assignParsedJobs(batch(6, T0 + 30)), 1);
+          assert.equal(await f.store.files.assignParsedJobs(batch(7, T0 + 40)), 0);
+          assert.equal((await f.store.files.findTask(account.id, row.id))?.assigned, 7);
+          const stored = await f.store.storedCounters(group.id);
+          assert.equal(stored?.totalJobs, 7);
+          assert.deepEqual(await f.store.recountGroup(group.id), stored);
+          const walked = await f.store.files.exportJobs(group.id, '', 100);
+          assert.deepEqual(walked.items.map((item) => item.job.id), parsed.map((job) => job.id), 'in file order');
+          assert.deepEqual(walked.items[1]!.job.extras, [{ key: 'amount', value: '1' }]);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }));
+
     it('lists an account\'s export tasks newest first, by page, without parsing tasks', () =>
       withStore(async (f) => {
         const { account, instance } = await f.seedTenant();
@@ -250,6 +333,47 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         const paged = await f.store.files.exportTasks(instance.id, {}, '', 2);
         const rest = await f.store.files.exportTasks(instance.id, {}, paged.next, 2);
         assert.deepEqual([...paged.items, ...rest.items].map((t) => t.id), all.items.map((t) => t.id));
+      }));
+
+    it('filters calls by ringing time, end of flow, job status, group name and script name', () =>
+      withStore(async (f) => {
+        const { instance } = await f.seedTenant();
+        const script = await f.seedScript(instance.id, { name: '催收话术 v2' });
+        const scripted = await f.seedJobGroup(instance.id, { name: '测试_20220217_160147', scriptId: script.id });
+        const plain = await f.seedJobGroup(instance.id, { name: 'plain' });
+        const jobs = [job(f, scripted, '13800138000'), job(f, scripted, '13800138001'), job(f, plain, '13800138002')];
+        await f.store.insertJobs(scripted.id, jobs.slice(0, 2), T0);
+        await f.store.insertJobs(plain.id, jobs.slice(2), T0);
+        const now = f.clock.now() + 1000;
+        const tasks = await f.store.claimAttempts(jobs.map((j) => ({ task: attempt(f, j, now), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), now);
+        const byJob = (id: string) => tasks.find((t) => t.jobId === id)!;
+        // The first call ran to the end of its flow after 5 s of ringing; the third rang 20 s unanswered.
+        await f.store.settleAttempt({
+          task: { ...byJob(jobs[0]!.id), status: 'SucceededFinish', endReason: 'FINISHED', ringingMs: 5000, talkMs: 30_000, endTime: now + 35_000 },
+          job: { id: jobs[0]!.id, status: 'Succeeded', nextAttemptAt: now, failureReason: '', endReason: 'FINISHED' },
+          jobDelta: {},
+          taskDelta: {},
+          now: now + 35_000,
+        });
+        await f.store.settleAttempt({
+          task: { ...byJob(jobs[2]!.id), status: 'NoAnswer', ringingMs: 20_000, endTime: now + 20_000 },
+          job: { id: jobs[2]!.id, status: 'Scheduling', nextAttemptAt: now + 3_600_000, failureReason: '', endReason: '' },
+          jobDelta: {},
+          taskDelta: {},
+          now: now + 20_000,
+        });
+        const called = async (filter: Parameters<typeof f.store.files.exportTasks>[1]) =>
+          (await f.store.files.exportTasks(instance.id, filter, '', 10)).items.map((t) => t.calledNumber);
+        assert.deepEqual(await called({ ringingFrom: 10 }), ['13800138002']);
+        assert.deepEqual(await called({ ringingFrom: 1, ringingTo: 5 }), ['13800138000']);
+        assert.deepEqual(await called({ reachedEndOfFlow: true }), ['13800138000']);
+        assert.deepEqual(await called({ reachedEndOfFlow: false }), ['13800138001', '13800138002']);
+        assert.deepEqual(await called({ jobStatuses: ['Succeeded'] }), ['13800138000']);
+        assert.deepEqual(await called({ jobStatuses: ['Executing', 'Scheduling'] }), ['13800138001', '13800138002']);
+        assert.deepEqual(await called({ jobGroupName: '20220217' }), ['13800138000', '13800138001']);
+        assert.deepEqual(await called({ jobGroupName: 'nothing like it' }), []);
+        assert.deepEqual(await called({ scriptName: '催收' }), ['13800138000', '13800138001']);
+        assert.deepEqual(await called({ scriptName: '催收', jobStatuses: ['Executing'] }), ['13800138001']);
       }));
   });
 }

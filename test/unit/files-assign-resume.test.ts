@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { it } from 'node:test';
 import pino from 'pino';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
-import type { ParsedJob } from '../../src/files/contact-parser.ts';
+import { readParsedJobs } from '../../src/files/parsed-jobs.ts';
 import { pathOfKey } from '../../src/files/data-paths.ts';
 import { ASSIGN_BATCH, fileJobId } from '../../src/services/file-service.ts';
 import { newJobRow } from '../../src/services/job-service.ts';
@@ -42,10 +42,10 @@ it('a resumed assignment skips the batch a crashed run committed but did not rec
     assert.equal(await store.files.claimAssignment(taskId, group.id, [], clock.now()), true);
     const claimed = (await store.files.findTask(account.id, taskId))!;
     const ids = createIdGenerator(clock);
-    const lines = (await readFile(pathOfKey(dir, parsed.resultPath), 'utf8')).split('\n').filter(Boolean).slice(0, ASSIGN_BATCH);
-    const firstBatch = lines.map((line) => {
-      const job = JSON.parse(line) as ParsedJob;
-      return { ...newJobRow(ids, instance.id, group.id, job, [], '', clock.now()), id: fileJobId(taskId, claimed.createdAt, job.row) };
+    const firstBatch = readParsedJobs(pathOfKey(dir, parsed.resultPath), 0, ASSIGN_BATCH).map((job) => {
+      assert.equal(job.id, fileJobId(taskId, claimed.createdAt, job.row), 'job ids are derived from the task and row');
+      const contacts = JSON.parse(job.contacts) as Array<{ phoneNumber: string }>;
+      return { ...newJobRow(ids, instance.id, group.id, { referenceId: job.referenceId, contacts, extras: JSON.parse(job.extras) }, [], '', clock.now()), id: job.id };
     });
     await store.insertJobs(group.id, firstBatch, clock.now());
 

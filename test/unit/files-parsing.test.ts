@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { mapColumns, normaliseNumber } from '../../src/files/contact-columns.ts';
-import { ContactFileError, parseContactFile, type ParsedJob } from '../../src/files/contact-parser.ts';
+import { mapColumns } from '../../src/files/contact-columns.ts';
+import { ContactFileError, parseContactFile } from '../../src/files/contact-parser.ts';
 import { checkKey, pathOfKey, UnsafeKeyError } from '../../src/files/data-paths.ts';
 import { escapeCell, openRowWriter } from '../../src/files/export-writer.ts';
+import { readParsedJobs } from '../../src/files/parsed-jobs.ts';
+import { normaliseNumber } from '../../src/files/phone-number.ts';
 import type { ContactFileFormat } from '../../src/files/row-reader.ts';
 
 let dir: string;
@@ -23,15 +25,24 @@ let n = 0;
 async function parse(content: Buffer | string, format: ContactFileFormat, blocked: string[] = []) {
   const base = join(dir, `case-${++n}`);
   await writeFile(`${base}.${format}`, content);
+  let contacts = 0;
   const outcome = await parseContactFile({
     source: `${base}.${format}`,
     format,
-    acceptedPath: `${base}/accepted.ndjson`,
+    parsedPath: `${base}/parsed-jobs.sqlite`,
     reportPath: `${base}/rejected.csv`,
+    jobId: (row) => `job-${row}`,
+    contactId: () => `contact-${++contacts}`,
     blocked: async (numbers) => new Set(numbers.filter((x) => blocked.includes(x.e164)).map((x) => x.e164)),
     progress: async () => {},
   });
-  const jobs = (await readFile(`${base}/accepted.ndjson`, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as ParsedJob);
+  const jobs = readParsedJobs(`${base}/parsed-jobs.sqlite`, 0, 1000).map((job) => ({
+    row: job.row,
+    id: job.id,
+    referenceId: job.referenceId,
+    contacts: JSON.parse(job.contacts) as Array<{ id: string; phoneNumber: string; name: string; honorific: string; referenceId: string }>,
+    extras: JSON.parse(job.extras) as Array<{ key: string; value: string }>,
+  }));
   const report = (await readFile(`${base}/rejected.csv`, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n').slice(1);
   return { outcome, jobs, report };
 }
@@ -51,8 +62,9 @@ describe('parseContactFile', () => {
     assert.deepEqual({ rows: outcome.rows, accepted: outcome.accepted, rejected: outcome.rejected, extras: outcome.extraKeys }, { rows: 2, accepted: 2, rejected: 0, extras: ['金额'] });
     assert.deepEqual(jobs[0], {
       row: 2,
+      id: 'job-2',
       referenceId: 'A1',
-      contacts: [{ phoneNumber: '13800138000', name: '张三', honorific: '先生', referenceId: 'A1' }],
+      contacts: [{ id: 'contact-1', phoneNumber: '13800138000', name: '张三', honorific: '先生', referenceId: 'A1' }],
       extras: [{ key: '金额', value: '100' }],
     });
     assert.equal(jobs[1]!.contacts[0]!.phoneNumber, '13900139000', 'normalised to the national form');
@@ -98,6 +110,14 @@ describe('parseContactFile', () => {
         ['6', 'Blocked'],
       ],
     );
+  });
+
+  it('counts a number as seen only once a row with it is accepted: a row rejected for its fields makes no duplicate', async () => {
+    const csv = `phone,name\n13800138000,${'x'.repeat(129)}\n13800138000,ok\n13800138000,again\n`;
+    const { outcome, jobs, report } = await parse(csv, 'csv');
+    assert.deepEqual(jobs.map((j) => [j.row, j.contacts[0]!.name]), [[3, 'ok']]);
+    assert.deepEqual(report.map((line) => line.split(',').slice(0, 2)), [['2', 'FieldTooLong'], ['4', 'DuplicateInFile']]);
+    assert.equal(outcome.rejected, 2);
   });
 
   it('fails a file whose header has no phone column, naming the row', async () => {

@@ -77,5 +77,14 @@ export const exportReads = {
       AND (@answered::boolean IS NULL OR (t.status LIKE 'Succeeded%') = @answered::boolean)
       AND (@talkFrom::bigint IS NULL OR t.talk_ms >= @talkFrom::bigint * 1000)
       AND (@talkTo::bigint IS NULL OR t.talk_ms <= @talkTo::bigint * 1000)
+      AND (@ringingFrom::bigint IS NULL OR t.ringing_ms >= @ringingFrom::bigint * 1000)
+      AND (@ringingTo::bigint IS NULL OR t.ringing_ms <= @ringingTo::bigint * 1000)
+      AND (@reachedEnd::boolean IS NULL OR (t.end_reason = 'FINISHED') = @reachedEnd::boolean)
+      AND (@jobStatuses::text[] IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id
+        AND j.status = ANY(@jobStatuses::text[])))
+      AND (@jobGroupName::text IS NULL OR EXISTS (SELECT 1 FROM job_groups g WHERE g.id = t.job_group_id
+        AND strpos(g.name, @jobGroupName::text) > 0))
+      AND (@scriptName::text IS NULL OR EXISTS (SELECT 1 FROM job_groups g JOIN scripts s ON s.id = g.script_id
+        WHERE g.id = t.job_group_id AND strpos(s.name, @scriptName::text) > 0))
     ORDER BY t.id LIMIT @limit`,
 };

@@ -1,4 +1,5 @@
-import type { FileStore, FileTaskChange, FileTaskRow, Slice, TaskExportFilter } from '../file-store.ts';
+import { readParsedJobs } from '../../files/parsed-jobs.ts';
+import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
 import type { PostgresStore } from './postgres-store.ts';
@@ -76,6 +77,43 @@ export class PostgresFileStore implements FileStore {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /**
+   * The parsed jobs are read from their file and inserted through insertJobs (one
+   * transaction with its COPY and counters); the progress is recorded after it. A
+   * run that stopped in between committed the whole batch, so a batch whose first
+   * job exists is skipped.
+   */
+  async assignParsedJobs(batch: ParsedJobsBatch): Promise<number> {
+    const parsed = readParsedJobs(batch.parsedPath, batch.after, batch.limit);
+    if (parsed.length > 0) {
+      const { instanceId, jobGroupId, now } = batch;
+      const jobs: JobRow[] = parsed.map((job) => ({
+        id: job.id,
+        instanceId,
+        jobGroupId,
+        referenceId: job.referenceId,
+        status: 'Scheduling',
+        contacts: JSON.parse(job.contacts),
+        extras: JSON.parse(job.extras),
+        callingNumbers: [...batch.callingNumbers],
+        scriptVersion: batch.scriptVersion,
+        nextAttemptAt: now,
+        attempts: 0,
+        attemptDay: '',
+        dayAttempts: 0,
+        lastAttemptAt: 0,
+        failureReason: '',
+        endReason: '',
+        createdAt: now,
+        modifiedAt: now,
+      }));
+      const committed = (await this.store.listJobs(instanceId, [jobs[0]!.id])).length > 0;
+      if (!committed) await this.store.insertJobs(jobGroupId, jobs, now);
+    }
+    await this.updateTask(batch.taskId, { assigned: batch.after + parsed.length }, batch.now);
+    return parsed.length;
+  }
+
   async listExportTasks(accountId: string, instanceId: string | undefined, page: PageRequest): Promise<Page<FileTaskRow>> {
     const params = { accountId, instanceId: instanceId ?? null };
     const items = (await this.store.rows(q.fileTasks.listExports, { ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize }))
@@ -121,6 +159,12 @@ export class PostgresFileStore implements FileStore {
       answered: filter.answered ?? null,
       talkFrom: filter.talkFrom ?? null,
       talkTo: filter.talkTo ?? null,
+      ringingFrom: filter.ringingFrom ?? null,
+      ringingTo: filter.ringingTo ?? null,
+      reachedEnd: filter.reachedEndOfFlow ?? null,
+      jobStatuses: filter.jobStatuses?.length ? filter.jobStatuses : null,
+      jobGroupName: filter.jobGroupName || null,
+      scriptName: filter.scriptName || null,
     });
     return { items: rows.map(toTask), next: rows.length < limit ? '' : String(rows[rows.length - 1]!.id) };
   }

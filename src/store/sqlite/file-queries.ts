@@ -45,6 +45,27 @@ export const fileTasks = {
     WHERE status IN ('Pending', 'InProgress') OR assign_status = 'InProgress' ORDER BY created_at, id`,
 };
 
+/**
+ * Assigning a parsed file: its parsed-jobs file (src/files/parsed-jobs.ts, which
+ * owns the parsed_jobs table) is attached to the store's connection and copied
+ * into jobs a batch at a time, in seq (= file) order so job rowids follow the
+ * file. The columns not named take the jobs table's defaults, as insertJobs
+ * leaves them. ON CONFLICT: a job a stopped run already created is skipped (the
+ * SELECT's WHERE keeps SQLite from reading ON as a join).
+ */
+export const parsedJobs = {
+  attach: `ATTACH DATABASE ? AS parsed`,
+  detach: `DETACH DATABASE parsed`,
+  copy: `INSERT INTO jobs (id, instance_id, job_group_id, reference_id, status, contacts, extras, calling_numbers,
+      script_version, next_attempt_at, created_at, modified_at)
+    SELECT id, @instanceId, @jobGroupId, reference_id, 'Scheduling', contacts, extras, @callingNumbers,
+      @scriptVersion, @now, @now, @now
+    FROM parsed.parsed_jobs WHERE seq > @after AND seq <= @upTo ORDER BY seq
+    ON CONFLICT (id) DO NOTHING`,
+  consumed: `SELECT count(*) AS n FROM parsed.parsed_jobs WHERE seq > @after AND seq <= @upTo`,
+  recordAssigned: `UPDATE file_tasks SET assigned = @assigned, updated_at = @now WHERE id = @id`,
+};
+
 const JOB_COLUMNS = `j.rowid AS rowKey, j.id, j.instance_id AS instanceId, j.job_group_id AS jobGroupId, j.reference_id AS referenceId,
   j.status, j.contacts, j.extras, j.calling_numbers AS callingNumbers, j.script_version AS scriptVersion,
   j.next_attempt_at AS nextAttemptAt, j.attempts, j.attempt_day AS attemptDay, j.day_attempts AS dayAttempts,
@@ -75,5 +96,14 @@ export const exportReads = {
       AND (@answered IS NULL OR (t.status LIKE 'Succeeded%') = @answered)
       AND (@talkFrom IS NULL OR t.talk_ms >= @talkFrom * 1000)
       AND (@talkTo IS NULL OR t.talk_ms <= @talkTo * 1000)
+      AND (@ringingFrom IS NULL OR t.ringing_ms >= @ringingFrom * 1000)
+      AND (@ringingTo IS NULL OR t.ringing_ms <= @ringingTo * 1000)
+      AND (@reachedEnd IS NULL OR (t.end_reason = 'FINISHED') = @reachedEnd)
+      AND (@jobStatuses IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id
+        AND j.status IN (SELECT value FROM json_each(@jobStatuses))))
+      AND (@jobGroupName IS NULL OR EXISTS (SELECT 1 FROM job_groups g WHERE g.id = t.job_group_id
+        AND instr(g.name, @jobGroupName) > 0))
+      AND (@scriptName IS NULL OR EXISTS (SELECT 1 FROM job_groups g JOIN scripts s ON s.id = g.script_id
+        WHERE g.id = t.job_group_id AND instr(s.name, @scriptName) > 0))
     ORDER BY t.rowid LIMIT @limit`,
 };

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { FileStore, FileTaskChange, FileTaskRow, Slice, TaskExportFilter } from '../file-store.ts';
+import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
+import { counters } from './queries.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -13,6 +14,12 @@ const EXPORT_STATUS: Record<string, string> = {
   Finished: 'FINISHED',
   PartialFinished: 'FINISHED',
   Failed: 'FAILED',
+};
+
+/** Every counter of counters.apply unchanged. */
+const NO_COUNTER_CHANGE = {
+  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
+  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
 };
 
 /** The embedded backend's FileStore; shares the SqliteStore's connection. */
@@ -87,6 +94,38 @@ export class SqliteFileStore implements FileStore {
     return this.stmt(q.fileTasks.claimAssignment).run({ id: taskId, jobGroupId, callingNumbers: JSON.stringify(callingNumbers), now }).changes > 0;
   }
 
+  async assignParsedJobs(batch: ParsedJobsBatch): Promise<number> {
+    // ATTACH cannot run inside a transaction; nothing else runs on this synchronous
+    // connection between it and the DETACH below.
+    this.db.prepare(q.parsedJobs.attach).run(batch.parsedPath);
+    try {
+      return this.db.transaction(() => {
+        const range = { after: batch.after, upTo: batch.after + batch.limit };
+        const consumed = Number((this.db.prepare(q.parsedJobs.consumed).get(range) as { n: number } | undefined)?.n ?? 0);
+        const created = this.db.prepare(q.parsedJobs.copy).run({
+          ...range,
+          instanceId: batch.instanceId,
+          jobGroupId: batch.jobGroupId,
+          callingNumbers: JSON.stringify(batch.callingNumbers),
+          scriptVersion: batch.scriptVersion,
+          now: batch.now,
+        }).changes;
+        if (created > 0) {
+          // What SqliteStore.insertJobs does after its inserts, with the statements it uses.
+          const { jobGroupId, now } = batch;
+          this.stmt(counters.apply).run({ ...NO_COUNTER_CHANGE, totalJobs: created, scheduling: created, jobGroupId });
+          this.stmt(counters.wakeGroup).run({ jobGroupId, now });
+          this.stmt(counters.refreshStatus).run({ jobGroupId, now });
+          this.stmt(counters.stampEnd).run({ jobGroupId, now });
+        }
+        this.stmt(q.parsedJobs.recordAssigned).run({ id: batch.taskId, assigned: batch.after + consumed, now: batch.now });
+        return consumed;
+      })();
+    } finally {
+      this.db.prepare(q.parsedJobs.detach).run();
+    }
+  }
+
   async listExportTasks(accountId: string, instanceId: string | undefined, page: PageRequest): Promise<Page<FileTaskRow>> {
     const params = { accountId, instanceId: instanceId ?? null };
     const items = this.stmt(q.fileTasks.listExports)
@@ -134,6 +173,12 @@ export class SqliteFileStore implements FileStore {
       answered: filter.answered === undefined ? null : filter.answered ? 1 : 0,
       talkFrom: filter.talkFrom ?? null,
       talkTo: filter.talkTo ?? null,
+      ringingFrom: filter.ringingFrom ?? null,
+      ringingTo: filter.ringingTo ?? null,
+      reachedEnd: filter.reachedEndOfFlow === undefined ? null : filter.reachedEndOfFlow ? 1 : 0,
+      jobStatuses: filter.jobStatuses?.length ? JSON.stringify(filter.jobStatuses) : null,
+      jobGroupName: filter.jobGroupName || null,
+      scriptName: filter.scriptName || null,
     });
     return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : String(rows[rows.length - 1]!.rowKey) };
   }
