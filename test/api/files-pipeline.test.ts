@@ -164,6 +164,26 @@ describe('a contact list from upload to results spreadsheet', () => {
       const callCount = rows.reduce((sum, r) => sum + Number(r.Attempts), 0);
       assert.equal(calls.worksheets[0]!.rowCount, callCount + 1, 'one row per call');
 
+      // Filtered call exports: calls that reached the end of the flow (0001, and 1100's
+      // second call), and the calls of the jobs that failed.
+      const callRows = async (filter: Record<string, unknown>) => {
+        const taskId = (await client.call('CreateTaskExportTask', { InstanceId: instanceId, JobGroupId: jobGroupId, ...filter })).TaskId;
+        await until(
+          () => client.call('ListDownloadTasks', { InstanceId: instanceId, PageNumber: 1, PageSize: 10 }),
+          (r) => r.DownloadTasks.List.some((t: { TaskId: string; Status: string }) => t.TaskId === taskId && t.Status === 'Finished'),
+          'a filtered export',
+        );
+        const workbook = new ExcelJS.Workbook();
+        const fileUrl = (await client.call('CreateDownloadUrl', { DownloadTaskId: taskId, FileId: taskId })).FileHttpUrl;
+        await workbook.xlsx.load(Buffer.from(await (await fetch(fileUrl)).arrayBuffer()) as never);
+        return workbook.worksheets[0]!.rowCount - 1;
+      };
+      assert.equal(await callRows({ HasReachedEndOfFlow: true }), 2, 'calls that reached the end of the flow');
+      const failedCalls = rows.filter((r) => r.Status === 'Failed').reduce((sum, r) => sum + Number(r.Attempts), 0);
+      assert.ok(failedCalls > 0);
+      assert.equal(await callRows({ JobStatusStringList: 'Failed' }), failedCalls, 'calls of failed jobs');
+      assert.equal(await callRows({ JobGroupNameQuery: 'no such group' }), 0, 'group name filter');
+
       // Signed URLs refuse tampering and expire.
       const tampered = url.FileHttpUrl.replace(/Signature=(.)/, (_: string, c: string) => `Signature=${c === 'A' ? 'B' : 'A'}`);
       const refused = await fetch(tampered);
