@@ -47,15 +47,9 @@ export interface ScriptFile {
   dialog: ScriptContent;
 }
 
-/** How long a Dialogue session is kept without a request, and how many at most. */
-const MAX_SESSIONS = 1_000;
+/** How long a Dialogue trial is kept without a turn. */
+const TRIAL_IDLE_MS = 24 * 3_600_000;
 
-interface TrialSession {
-  key: string;
-  script: CompiledScript;
-  state: SessionState;
-  values: Record<string, string>;
-}
 
 /**
  * A script's content (dialogue flows, intents, global questions) as its draft, the
@@ -63,8 +57,6 @@ interface TrialSession {
  * instance belongs to the caller's account and the script to the instance.
  */
 export class DialogService {
-  private readonly sessions = new Map<string, TrialSession>();
-
   constructor(
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
@@ -208,8 +200,9 @@ export class DialogService {
    */
   async dialogue(accountId: string, instanceId: string, input: { scriptId: string; callId: string; callType: string; calledNumber: string; utterance: string }): Promise<BotStep> {
     const script = await this.scripts.require(accountId, instanceId, input.scriptId);
-    const key = `${instanceId}/${input.scriptId}/${input.callId}`;
-    let trial = this.sessions.get(key);
+    const { dialog } = this.deps.store;
+    const now = this.deps.clock.now();
+    const trial = await dialog.findTrial(instanceId, input.scriptId, input.callId);
     if (!trial) {
       const useDraft = input.callType.toLowerCase() === 'sandbox' || !script.publishedVersion;
       const content = await this.contentFor(script, useDraft ? 'draft' : 'published');
@@ -217,14 +210,26 @@ export class DialogService {
       if (!compiled) throw invalidParameter('ScriptId', 'the script has no dialogue flow to talk with');
       const values = variableValues({ phoneNumber: input.calledNumber }, []);
       const session = new DialogSession(compiled, values, nluFor(compiled.nluEngine), builtinNlu);
-      trial = { key, script: compiled, state: session.state, values };
-      this.remember(trial);
-      return session.start();
+      const opening = session.start();
+      await dialog.purgeTrials(now - TRIAL_IDLE_MS);
+      await dialog.saveTrial({
+        instanceId,
+        scriptId: input.scriptId,
+        callId: input.callId,
+        nluEngine: script.nluEngine,
+        content: content as unknown as Record<string, unknown>,
+        state: session.state as unknown as Record<string, unknown>,
+        variables: values,
+        updatedAt: now,
+      });
+      return opening;
     }
-    this.sessions.delete(key);
-    this.remember(trial); // most recently used last
-    const session = new DialogSession(trial.script, trial.values, nluFor(trial.script.nluEngine), builtinNlu, trial.state);
-    return session.hear(input.utterance);
+    // The content the trial started with, so a draft edited meanwhile does not change a conversation under way.
+    const compiled = compileScript(trial.content as unknown as ScriptContent, trial.nluEngine);
+    const session = new DialogSession(compiled, trial.variables, nluFor(compiled.nluEngine), builtinNlu, trial.state as unknown as SessionState);
+    const step = await session.hear(input.utterance);
+    await dialog.saveTrial({ ...trial, state: session.state as unknown as Record<string, unknown>, updatedAt: now });
+    return step;
   }
 
   // Statistics -------------------------------------------------------------------------
@@ -311,10 +316,6 @@ export class DialogService {
     if (script && !script.isDrafted) await this.deps.store.updateScript({ ...script, isDrafted: true, updatedAt: this.deps.clock.now() });
   }
 
-  private remember(trial: TrialSession): void {
-    this.sessions.set(trial.key, trial);
-    while (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
-  }
 }
 
 function checkNames(content: ScriptContent): void {

@@ -26,6 +26,20 @@ export interface ScriptItemRow {
   updatedAt: number;
 }
 
+/** A trial conversation of Dialogue: the content it talks with and where it stands. */
+export interface DialogTrialRow {
+  instanceId: string;
+  scriptId: string;
+  callId: string;
+  nluEngine: string;
+  /** The script content (flows, intents, questions) as of the trial's first turn. */
+  content: Record<string, unknown>;
+  /** The conversation's place (src/dialog/runtime.ts SessionState). */
+  state: Record<string, unknown>;
+  variables: Record<string, string>;
+  updatedAt: number;
+}
+
 /**
  * Persistence for the bot's dialog: a script's draft items (flows, intents, global
  * questions), the frozen versions' reads, stored conversations and the contact block
@@ -59,6 +73,13 @@ export interface DialogStore {
   // Reads of frozen versions and of what calls said.
   /** A published version's snapshot (what PublishScript froze), if that version exists. */
   findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined>;
+  // Trial conversations (Dialogue), kept here so any node can take the next turn.
+  findTrial(instanceId: string, scriptId: string, callId: string): Promise<DialogTrialRow | undefined>;
+  /** Inserts or replaces the trial of (instance, script, call). */
+  saveTrial(trial: DialogTrialRow): Promise<void>;
+  /** Forgets trials not spoken to since `before`; returns how many. */
+  purgeTrials(before: number): Promise<number>;
+
   /** The answered tasks of a group, for statistics (not on a hot path). */
   answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>>;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BlockedNumberRow, ScriptItemRow } from '../../src/store/dialog-store.ts';
+import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from '../../src/store/dialog-store.ts';
 import type { InstanceRow, JobRow, ScriptRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptSettlement, CallResults, Store } from '../../src/store/store.ts';
 import { Fixtures, type OpenStore } from './store-contract.ts';
@@ -255,6 +255,48 @@ export function runDialogStoreContract(backend: string, open: OpenStore): void {
       assert.deepEqual(answered[0]!.conversation.map((turn) => turn.intent ?? ''), ['', 'WillPay']);
       assert.equal(answered[0]!.endReason, 'FINISHED');
       assert.deepEqual(await store.dialog.answeredTasks('instance-x', jobGroupId), [], 'scoped by instance');
+    }));
+  });
+
+  describe(`DialogStore contract (${backend}): trial conversations`, () => {
+    const trial = (instanceId: string, scriptId: string, callId: string, updatedAt = T0): DialogTrialRow => ({
+      instanceId,
+      scriptId,
+      callId,
+      nluEngine: '',
+      content: { flows: [{ name: 'Main', type: 'MainFlow', definition: { start: 'hello' } }], intents: [], questions: [] },
+      state: { flow: 'Main', node: 'ask', silences: 0, noMatches: 1, briefs: { 金额: '100' }, categories: ['Pay'], optOut: false },
+      variables: { phoneNumber: '13800000000' },
+      updatedAt,
+    });
+
+    it('saveTrial keeps a trial that findTrial returns unchanged, per instance, script and call', withStore(async (store) => {
+      const { instance, script } = await seed(store, '1');
+      const other = await seed(store, '2');
+      const saved = trial(instance.id, script.id, 'call-1');
+      await store.dialog.saveTrial(saved);
+      await store.dialog.saveTrial(trial(other.instance.id, other.script.id, 'call-1'));
+      assert.deepEqual(await store.dialog.findTrial(instance.id, script.id, 'call-1'), saved);
+      assert.equal(await store.dialog.findTrial(instance.id, script.id, 'call-2'), undefined);
+      assert.equal(await store.dialog.findTrial(other.instance.id, script.id, 'call-1'), undefined, 'scoped by instance');
+    }));
+
+    it('saveTrial replaces the state of a trial already kept', withStore(async (store) => {
+      const { instance, script } = await seed(store);
+      const first = trial(instance.id, script.id, 'call-1');
+      await store.dialog.saveTrial(first);
+      const next = { ...first, state: { ...first.state, node: 'end', end: { reason: 'Finished' } }, updatedAt: T0 + 1_000 };
+      await store.dialog.saveTrial(next);
+      assert.deepEqual(await store.dialog.findTrial(instance.id, script.id, 'call-1'), next);
+    }));
+
+    it('purgeTrials forgets the trials idle since before the given time, and only those', withStore(async (store) => {
+      const { instance, script } = await seed(store);
+      await store.dialog.saveTrial(trial(instance.id, script.id, 'old', T0));
+      await store.dialog.saveTrial(trial(instance.id, script.id, 'recent', T0 + 10_000));
+      assert.equal(await store.dialog.purgeTrials(T0 + 5_000), 1);
+      assert.equal(await store.dialog.findTrial(instance.id, script.id, 'old'), undefined);
+      assert.ok(await store.dialog.findTrial(instance.id, script.id, 'recent'));
     }));
   });
 }

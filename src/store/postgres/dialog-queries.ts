@@ -48,6 +48,18 @@ export const versions = {
   snapshot: `SELECT snapshot FROM script_versions WHERE instance_id = @instanceId AND script_id = @scriptId AND version = @version`,
 };
 
+const TRIAL_COLUMNS = `instance_id AS "instanceId", script_id AS "scriptId", call_id AS "callId", nlu_engine AS "nluEngine",
+  content, state, variables, updated_at AS "updatedAt"`;
+
+export const trials = {
+  find: `SELECT ${TRIAL_COLUMNS} FROM dialog_trials WHERE instance_id = @instanceId AND script_id = @scriptId AND call_id = @callId`,
+  save: `INSERT INTO dialog_trials (instance_id, script_id, call_id, nlu_engine, content, state, variables, updated_at)
+    VALUES (@instanceId, @scriptId, @callId, @nluEngine, @content::jsonb, @state::jsonb, @variables::jsonb, @updatedAt)
+    ON CONFLICT (instance_id, script_id, call_id) DO UPDATE SET nlu_engine = excluded.nlu_engine, content = excluded.content,
+      state = excluded.state, variables = excluded.variables, updated_at = excluded.updated_at`,
+  purge: `DELETE FROM dialog_trials WHERE updated_at < @before`,
+};
+
 export const conversations = {
   answered: `SELECT id, end_reason AS "endReason", conversation FROM tasks
     WHERE instance_id = @instanceId AND job_group_id = @jobGroupId AND end_reason <> '' ORDER BY actual_time, id`,

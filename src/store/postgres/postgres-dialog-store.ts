@@ -1,4 +1,4 @@
-import type { BlockedNumberRow, DialogStore, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
+import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './dialog-queries.ts';
 import type { PostgresStore } from './postgres-store.ts';
@@ -91,6 +91,34 @@ export class PostgresDialogStore implements DialogStore {
   async findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined> {
     const row = await this.store.one(q.versions.snapshot, { instanceId, scriptId, version });
     return row ? (row.snapshot as Record<string, unknown>) : undefined;
+  }
+
+  async findTrial(instanceId: string, scriptId: string, callId: string): Promise<DialogTrialRow | undefined> {
+    const row = await this.store.one(q.trials.find, { instanceId, scriptId, callId });
+    if (!row) return undefined;
+    return {
+      instanceId: String(row.instanceId),
+      scriptId: String(row.scriptId),
+      callId: String(row.callId),
+      nluEngine: String(row.nluEngine),
+      content: row.content as Record<string, unknown>,
+      state: row.state as Record<string, unknown>,
+      variables: row.variables as Record<string, string>,
+      updatedAt: Number(row.updatedAt),
+    };
+  }
+
+  async saveTrial(trial: DialogTrialRow): Promise<void> {
+    await this.store.run(q.trials.save, {
+      ...trial,
+      content: JSON.stringify(trial.content),
+      state: JSON.stringify(trial.state),
+      variables: JSON.stringify(trial.variables),
+    });
+  }
+
+  async purgeTrials(before: number): Promise<number> {
+    return (await this.store.run(q.trials.purge, { before })).rowCount ?? 0;
   }
 
   async answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BlockedNumberRow, DialogStore, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
+import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
 import type { AttemptSettlement, CallResults } from '../store.ts';
 import * as q from './dialog-queries.ts';
@@ -107,6 +107,34 @@ export class SqliteDialogStore implements DialogStore {
   async findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined> {
     const row = this.stmt(q.versions.snapshot).get(instanceId, scriptId, version);
     return row ? (JSON.parse(String(row.snapshot)) as Record<string, unknown>) : undefined;
+  }
+
+  async findTrial(instanceId: string, scriptId: string, callId: string): Promise<DialogTrialRow | undefined> {
+    const row = this.stmt(q.trials.find).get(instanceId, scriptId, callId);
+    if (!row) return undefined;
+    return {
+      instanceId: String(row.instanceId),
+      scriptId: String(row.scriptId),
+      callId: String(row.callId),
+      nluEngine: String(row.nluEngine),
+      content: JSON.parse(String(row.content)),
+      state: JSON.parse(String(row.state)),
+      variables: JSON.parse(String(row.variables)),
+      updatedAt: Number(row.updatedAt),
+    };
+  }
+
+  async saveTrial(trial: DialogTrialRow): Promise<void> {
+    this.stmt(q.trials.save).run({
+      ...trial,
+      content: JSON.stringify(trial.content),
+      state: JSON.stringify(trial.state),
+      variables: JSON.stringify(trial.variables),
+    });
+  }
+
+  async purgeTrials(before: number): Promise<number> {
+    return this.stmt(q.trials.purge).run(before).changes;
   }
 
   async answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>> {
