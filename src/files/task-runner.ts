@@ -31,6 +31,11 @@ export class TaskRunner {
     return this.stopped;
   }
 
+  /** Whether the item is queued or running. */
+  has(item: string): boolean {
+    return this.queued.has(item);
+  }
+
   /** Queues an item (e.g. `parse:<taskId>`) unless it is queued already. */
   enqueue(item: string): void {
     if (this.stopped || this.queued.has(item)) return;

@@ -25,6 +25,8 @@ import { registerFileRoutes } from '../files/file-routes.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
+/** How often a node on PostgreSQL looks for file tasks a dead node left unfinished. */
+const FILE_TASK_RESCAN_MS = 30_000;
 /** How often expired signature nonces are deleted. */
 const NONCE_PURGE_INTERVAL_MS = 60_000;
 
@@ -85,7 +87,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Background file work (parsing, exports) resumes what a previous process left unfinished.
-  await services.files.attach({ dataDir: config.dataDir, baseUrl: config.publicUrl ?? url, logger });
+  await services.files.attach({
+    dataDir: config.dataDir,
+    baseUrl: config.publicUrl ?? url,
+    logger,
+    // On a shared database another node may die mid-task: look for its work now and then.
+    rescanMs: store instanceof PostgresStore ? FILE_TASK_RESCAN_MS : undefined,
+  });
   logger.info({ url, dataDir: config.dataDir, clock: config.clock, timezone: config.timezone }, 'outboundbot is serving');
 
   return {

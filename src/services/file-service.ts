@@ -44,6 +44,8 @@ export interface FileEnvironment {
   /** This server's base URL, as clients reach it (upload Host and download URLs). */
   baseUrl: string;
   logger: Logger;
+  /** How often to look for unfinished tasks left by a node that died (several nodes only). */
+  rescanMs?: number;
 }
 
 /** Upload policies are valid for this long. */
@@ -58,6 +60,8 @@ export const STORED_URL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const PARSED_JOBS_FILE = 'parsed-jobs.sqlite';
 /** Jobs inserted per transaction when a parsed file is assigned. */
 export const ASSIGN_BATCH = 5000;
+/** How soon an item another node is working on is looked at again when a caller here waits for it. */
+const BUSY_RETRY_MS = 1_000;
 /** Rows read per page while exporting. */
 const EXPORT_PAGE = 1000;
 /** Progress is written to the store at most this often (in rows). */
@@ -84,6 +88,7 @@ export interface UploadForm {
 export class FileService {
   private env: FileEnvironment | undefined;
   private runner: TaskRunner | undefined;
+  private rescan: NodeJS.Timeout | undefined;
   private secret: Promise<string> | undefined;
   private readonly waiters = new Map<string, Array<(error?: Error) => void>>();
 
@@ -92,24 +97,41 @@ export class FileService {
     private readonly instances: InstanceService,
   ) {}
 
-  /** Starts background work over the data dir, resuming what a previous process left unfinished. */
+  /**
+   * Starts background work over the data dir, resuming what a previous process left
+   * unfinished. With `rescanMs` (several nodes on one database) it looks again that
+   * often, so the work of a node that died is taken up by a survivor.
+   */
   async attach(env: FileEnvironment): Promise<void> {
     this.env = env;
     this.runner = new TaskRunner((item) => this.run(item), env.logger);
+    await this.resumeUnfinished();
+    if (env.rescanMs) {
+      this.rescan = setInterval(() => {
+        this.resumeUnfinished().catch((error) => env.logger.error({ err: error }, 'looking for unfinished file tasks failed'));
+      }, env.rescanMs);
+      this.rescan.unref();
+    }
+  }
+
+  /** Queues every task left Pending or InProgress; one another node is working on is skipped when its turn comes. */
+  private async resumeUnfinished(): Promise<void> {
     for (const task of await this.deps.store.files.unfinishedTasks()) {
       const items = [
         ...(task.status === 'Pending' || task.status === 'InProgress' ? [`${task.kind}:${task.id}`] : []),
         ...(task.assignStatus === 'InProgress' ? [`Assign:${task.id}`] : []),
       ];
       for (const item of items) {
-        env.logger.info({ item, handled: task.handled, assigned: task.assigned }, 'resuming an unfinished file task');
-        this.runner.enqueue(item);
+        if (this.runner!.has(item)) continue;
+        this.env!.logger.info({ item, handled: task.handled, assigned: task.assigned }, 'resuming an unfinished file task');
+        this.runner!.enqueue(item);
       }
     }
   }
 
   /** Stops at the next batch; unfinished work resumes at the next attach. A caller still waiting is told so. */
   async stop(): Promise<void> {
+    if (this.rescan) clearInterval(this.rescan);
     await this.runner?.stop();
     for (const item of [...this.waiters.keys()]) {
       this.settle(item, new ApiError('InternalError', 'The server is stopping; the assignment continues when it starts again.'));
@@ -328,7 +350,17 @@ export class FileService {
 
   // Background work ------------------------------------------------------------
 
+  /**
+   * Runs an item unless another node sharing the store runs it now (nodes that start
+   * or rescan find the same unfinished tasks). A caller waiting for it here is
+   * answered once this node finds the task finished.
+   */
   private async run(item: string): Promise<void> {
+    const ran = await this.deps.store.tryExclusively(`file-task:${item}`, () => this.runHere(item));
+    if (!ran && this.waiters.has(item)) setTimeout(() => this.runner?.enqueue(item), BUSY_RETRY_MS).unref();
+  }
+
+  private async runHere(item: string): Promise<void> {
     const [kind, taskId] = item.split(':') as [string, string];
     try {
       if (kind === 'Parse') await this.runParse(taskId);

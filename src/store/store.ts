@@ -159,6 +159,12 @@ export interface Store {
    * same name: several nodes starting at once bootstrap the root account once.
    */
   exclusively<T>(name: string, body: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `body` unless a body under the same name is running already, in this
+   * process or another sharing the store; true when it ran. A process that dies
+   * releases its names (on PostgreSQL, with its connection).
+   */
+  tryExclusively(name: string, body: () => Promise<void>): Promise<boolean>;
 
   // Instances.
   insertInstance(instance: InstanceRow): Promise<void>;

@@ -239,3 +239,35 @@ describe('MinConcurrency across nodes', () => {
     }
   });
 });
+
+describe('work only one node may do at a time', () => {
+  it('tryExclusively keeps other nodes out, and a node that dies lets its names go', async () => {
+    const schema = newSchemaName('excl');
+    const [a, b] = [await openPostgresStore(schemaUrl(schema), new ManualClock(T0)), await openPostgresStore(schemaUrl(schema), new ManualClock(T0))];
+    try {
+      let release!: () => void;
+      const holding = a!.tryExclusively('file-task:Parse:1', () => new Promise<void>((resolve) => (release = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await b!.tryExclusively('file-task:Parse:1', async () => {}), false, 'held by the other node');
+      release();
+      assert.equal(await holding, true);
+      assert.equal(await b!.tryExclusively('file-task:Parse:1', async () => {}), true);
+
+      // A node that dies mid-task (its connections closed) holds nothing any more.
+      let endBody!: () => void;
+      const dying = a!.tryExclusively('file-task:Parse:2', () => new Promise<void>((resolve) => (endBody = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await b!.tryExclusively('file-task:Parse:2', async () => {}), false);
+      // The session holding the advisory lock is a's: end it as a dying process's would end.
+      await b!.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(await b!.tryExclusively('file-task:Parse:2', async () => {}), true, 'the dead connection let it go');
+      endBody();
+      await dying;
+    } finally {
+      await a!.close().catch(() => undefined);
+      await b!.close();
+      await dropSchema(schema);
+    }
+  });
+});

@@ -524,6 +524,24 @@ export function runStoreContract(name: string, open: OpenStore): void {
           assert.equal(await store.exclusively('boot', async () => 42), 42);
         }),
       );
+
+      it(
+        'tryExclusively skips a body while one of the same name runs, and runs it once that one ended or failed',
+        fresh(async (_f, store) => {
+          let release!: () => void;
+          const holding = store.tryExclusively('task', () => new Promise<void>((resolve) => (release = resolve)));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          let ran = false;
+          assert.equal(await store.tryExclusively('task', async () => void (ran = true)), false);
+          assert.equal(ran, false);
+          assert.equal(await store.tryExclusively('other', async () => {}), true, 'names are apart');
+          release();
+          assert.equal(await holding, true);
+          await assert.rejects(store.tryExclusively('task', async () => Promise.reject(new Error('boom'))), /boom/);
+          assert.equal(await store.tryExclusively('task', async () => void (ran = true)), true);
+          assert.equal(ran, true);
+        }),
+      );
     });
 
     describe('instances', () => {

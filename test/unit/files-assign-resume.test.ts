@@ -63,3 +63,39 @@ it('a resumed assignment skips the batch a crashed run committed but did not rec
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('with rescans on, a running server takes up an assignment that another node claimed and left', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'outboundbot-assign-rescan-'));
+  try {
+    const rows = 300;
+    const csv = join(dir, 'source.csv');
+    await writeFile(csv, ['phone,name', ...Array.from({ length: rows }, (_, i) => `${13800000000 + i},n${i}`)].join('\n'));
+    const clock = new ManualClock(START);
+    const store = openSqliteStore(dir, clock);
+    const logger = pino({ level: 'silent' });
+    const services = createServices({ store, clock, ids: createIdGenerator(clock) });
+    await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger, rescanMs: 50 });
+    const { account, key } = await services.accessKeys.createAccount('t');
+    const instance = await services.instances.create({ accountId: account.id, accessKeyId: key.id }, { name: 'i', maxConcurrentConversation: 1 });
+    const group = (await services.jobGroups.create(account.id, instance.id, { name: 'g' })).group;
+    const upload = await services.files.uploadParams(account.id, instance.id, 'c.csv');
+    await mkdir(dirname(pathOfKey(dir, upload.Folder)), { recursive: true });
+    await copyFile(csv, pathOfKey(dir, upload.Folder));
+    const taskId = await services.files.createParsingTask(account.id, instance.id, upload.Folder);
+    await services.files.idle();
+
+    // Another node claimed the assignment and died before starting it: nothing here queued it.
+    assert.equal(await store.files.claimAssignment(taskId, group.id, [], clock.now()), true);
+    let done = (await store.files.findTask(account.id, taskId))!;
+    for (let waited = 0; done.assignStatus !== 'Finished' && waited < 5_000; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      done = (await store.files.findTask(account.id, taskId))!;
+    }
+    assert.deepEqual([done.assignStatus, done.assigned], ['Finished', rows], 'a rescan found it and assigned it');
+    assert.equal((await store.recountGroup(group.id)).totalJobs, rows);
+    await services.files.stop();
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

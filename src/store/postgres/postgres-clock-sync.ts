@@ -58,6 +58,9 @@ export class PostgresClockSync implements ClockSync {
 
   async exclusive<T>(advance: (sharedNow: number) => Promise<T>): Promise<T> {
     const client = await this.store.pool.connect();
+    // Held for the whole advance: a lost connection ends the advance with an error, never the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let locked = false;
     try {
       await this.store.run(q.lock, { schema: this.store.location.schema }, client);
@@ -70,6 +73,7 @@ export class PostgresClockSync implements ClockSync {
       return await advance(sharedNow);
     } finally {
       if (locked) await this.store.run(q.unlock, { schema: this.store.location.schema }, client).catch(() => undefined);
+      client.off('error', ignore);
       client.release();
     }
   }

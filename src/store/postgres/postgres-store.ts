@@ -126,6 +126,8 @@ const BATCH_ROWS_VIA_JSON = 1_000;
 export class PostgresStore implements Store {
   readonly files: PostgresFileStore;
   readonly dialog: PostgresDialogStore;
+  /** The names tryExclusively holds now in this process. */
+  private readonly heldNames = new Set<string>();
 
   constructor(readonly pool: pg.Pool, readonly location: PostgresLocation) {
     this.files = new PostgresFileStore(this);
@@ -289,6 +291,32 @@ export class PostgresStore implements Store {
   }
   async initSetting(key: string, value: string): Promise<string> {
     return String((await this.one(q.settings.init, { key, value }))!.value);
+  }
+
+  async tryExclusively(name: string, body: () => Promise<void>): Promise<boolean> {
+    // Session-level locks are re-entrant within a session, so the same process is
+    // kept out by a set of its own names, other processes by the lock.
+    if (this.heldNames.has(name)) return false;
+    this.heldNames.add(name);
+    const client = await this.pool.connect();
+    // The connection is held for as long as the body runs: losing it (a database
+    // restart) loses the lock, which must not crash the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    const params = { schema: this.location.schema, name };
+    try {
+      if (!(await this.one(q.settings.tryLock, params, client))?.locked) return false;
+      try {
+        await body();
+        return true;
+      } finally {
+        await this.run(q.settings.unlock, params, client).catch(() => undefined);
+      }
+    } finally {
+      client.off('error', ignore);
+      client.release();
+      this.heldNames.delete(name);
+    }
   }
 
   async exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {

@@ -126,6 +126,7 @@ export const settings = {
   /** Serialises a named piece of work across the nodes of a schema; session-scoped, so a dead node's lock goes with its connection. */
   lock: `SELECT pg_advisory_lock(hashtext('outboundbot.exclusive:' || @schema::text || ':' || @name::text))`,
   unlock: `SELECT pg_advisory_unlock(hashtext('outboundbot.exclusive:' || @schema::text || ':' || @name::text))`,
+  tryLock: `SELECT pg_try_advisory_lock(hashtext('outboundbot.exclusive:' || @schema::text || ':' || @name::text)) AS locked`,
 };
 
 // Instances and scripts --------------------------------------------------------------

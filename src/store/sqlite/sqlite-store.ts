@@ -62,6 +62,8 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Statement>();
   /** The work queued under each name of `exclusively`. */
   private readonly exclusiveChains = new Map<string, Promise<unknown>>();
+  /** The names tryExclusively holds now. */
+  private readonly heldNames = new Set<string>();
 
   readonly files: SqliteFileStore;
   readonly dialog: SqliteDialogStore;
@@ -144,6 +146,17 @@ export class SqliteStore implements Store {
   async initSetting(key: string, value: string): Promise<string> {
     this.stmt(q.settings.init).run({ key, value });
     return String(this.stmt(q.settings.get).get(key)!.value);
+  }
+
+  async tryExclusively(name: string, body: () => Promise<void>): Promise<boolean> {
+    if (this.heldNames.has(name)) return false;
+    this.heldNames.add(name);
+    try {
+      await body();
+      return true;
+    } finally {
+      this.heldNames.delete(name);
+    }
   }
 
   /** One process owns a SQLite data dir, so serialising within it is enough. */
