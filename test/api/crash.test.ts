@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkEndedJobs } from '../helpers/campaign-checks.ts';
 import { popCoreClient } from '../helpers/clients.ts';
 import { runCli, startServerProcess, tempDataDir, TEST_KEY } from '../helpers/server-process.ts';
 
@@ -58,19 +59,7 @@ describe('crash safety', () => {
       assert.equal(group.Status, 'Completed');
       assert.equal(group.Progress.TotalCompleted + group.Progress.Failed, 60, 'every job ended once');
 
-      let attempts = 0;
-      let interrupted = 0;
-      for (const jobId of jobIds) {
-        const job = (await client.call('DescribeJob', { InstanceId: instanceId, JobId: jobId })).Job;
-        assert.ok(['Succeeded', 'Failed'].includes(job.Status), `${jobId} ended ${job.Status}`);
-        const tasks = [...job.Tasks].sort((a: { ActualTime: number }, b: { ActualTime: number }) => a.ActualTime - b.ActualTime);
-        for (let i = 1; i < tasks.length; i++) {
-          assert.ok(tasks[i].ActualTime >= tasks[i - 1].EndTime, `${jobId}: two calls at once`);
-        }
-        assert.ok(tasks.every((t: { Status: string }) => t.Status !== 'Executing'), 'no call left in flight');
-        attempts += tasks.length;
-        interrupted += tasks.filter((t: { Status: string }) => t.Status === 'Failed').length;
-      }
+      const { attempts, interrupted } = await checkEndedJobs(client, instanceId, jobIds);
       const listed = await client.call('ListJobGroups', { InstanceId: instanceId, PageNumber: 1, PageSize: 10 });
       assert.equal(listed.JobGroups.List[0].TotalCallNum, attempts, 'each attempt counted exactly once');
       await server.stop();

@@ -13,6 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkEndedJobs, type CallSpan } from '../helpers/campaign-checks.ts';
 import { openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
 import { dropSchema, newSchemaName, schemaUrl, testBackendIsPostgres } from '../helpers/postgres.ts';
 import { runCli, startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
@@ -40,13 +41,8 @@ async function advance(server: ServerProcess, body: object): Promise<Response> {
   return fetch(`${server.url}/_outboundbot/clock`, { method: 'POST', body: JSON.stringify(body) });
 }
 
-interface Interval {
-  start: number;
-  end: number;
-}
-
 /** The most intervals [start, end) that overlap at any one moment. */
-function maxOverlap(intervals: Interval[]): number {
+function maxOverlap(intervals: CallSpan[]): number {
   const events = intervals.flatMap(({ start, end }) => [
     { at: start, step: 1 },
     { at: end, step: -1 },
@@ -137,21 +133,7 @@ describe('several nodes on one PostgreSQL schema', { skip: testBackendIsPostgres
       assert.equal(group.Status, 'Completed');
       assert.equal(group.Progress.TotalCompleted + group.Progress.Failed, jobIds.length, 'every job ended once');
 
-      let attempts = 0;
-      let interrupted = 0;
-      const calls: Interval[] = [];
-      for (const jobId of jobIds) {
-        const job = (await client.call('DescribeJob', { InstanceId: instanceId, JobId: jobId })).Job;
-        assert.ok(['Succeeded', 'Failed'].includes(job.Status), `${jobId} ended ${job.Status}`);
-        const tasks = [...job.Tasks].sort((a: { ActualTime: number }, b: { ActualTime: number }) => a.ActualTime - b.ActualTime);
-        for (let i = 1; i < tasks.length; i++) {
-          assert.ok(tasks[i].ActualTime >= tasks[i - 1].EndTime, `${jobId}: two calls at once`);
-        }
-        assert.ok(tasks.every((t: { Status: string }) => t.Status !== 'Executing'), 'no call left in flight');
-        attempts += tasks.length;
-        interrupted += tasks.filter((t: { Status: string }) => t.Status === 'Failed').length;
-        calls.push(...tasks.map((t: { ActualTime: number; EndTime: number }) => ({ start: t.ActualTime, end: t.EndTime })));
-      }
+      const { attempts, interrupted, calls } = await checkEndedJobs(client, instanceId, jobIds);
       const listed = await client.call('ListJobGroups', { InstanceId: instanceId, PageNumber: 1, PageSize: 10 });
       assert.equal(listed.JobGroups.List[0].TotalCallNum, attempts, 'each attempt counted exactly once');
       assert.ok(sampledMost <= CEILING, `${sampledMost} calls in flight sampled, over the ceiling of ${CEILING}`);
