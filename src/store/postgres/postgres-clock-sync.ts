@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ClockSync } from '../../engine/clock-sync.ts';
 import { VIRTUAL_NOW_SETTING } from '../../engine/clock-sync.ts';
@@ -9,6 +10,8 @@ import type { PostgresStore } from './postgres-store.ts';
 export const HEARTBEAT_MS = 250;
 /** A peer not seen for this long (by the database's clock) is taken for dead and not waited for. */
 export const LIVENESS_MS = 3_000;
+/** The longest an advancing node waits for a live peer to process one moment before the advance fails. */
+export const ACK_TIMEOUT_MS = 60_000;
 /** The longest an advancing node sleeps between looks at its peers when no acknowledgement wakes it. */
 const ACK_POLL_MS = 50;
 
@@ -88,6 +91,9 @@ export class PostgresClockSync implements ClockSync {
   }
 
   async settled(now: number): Promise<number> {
+    // A peer that is alive (it heartbeats) but cannot process the moment (say its
+    // database connections keep failing) must not hang the advance for ever.
+    const deadline = performance.now() + ACK_TIMEOUT_MS;
     for (;;) {
       const woken = new Promise<void>((resolve) => {
         const wake = () => {
@@ -102,6 +108,10 @@ export class PostgresClockSync implements ClockSync {
       if (peers.every((peer) => Number(peer.virtualNow) >= now)) {
         for (const wake of [...this.ackWaiters]) wake();
         return Math.min(Infinity, ...peers.map((peer) => (peer.nextTimer == null ? Infinity : Number(peer.nextTimer))));
+      }
+      if (performance.now() > deadline) {
+        for (const wake of [...this.ackWaiters]) wake();
+        throw new Error(`a live node has not processed virtual time ${now} within ${ACK_TIMEOUT_MS / 1000} s`);
       }
       await woken;
     }
