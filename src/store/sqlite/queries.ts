@@ -251,10 +251,11 @@ const TASK_COLUMNS = `t.id, t.job_id AS jobId, t.job_group_id AS jobGroupId, t.i
   t.conversation`;
 
 export const jobs = {
+  // Positional: AssignJobs binds this once per job, and positional binding skips a
+  // parameter object per row (jobValues in sqlite-store.ts gives the order).
   insert: `INSERT INTO jobs (id, instance_id, job_group_id, reference_id, status, contacts, extras, calling_numbers,
       script_version, next_attempt_at, created_at, modified_at)
-    VALUES (@id, @instanceId, @jobGroupId, @referenceId, @status, @contacts, @extras, @callingNumbers,
-      @scriptVersion, @nextAttemptAt, @createdAt, @modifiedAt)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   find: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = ? AND j.id = ?`,
   byIds: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = @instanceId AND j.id IN (SELECT value FROM json_each(@ids))`,
   tasksOf: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.job_id = ? ORDER BY t.attempt`,

@@ -286,7 +286,7 @@ export class SqliteStore implements Store {
     if (jobs.length === 0) return; // nothing added: the group must not wake (or complete)
     this.db.transaction(() => {
       const insert = this.stmt(q.jobs.insert);
-      for (const job of jobs) insert.run(jobParams(job));
+      for (const job of jobs) insert.run(jobValues(job));
       this.applyDelta(jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length });
       this.stmt(q.counters.wakeGroup).run({ jobGroupId, now });
       this.refreshStatusInTransaction(jobGroupId, now);
@@ -569,13 +569,22 @@ function addDelta(sum: Required<CounterDelta>, delta: CounterDelta): void {
   for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) sum[key] += value;
 }
 
-function jobParams(job: JobRow): Row {
-  return {
-    ...job,
-    contacts: JSON.stringify(job.contacts),
-    extras: JSON.stringify(job.extras),
-    callingNumbers: JSON.stringify(job.callingNumbers),
-  };
+/** A job's values in the order of q.jobs.insert. */
+function jobValues(job: JobRow): unknown[] {
+  return [
+    job.id,
+    job.instanceId,
+    job.jobGroupId,
+    job.referenceId,
+    job.status,
+    JSON.stringify(job.contacts),
+    JSON.stringify(job.extras),
+    JSON.stringify(job.callingNumbers),
+    job.scriptVersion,
+    job.nextAttemptAt,
+    job.createdAt,
+    job.modifiedAt,
+  ];
 }
 
 function toJob(row: Row): JobRow {
