@@ -181,6 +181,18 @@ export const jobGroups = {
 };
 
 // Counters: one statement applies any delta (absent fields pass 0).
+/** The status a running group's counters imply (counter row `c`). */
+const DERIVED_STATUS = `(CASE
+    WHEN c.scheduling + c.executing + c.paused = 0 AND c.in_flight = 0 THEN 'Completed'
+    WHEN c.in_flight > 0 THEN 'Executing'
+    ELSE 'Scheduling' END)`;
+
+/** A group's end time: stamped once when it is Completed, cleared when it runs again. */
+const END_TIME = `(CASE
+    WHEN (SELECT status FROM job_groups WHERE id = @jobGroupId) = 'Completed' THEN
+      CASE WHEN end_time = 0 THEN @now ELSE end_time END
+    ELSE 0 END)`;
+
 export const counters = {
   apply: `UPDATE job_group_counters SET
       total_jobs = total_jobs + @totalJobs, scheduling = scheduling + @scheduling, executing = executing + @executing,
@@ -191,24 +203,15 @@ export const counters = {
       timeout_hangup_num = timeout_hangup_num + @timeoutHangupNum, unrecognized_num = unrecognized_num + @unrecognizedNum
     WHERE job_group_id = @jobGroupId`,
   markStarted: `UPDATE job_group_counters SET start_time = @now WHERE job_group_id = @jobGroupId AND start_time = 0`,
-  // A running group's status follows its counters; the end time is stamped when it completes.
-  refreshStatus: `UPDATE job_groups SET
-      status = CASE
-        WHEN c.scheduling + c.executing + c.paused = 0 AND c.in_flight = 0 THEN 'Completed'
-        WHEN c.in_flight > 0 THEN 'Executing'
-        ELSE 'Scheduling' END,
-      modified_at = CASE WHEN job_groups.status = (CASE
-        WHEN c.scheduling + c.executing + c.paused = 0 AND c.in_flight = 0 THEN 'Completed'
-        WHEN c.in_flight > 0 THEN 'Executing'
-        ELSE 'Scheduling' END) THEN job_groups.modified_at ELSE @now END
+  // A running group's status follows its counters; the end time is stamped when it
+  // completes. Each row is written only when it changes: most rounds change neither,
+  // and a row rewritten unchanged still costs its page in the commit.
+  refreshStatus: `UPDATE job_groups SET status = ${DERIVED_STATUS}, modified_at = @now
     FROM job_group_counters c
     WHERE c.job_group_id = job_groups.id AND job_groups.id = @jobGroupId
-      AND job_groups.status IN ('Scheduling', 'Executing')`,
-  stampEnd: `UPDATE job_group_counters SET end_time = CASE
-      WHEN (SELECT status FROM job_groups WHERE id = @jobGroupId) = 'Completed' THEN
-        CASE WHEN end_time = 0 THEN @now ELSE end_time END
-      ELSE 0 END
-    WHERE job_group_id = @jobGroupId`,
+      AND job_groups.status IN ('Scheduling', 'Executing') AND job_groups.status <> ${DERIVED_STATUS}`,
+  stampEnd: `UPDATE job_group_counters SET end_time = ${END_TIME}
+    WHERE job_group_id = @jobGroupId AND end_time <> ${END_TIME}`,
   wakeGroup: `UPDATE job_groups SET status = 'Scheduling', modified_at = @now
     WHERE id = @jobGroupId AND status IN ('Draft', 'Completed')`,
   recount: `SELECT
