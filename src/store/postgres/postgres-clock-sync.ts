@@ -40,6 +40,7 @@ export class PostgresClockSync implements ClockSync {
   constructor(
     private readonly store: PostgresStore,
     private readonly logger: Logger,
+    private readonly ackTimeoutMs = ACK_TIMEOUT_MS,
   ) {}
 
   async join(start: number, follow: Follow): Promise<number> {
@@ -93,7 +94,7 @@ export class PostgresClockSync implements ClockSync {
   async settled(now: number): Promise<number> {
     // A peer that is alive (it heartbeats) but cannot process the moment (say its
     // database connections keep failing) must not hang the advance for ever.
-    const deadline = performance.now() + ACK_TIMEOUT_MS;
+    const deadline = performance.now() + this.ackTimeoutMs;
     for (;;) {
       const woken = new Promise<void>((resolve) => {
         const wake = () => {
@@ -111,7 +112,7 @@ export class PostgresClockSync implements ClockSync {
       }
       if (performance.now() > deadline) {
         for (const wake of [...this.ackWaiters]) wake();
-        throw new Error(`a live node has not processed virtual time ${now} within ${ACK_TIMEOUT_MS / 1000} s`);
+        throw new Error(`a live node has not processed virtual time ${now} within ${this.ackTimeoutMs / 1000} s`);
       }
       await woken;
     }
