@@ -52,23 +52,20 @@ export class VirtualDriver {
   }
 
   advanceTo(target: number): Promise<number> {
-    const run = this.chain.then(() =>
-      this.sync.exclusive(async (sharedNow) => {
-        // Another node may have moved the clock since this one last followed it.
-        if (sharedNow > this.clock.now()) this.clock.set(sharedNow);
-        return this.walk(target);
-      }),
-    );
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.advance(() => target);
   }
 
   /** The advance by `ms` from the shared time, which another node may have moved meanwhile. */
   advanceBy(ms: number): Promise<number> {
+    return this.advance((now) => now + ms);
+  }
+
+  private advance(targetFrom: (now: number) => number): Promise<number> {
     const run = this.chain.then(() =>
       this.sync.exclusive(async (sharedNow) => {
+        // Another node may have moved the clock since this one last followed it.
         if (sharedNow > this.clock.now()) this.clock.set(sharedNow);
-        return this.walk(this.clock.now() + ms);
+        return this.walk(targetFrom(this.clock.now()));
       }),
     );
     this.chain = run.catch(() => undefined);

@@ -2,7 +2,7 @@ import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/error
 import type { IdGenerator } from '../domain/ids.ts';
 import type { JobInput } from '../domain/job-input.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
-import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
+import { newJob, type JobGroupRow, type JobRow, type JobStatus, type Page, type PageRequest, type TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
 import { dedupe, type InstanceService } from './instance-service.ts';
 import type { FileService } from './file-service.ts';
@@ -18,7 +18,7 @@ export interface AssignInput {
   asynchronous?: boolean;
 }
 
-/** A new Scheduling job, due at once: the dispatcher moves it to its first callable moment by the strategy. */
+/** A new job from AssignJobs input: fresh ids for it and its contacts (see newJob). */
 export function newJobRow(
   ids: IdGenerator,
   instanceId: string,
@@ -28,34 +28,25 @@ export function newJobRow(
   scriptVersion: string,
   now: number,
 ): JobRow {
-  return {
-    id: ids.next(),
-    instanceId,
-    jobGroupId,
-    referenceId: job.referenceId ?? '',
-    status: 'Scheduling',
-    contacts: job.contacts.map((contact) => ({
+  return newJob(
+    {
       id: ids.next(),
-      phoneNumber: contact.phoneNumber,
-      name: contact.name ?? '',
-      honorific: contact.honorific ?? '',
-      referenceId: contact.referenceId ?? '',
-    })),
-    extras: job.extras ?? [],
-    callingNumbers: dedupe(callingNumbers),
-    scriptVersion,
-    // Due at once; the dispatcher moves it to its first callable moment by the
-    // strategy (one rule, in one place: src/engine/engine.ts).
-    nextAttemptAt: now,
-    attempts: 0,
-    attemptDay: '',
-    dayAttempts: 0,
-    lastAttemptAt: 0,
-    failureReason: '',
-    endReason: '',
-    createdAt: now,
-    modifiedAt: now,
-  };
+      instanceId,
+      jobGroupId,
+      referenceId: job.referenceId ?? '',
+      contacts: job.contacts.map((contact) => ({
+        id: ids.next(),
+        phoneNumber: contact.phoneNumber,
+        name: contact.name ?? '',
+        honorific: contact.honorific ?? '',
+        referenceId: contact.referenceId ?? '',
+      })),
+      extras: job.extras ?? [],
+      callingNumbers: dedupe(callingNumbers),
+      scriptVersion,
+    },
+    now,
+  );
 }
 
 /** Jobs of a group: assignment, reads, and the user's status changes (suspend, resume, cancel). */

@@ -278,6 +278,30 @@ export interface JobRow {
   modifiedAt: number;
 }
 
+/** What a new job is made of; the rest of its row is the same for every new job (newJob). */
+export type NewJobFields = Pick<JobRow, 'id' | 'instanceId' | 'jobGroupId' | 'referenceId' | 'contacts' | 'extras' | 'callingNumbers' | 'scriptVersion'>;
+
+/**
+ * A job as it is created (AssignJobs, or a parsed file's assignment): Scheduling, never
+ * attempted, due at once; the dispatcher moves it to its first callable moment by the
+ * strategy (one rule, in one place: src/engine/engine.ts).
+ */
+export function newJob(fields: NewJobFields, now: number): JobRow {
+  return {
+    ...fields,
+    status: 'Scheduling',
+    nextAttemptAt: now,
+    attempts: 0,
+    attemptDay: '',
+    dayAttempts: 0,
+    lastAttemptAt: 0,
+    failureReason: '',
+    endReason: '',
+    createdAt: now,
+    modifiedAt: now,
+  };
+}
+
 /**
  * Task (attempt) statuses as the public API names them: Executing while the call
  * runs, then a not-connected outcome or a Succeeded* one once answered.

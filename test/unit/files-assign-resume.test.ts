@@ -15,25 +15,35 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 const START = Date.parse('2026-12-01T00:00:00Z');
 
+/**
+ * A data dir with a store and an attached FileService, a tenant, a group, and a
+ * contact file of `rows` valid numbers uploaded and parsed.
+ */
+async function parsedFileIn(dir: string, rows: number, rescanMs?: number) {
+  const csv = join(dir, 'source.csv');
+  await writeFile(csv, ['phone,name', ...Array.from({ length: rows }, (_, i) => `${13800000000 + i},n${i}`)].join('\n'));
+  const clock = new ManualClock(START);
+  const store = openSqliteStore(dir, clock);
+  const logger = pino({ level: 'silent' });
+  const services = createServices({ store, clock, ids: createIdGenerator(clock) });
+  await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger, rescanMs });
+  const { account, key } = await services.accessKeys.createAccount('t');
+  const instance = await services.instances.create({ accountId: account.id, accessKeyId: key.id }, { name: 'i', maxConcurrentConversation: 1 });
+  const group = (await services.jobGroups.create(account.id, instance.id, { name: 'g' })).group;
+  const upload = await services.files.uploadParams(account.id, instance.id, 'c.csv');
+  await mkdir(dirname(pathOfKey(dir, upload.Folder)), { recursive: true });
+  await copyFile(csv, pathOfKey(dir, upload.Folder));
+  const taskId = await services.files.createParsingTask(account.id, instance.id, upload.Folder);
+  await services.files.idle();
+  return { clock, store, logger, services, account, instance, group, taskId };
+}
+
 it('a resumed assignment skips the batch a crashed run committed but did not record: no job twice', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'outboundbot-assign-resume-'));
   try {
     const rows = ASSIGN_BATCH + 1500;
-    const csv = join(dir, 'source.csv');
-    await writeFile(csv, ['phone,name', ...Array.from({ length: rows }, (_, i) => `${13800000000 + i},n${i}`)].join('\n'));
-    const clock = new ManualClock(START);
-    const store = openSqliteStore(dir, clock);
-    const logger = pino({ level: 'silent' });
-    let services = createServices({ store, clock, ids: createIdGenerator(clock) });
-    await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger });
-    const { account, key } = await services.accessKeys.createAccount('t');
-    const instance = await services.instances.create({ accountId: account.id, accessKeyId: key.id }, { name: 'i', maxConcurrentConversation: 1 });
-    const group = (await services.jobGroups.create(account.id, instance.id, { name: 'g' })).group;
-    const upload = await services.files.uploadParams(account.id, instance.id, 'c.csv');
-    await mkdir(dirname(pathOfKey(dir, upload.Folder)), { recursive: true });
-    await copyFile(csv, pathOfKey(dir, upload.Folder));
-    const taskId = await services.files.createParsingTask(account.id, instance.id, upload.Folder);
-    await services.files.idle();
+    const { clock, store, logger, account, instance, group, taskId, services: first } = await parsedFileIn(dir, rows);
+    let services = first;
     const parsed = (await services.files.parsingTask(account.id, instance.id, taskId)).task;
     assert.equal(parsed.accepted, rows);
 
@@ -68,21 +78,7 @@ it('with rescans on, a running server takes up an assignment that another node c
   const dir = await mkdtemp(join(tmpdir(), 'outboundbot-assign-rescan-'));
   try {
     const rows = 300;
-    const csv = join(dir, 'source.csv');
-    await writeFile(csv, ['phone,name', ...Array.from({ length: rows }, (_, i) => `${13800000000 + i},n${i}`)].join('\n'));
-    const clock = new ManualClock(START);
-    const store = openSqliteStore(dir, clock);
-    const logger = pino({ level: 'silent' });
-    const services = createServices({ store, clock, ids: createIdGenerator(clock) });
-    await services.files.attach({ dataDir: dir, baseUrl: 'http://127.0.0.1:1', logger, rescanMs: 50 });
-    const { account, key } = await services.accessKeys.createAccount('t');
-    const instance = await services.instances.create({ accountId: account.id, accessKeyId: key.id }, { name: 'i', maxConcurrentConversation: 1 });
-    const group = (await services.jobGroups.create(account.id, instance.id, { name: 'g' })).group;
-    const upload = await services.files.uploadParams(account.id, instance.id, 'c.csv');
-    await mkdir(dirname(pathOfKey(dir, upload.Folder)), { recursive: true });
-    await copyFile(csv, pathOfKey(dir, upload.Folder));
-    const taskId = await services.files.createParsingTask(account.id, instance.id, upload.Folder);
-    await services.files.idle();
+    const { clock, store, services, account, group, taskId } = await parsedFileIn(dir, rows, 50);
 
     // Another node claimed the assignment and died before starting it: nothing here queued it.
     assert.equal(await store.files.claimAssignment(taskId, group.id, [], clock.now()), true);

@@ -1,6 +1,6 @@
 import { readParsedJobs } from '../../files/parsed-jobs.ts';
 import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
-import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
+import { newJob, type JobRow, type Page, type PageRequest, type TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
 import type { PostgresStore } from './postgres-store.ts';
 import { toJob, toTask } from './row-mapping.ts';
@@ -87,26 +87,21 @@ export class PostgresFileStore implements FileStore {
     const parsed = readParsedJobs(batch.parsedPath, batch.after, batch.limit);
     if (parsed.length > 0) {
       const { instanceId, jobGroupId, now } = batch;
-      const jobs: JobRow[] = parsed.map((job) => ({
-        id: job.id,
-        instanceId,
-        jobGroupId,
-        referenceId: job.referenceId,
-        status: 'Scheduling',
-        contacts: JSON.parse(job.contacts),
-        extras: JSON.parse(job.extras),
-        callingNumbers: [...batch.callingNumbers],
-        scriptVersion: batch.scriptVersion,
-        nextAttemptAt: now,
-        attempts: 0,
-        attemptDay: '',
-        dayAttempts: 0,
-        lastAttemptAt: 0,
-        failureReason: '',
-        endReason: '',
-        createdAt: now,
-        modifiedAt: now,
-      }));
+      const jobs = parsed.map((job) =>
+        newJob(
+          {
+            id: job.id,
+            instanceId,
+            jobGroupId,
+            referenceId: job.referenceId,
+            contacts: JSON.parse(job.contacts),
+            extras: JSON.parse(job.extras),
+            callingNumbers: [...batch.callingNumbers],
+            scriptVersion: batch.scriptVersion,
+          },
+          now,
+        ),
+      );
       const committed = (await this.store.listJobs(instanceId, [jobs[0]!.id])).length > 0;
       if (!committed) await this.store.insertJobs(jobGroupId, jobs, now);
     }

@@ -336,11 +336,11 @@ export const counters = {
       FROM jsonb_to_recordset(@groups::jsonb) AS r(id text, now bigint)
       JOIN job_group_totals c ON c.job_group_id = r.id
     ), moved AS (
-      UPDATE job_groups g SET
-        status = x.derived,
-        modified_at = CASE WHEN g.status = x.derived THEN g.modified_at ELSE x.now END
+      UPDATE job_groups g SET status = x.derived, modified_at = x.now
       FROM x
-      WHERE g.id = x.id AND g.status IN ('Scheduling', 'Executing')
+      -- Only a status that changes is written: every engine round refreshes its
+      -- groups, and an unchanged row rewritten would still be a new row version.
+      WHERE g.id = x.id AND g.status IN ('Scheduling', 'Executing') AND g.status <> x.derived
       RETURNING g.id, g.status
     ), s AS (
       SELECT x.id, x.now, coalesce(moved.status, g.status) AS status
