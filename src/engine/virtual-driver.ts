@@ -65,7 +65,8 @@ export class VirtualDriver {
       this.sync.exclusive(async (sharedNow) => {
         // Another node may have moved the clock since this one last followed it.
         if (sharedNow > this.clock.now()) this.clock.set(sharedNow);
-        return this.walk(targetFrom(this.clock.now()));
+        const target = targetFrom(this.clock.now());
+        return this.store.groupWrites((checkpoint) => this.walk(target, checkpoint));
       }),
     );
     this.chain = run.catch(() => undefined);
@@ -102,7 +103,8 @@ export class VirtualDriver {
     return quantize(Math.min(timerAt, (await this.store.nextDueTime(now)) ?? Infinity, (await this.store.nextLeaseExpiry(now)) ?? Infinity));
   }
 
-  private async walk(target: number): Promise<number> {
+  /** `checkpoint` is passed after every step: the store may commit the steps so far there. */
+  private async walk(target: number, checkpoint: () => Promise<void>): Promise<number> {
     if (target < this.clock.now()) throw new ClockBackwardsError(this.clock.now());
     for (;;) {
       const now = this.clock.now();
@@ -120,6 +122,7 @@ export class VirtualDriver {
         continue;
       }
       await this.moveTo(next);
+      await checkpoint();
     }
   }
 }

@@ -165,6 +165,13 @@ export interface Store {
    * releases its names (on PostgreSQL, with its connection).
    */
   tryExclusively(name: string, body: () => Promise<void>): Promise<boolean>;
+  /**
+   * Runs `body` (a virtual-clock walk) with its writes committed in groups: at some
+   * of the `checkpoint`s it passes between steps, and when it ends. Every call is
+   * still atomic, and other callers never see a group's uncommitted writes. A
+   * backend whose commits are not the bottleneck may commit each call at once.
+   */
+  groupWrites<T>(body: (checkpoint: () => Promise<void>) => Promise<T>): Promise<T>;
 
   // Instances.
   insertInstance(instance: InstanceRow): Promise<void>;

@@ -526,6 +526,26 @@ export function runStoreContract(name: string, open: OpenStore): void {
       );
 
       it(
+        'groupWrites returns what its body returns and keeps every write the body made, checkpoints or not',
+        fresh(async (_f, store) => {
+          const result = await store.groupWrites(async (checkpoint) => {
+            for (let step = 1; step <= 100; step++) {
+              await store.setSetting(`step-${step % 3}`, String(step));
+              await checkpoint();
+            }
+            return 'done';
+          });
+          assert.equal(result, 'done');
+          assert.deepEqual([await store.getSetting('step-0'), await store.getSetting('step-1'), await store.getSetting('step-2')], ['99', '100', '98']);
+          await assert.rejects(store.groupWrites(async () => {
+            await store.setSetting('before-failure', 'kept');
+            throw new Error('walk failed');
+          }), /walk failed/);
+          assert.equal(await store.getSetting('before-failure'), 'kept');
+        }),
+      );
+
+      it(
         'tryExclusively skips a body while one of the same name runs, and runs it once that one ended or failed',
         fresh(async (_f, store) => {
           let release!: () => void;

@@ -319,6 +319,11 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Each call commits at once: nodes follow every step, and a round's commit is not what limits them here. */
+  async groupWrites<T>(body: (checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
+    return body(async () => {});
+  }
+
   async exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const params = { schema: this.location.schema, name };

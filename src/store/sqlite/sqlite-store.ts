@@ -39,17 +39,22 @@ import { migrate } from './migrate.ts';
 import * as q from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
+import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
 
-/** Opens (creating if needed) `<dataDir>/outboundbot.sqlite` and applies pending migrations. */
-export function openSqliteStore(dataDir: string, clock: Clock): SqliteStore {
+/**
+ * Opens (creating if needed) `<dataDir>/outboundbot.sqlite` and applies pending
+ * migrations. `checkpointsPerCommit` tunes groupWrites (tests make it small).
+ */
+export function openSqliteStore(dataDir: string, clock: Clock, options: { checkpointsPerCommit?: number } = {}): SqliteStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, 'outboundbot.sqlite'));
   for (const pragma of q.PRAGMAS) db.exec(pragma);
   migrate(db, clock.now());
-  return new SqliteStore(db);
+  const store = new SqliteStore(db, options.checkpointsPerCommit);
+  return waitingOutsideGroups(store, store.writeGroups, ['files', 'dialog']);
 }
 
 /**
@@ -67,10 +72,13 @@ export class SqliteStore implements Store {
 
   readonly files: SqliteFileStore;
   readonly dialog: SqliteDialogStore;
+  /** The virtual-clock walk's grouped commits; openSqliteStore makes every other caller wait for them. */
+  readonly writeGroups: WriteGroups;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: Database.Database, checkpointsPerCommit?: number) {
     this.files = new SqliteFileStore(db);
     this.dialog = new SqliteDialogStore(db);
+    this.writeGroups = new WriteGroups(db, checkpointsPerCommit);
   }
 
   private stmt(sql: string): Statement {
@@ -157,6 +165,10 @@ export class SqliteStore implements Store {
     } finally {
       this.heldNames.delete(name);
     }
+  }
+
+  async groupWrites<T>(body: (checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
+    return this.writeGroups.run(body);
   }
 
   /** One process owns a SQLite data dir, so serialising within it is enough. */
