@@ -678,7 +678,7 @@ export class PostgresStore implements Store {
       list.push({ jobGroupId: String(row.jobGroupId), lines: Number(row.lines) });
       reservations.set(String(row.instanceId), list);
     }
-    claims = admitClaims(claims.map((claim) => ({ ...claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations);
+    claims = admitClaims(claims.map((claim) => ({ claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations).map(({ claim }) => claim);
     if (claims.length === 0) return [];
     const order = new Map(claims.map((claim, i) => [claim.task.jobId, i]));
     const claimedIds = new Set(
@@ -725,7 +725,9 @@ export class PostgresStore implements Store {
     settlements = settlements.filter(({ task }) => !seen.has(task.id) && seen.add(task.id));
     const changed = await this.rows(q.dispatch.settle, {
       tasks: JSON.stringify(settlements.map(({ task }) => task)),
-      jobs: JSON.stringify(settlements.map(({ job, task, now }) => ({ ...job, taskId: task.id, now }))),
+      jobs: JSON.stringify(settlements.map(({ job, task, now }) => ({
+        id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, taskId: task.id, now,
+      }))),
     }, client);
     const settledTasks = new Set(changed.filter((row) => row.kind === 'task').map((row) => String(row.id)));
     const movedJobs = new Set(changed.filter((row) => row.kind === 'job').map((row) => String(row.id)));

@@ -300,8 +300,9 @@ export class SqliteStore implements Store {
       const insert = this.stmt(q.jobs.insert);
       for (const job of jobs) insert.run(jobValues(job));
       this.applyDelta(jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length });
-      this.stmt(q.counters.wakeGroup).run({ jobGroupId, now });
-      this.refreshStatusInTransaction(jobGroupId, now);
+      // New jobs move no call in flight, so a running group's status stays what it
+      // was; only a group they wake (Draft or Completed) needs its status and end time redone.
+      if (this.stmt(q.counters.wakeGroup).run({ jobGroupId, now }).changes > 0) this.refreshStatusInTransaction(jobGroupId, now);
     })();
   }
 
@@ -502,7 +503,9 @@ export class SqliteStore implements Store {
       if (settlement.results) this.dialog.applyResults(settledResults(settlement, settlement.results));
       const entry = touched.get(task.jobGroupId) ?? { delta: { ...ZERO_DELTA }, now };
       addDelta(entry.delta, settlement.taskDelta);
-      const moved = this.stmt(q.dispatch.settleJob).run({ ...job, now }).changes;
+      const moved = this.stmt(q.dispatch.settleJob).run({
+        id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, now,
+      }).changes;
       if (moved === 1) addDelta(entry.delta, settlement.jobDelta);
       entry.now = Math.max(entry.now, now);
       touched.set(task.jobGroupId, entry);
@@ -590,13 +593,18 @@ function jobValues(job: JobRow): unknown[] {
     job.referenceId,
     job.status,
     JSON.stringify(job.contacts),
-    JSON.stringify(job.extras),
-    JSON.stringify(job.callingNumbers),
+    jsonList(job.extras),
+    jsonList(job.callingNumbers),
     job.scriptVersion,
     job.nextAttemptAt,
     job.createdAt,
     job.modifiedAt,
   ];
+}
+
+/** Most jobs have no extras and no calling numbers of their own: '[]' without a JSON.stringify each. */
+function jsonList(list: readonly unknown[]): string {
+  return list.length === 0 ? '[]' : JSON.stringify(list);
 }
 
 function toJob(row: Row): JobRow {
