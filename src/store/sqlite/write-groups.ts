@@ -84,6 +84,11 @@ export class WriteGroups {
     try {
       // SQLite may have rolled the transaction back itself (a full disk); nothing to commit then.
       if (this.db.inTransaction) this.db.exec('COMMIT');
+    } catch (error) {
+      // A COMMIT that failed leaves the transaction open: end it, or every later
+      // call would join it and never be committed. The advance fails with the error.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
     } finally {
       group.end();
     }
