@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ManualClock } from '../engine/clock.ts';
-import { ClockBackwardsError, type VirtualDriver } from '../engine/virtual-driver.ts';
+import { ClockBackwardsError, DriverStoppedError, type VirtualDriver } from '../engine/virtual-driver.ts';
 import { errorResponse } from '../protocol/envelope.ts';
 
 /** The furthest one request may move the clock: ten years. */
@@ -23,8 +23,8 @@ export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, dr
   app.get('/_outboundbot/clock', async () => ({ now: clock.now() }));
 
   app.post('/_outboundbot/clock', async (request, reply) => {
-    const fail = (message: string) => {
-      const { status, body } = errorResponse(randomUUID().toUpperCase(), String(request.headers.host ?? ''), 'InvalidParameter', message);
+    const fail = (message: string, code: 'InvalidParameter' | 'ServiceUnavailable' = 'InvalidParameter') => {
+      const { status, body } = errorResponse(randomUUID().toUpperCase(), String(request.headers.host ?? ''), code, message);
       return reply.code(status).send(body);
     };
     let input: unknown;
@@ -35,13 +35,15 @@ export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, dr
     }
     const parsed = advanceSchema.safeParse(input);
     if (!parsed.success) return fail('The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
-    if ('advanceMs' in parsed.data) return { now: await driver.advanceBy(parsed.data.advanceMs) };
-    const target = parsed.data.to;
+    const advance = parsed.data;
     try {
-      return { now: await driver.advanceTo(target) };
+      return { now: await ('advanceMs' in advance ? driver.advanceBy(advance.advanceMs) : driver.advanceTo(advance.to)) };
     } catch (error) {
       // Another node may have moved the shared clock past the target meanwhile.
       if (error instanceof ClockBackwardsError) return fail(`The virtual clock cannot go backwards (now ${error.now}).`);
+      if (error instanceof DriverStoppedError) {
+        return fail(`The server is shutting down: the virtual clock stopped at ${error.now}, with everything due by then processed. Advance again once it has restarted.`, 'ServiceUnavailable');
+      }
       throw error;
     }
   });

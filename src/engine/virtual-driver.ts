@@ -23,6 +23,13 @@ export class ClockBackwardsError extends RangeError {
   }
 }
 
+/** The server is shutting down: an advance stops at the step it reached, with everything up to it committed. */
+export class DriverStoppedError extends Error {
+  constructor(readonly now: number) {
+    super(`the server is shutting down; the virtual clock stopped at ${now}`);
+  }
+}
+
 /** A round that settled expired calls or moved due jobs may leave more to do at the same moment. */
 function leftWork(round: RoundResult): boolean {
   return round.rescheduled > 0 || round.recovered > 0;
@@ -37,6 +44,7 @@ function leftWork(round: RoundResult): boolean {
  */
 export class VirtualDriver {
   private chain: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly engine: Engine,
@@ -49,6 +57,14 @@ export class VirtualDriver {
   /** Joins the nodes sharing the clock and takes up the shared time. */
   async join(): Promise<void> {
     this.clock.set(await this.sync.join(this.clock.now(), (now) => this.follow(now)));
+  }
+
+  /**
+   * Ends the advance in progress at its next step and refuses new ones, so a server
+   * told to stop mid-advance (Ctrl-C in a days-long jump) stops at once.
+   */
+  stop(): void {
+    this.stopped = true;
   }
 
   advanceTo(target: number): Promise<number> {
@@ -107,6 +123,7 @@ export class VirtualDriver {
   private async walk(target: number, checkpoint: () => Promise<void>): Promise<number> {
     if (target < this.clock.now()) throw new ClockBackwardsError(this.clock.now());
     for (;;) {
+      if (this.stopped) throw new DriverStoppedError(this.clock.now());
       const now = this.clock.now();
       await this.timers.runDue(now);
       // A round that started calls or moved jobs may leave more due now (a full

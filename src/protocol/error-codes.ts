@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   AccessDenied: { status: 403, message: 'The upload policy or download URL is forged or has expired.' },
 
   // Failures.
+  ServiceUnavailable: { status: 503, message: 'The server is shutting down; try again once it has restarted.' },
   InternalError: {
     status: 500,
     message: 'An error occurred while processing your request. Please try again later. Submit a ticket if the error still exists.',

@@ -29,6 +29,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT_BYTES,
   });
 
+  // A response that finishes while the server closes (a clock advance cut short, say)
+  // tells the client to drop its connection: a kept-alive one would otherwise hold
+  // the process open for the whole keep-alive timeout (72 s) after the shutdown began.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   // Every body is kept raw: form bodies are decoded here, others are only hashed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -143,6 +143,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       attach: (app) => registerClockRoutes(app, virtual.clock, virtual.driver),
       start: () => {},
       stop: async () => {
+        virtual.driver.stop();
         await sync.leave();
         virtual.timers.clear();
       },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failure, openApiCoreClient, popCoreClient } from '../helpers/clients.ts';
-import { startServerProcess, tempDataDir, TEST_KEY } from '../helpers/server-process.ts';
+import { runCli, startServerProcess, tempDataDir, TEST_KEY } from '../helpers/server-process.ts';
 
 const NO_KEY = { OUTBOUNDBOT_ACCESS_KEY_ID: undefined, OUTBOUNDBOT_ACCESS_KEY_SECRET: undefined };
 
@@ -70,6 +70,54 @@ describe('server restarts', () => {
       try {
         assert.equal((await popCoreClient(second.url, rotated).call('ListInstances')).TotalCount, 0);
         assert.equal((await failure(popCoreClient(second.url, TEST_KEY).call('ListInstances'))).code, 'SignatureDoesNotMatch');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+
+  it('a virtual-clock server told to stop mid-advance stops at the next step: the advance answers 503, and the restart resumes from that time with counters that verify', async () => {
+    const data = tempDataDir();
+    const start = Date.parse('2026-12-01T00:00:00Z');
+    const env = { OUTBOUNDBOT_CLOCK: 'virtual', OUTBOUNDBOT_CLOCK_START: String(start) };
+    try {
+      const first = await startServerProcess({ dataDir: data.dir, env });
+      const client = popCoreClient(first.url, TEST_KEY);
+      const instanceId = (await client.call('CreateInstance', { InstanceName: 'stop', MaxConcurrentConversation: 20, CallingNumber: ['95187'] })).Instance.InstanceId;
+      const jobGroupId = (
+        await client.call('CreateJobGroup', {
+          InstanceId: instanceId,
+          JobGroupName: 'stop',
+          StrategyJson: JSON.stringify({ maxAttemptsPerDay: 3, minAttemptInterval: 10, repeatable: true, repeatBy: 'Day', endTime: start + 30 * 86_400_000 }),
+        })
+      ).JobGroup.JobGroupId;
+      // Enough ordinary numbers (the default outcome mix, retries included) that a
+      // 30-day advance takes seconds of walking.
+      for (let batch = 0; batch < 30; batch++) {
+        const jobs = Array.from({ length: 99 }, (_, i) => JSON.stringify({ referenceId: `${batch}-${i}`, contacts: [{ phoneNumber: `138${String(batch * 100 + i).padStart(8, '0')}` }] }));
+        await client.call('AssignJobs', { InstanceId: instanceId, JobGroupId: jobGroupId, JobsJson: jobs });
+      }
+      const target = start + 30 * 86_400_000;
+      const advancing = fetch(`${first.url}/_outboundbot/clock`, { method: 'POST', body: JSON.stringify({ to: target }) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stopped = Date.now();
+      await first.stop('SIGTERM');
+      assert.ok(Date.now() - stopped < 5_000, 'the server took more than 5 s to stop');
+      const answer = await advancing;
+      assert.equal(answer.status, 503);
+      const body = (await answer.json()) as { Code: string; Message: string };
+      assert.equal(body.Code, 'ServiceUnavailable');
+      const stoppedAt = Number(/stopped at (\d+)/.exec(body.Message)?.[1]);
+      assert.ok(stoppedAt > start && stoppedAt < target, `stopped at ${stoppedAt}, not inside the advance`);
+
+      const verified = await runCli(['verify', '--json'], data.dir);
+      assert.equal(verified.code, 0, verified.stdout);
+      const second = await startServerProcess({ dataDir: data.dir, env });
+      try {
+        const now = ((await (await fetch(`${second.url}/_outboundbot/clock`)).json()) as { now: number }).now;
+        assert.equal(now, stoppedAt, 'the restarted clock resumes where the advance stopped');
       } finally {
         await second.stop();
       }
