@@ -101,7 +101,14 @@ describe('server restarts', () => {
       }
       const target = start + 30 * 86_400_000;
       const advancing = fetch(`${first.url}/_outboundbot/clock`, { method: 'POST', body: JSON.stringify({ to: target }) });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Stop once the walk is under way: the clock has moved (the server answers
+      // between the advance's commits).
+      for (let polls = 0; ; polls++) {
+        const { now } = (await (await fetch(`${first.url}/_outboundbot/clock`)).json()) as { now: number };
+        if (now > start) break;
+        assert.ok(polls < 500, 'the advance never started');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const stopped = Date.now();
       await first.stop('SIGTERM');
       assert.ok(Date.now() - stopped < 5_000, 'the server took more than 5 s to stop');
