@@ -56,9 +56,10 @@ describe('the error code table', () => {
     assert.deepEqual([...documented.keys()].filter((code) => !(code in ERROR_CODES)), []);
   });
 
-  it('uses client statuses for client mistakes and 5xx only for InternalError', () => {
+  it('uses client statuses for client mistakes, and 5xx only for InternalError and a server that is stopping', () => {
     for (const [code, entry] of Object.entries(ERROR_CODES)) {
       if (code === 'InternalError') assert.equal(entry.status, 500);
+      else if (code === 'ServiceUnavailable') assert.equal(entry.status, 503);
       else assert.ok(entry.status >= 400 && entry.status < 500, code);
     }
   });
