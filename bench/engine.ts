@@ -183,6 +183,20 @@ function expect(condition: boolean, message: string): void {
   if (!condition) throw new Error(`bench: ${message}`);
 }
 
+/** A raw attempts loop, timed: claim a batch in one transaction, settle it in another, until none is due. */
+function timeClaimLoop<T>(now: number, claimBatch: (now: number) => T[], doneBatch: (rows: T[], now: number) => void): { attempts: number; seconds: number; cpuSeconds: number } {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let attempts = 0;
+  for (;;) {
+    const rows = claimBatch(now);
+    if (rows.length === 0) break;
+    doneBatch(rows, now);
+    attempts += rows.length;
+  }
+  return { attempts, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSecondsSince(cpu0) };
+}
+
 /** Every call answered at once (a zero-length Finished conversation): only the engine's own work is left. */
 class InstantCarrier implements Carrier {
   dial(request: DialRequest, onEnded: (report: CallReport) => void): void {
@@ -360,18 +374,7 @@ const MODES: Record<string, () => Promise<Result>> = {
       const doneBatch = db.transaction((rows: Array<{ id: string }>, now: number) => {
         for (const { id } of rows) done.run(now, id);
       });
-      const now = f.clock.now();
-      const t0 = performance.now();
-      const cpu0 = process.cpuUsage();
-      let attempts = 0;
-      for (;;) {
-        const rows = claimBatch(now);
-        if (rows.length === 0) break;
-        doneBatch(rows, now);
-        attempts += rows.length;
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuSeconds = cpuSecondsSince(cpu0);
+      const { attempts, seconds, cpuSeconds } = timeClaimLoop(f.clock.now(), claimBatch, doneBatch);
       expect(attempts === ATTEMPTS && count(f.store, `SELECT count(*) AS n FROM jobs WHERE status = 'Succeeded'`) === ATTEMPTS, 'raw loop missed jobs');
       return { attempts, seconds, rate: attempts / seconds, cpuRate: attempts / cpuSeconds };
     } finally {
@@ -413,18 +416,7 @@ const MODES: Record<string, () => Promise<Result>> = {
           settleJob.run(now, jobId);
         }
       });
-      const now = f.clock.now();
-      const t0 = performance.now();
-      const cpu0 = process.cpuUsage();
-      let attempts = 0;
-      for (;;) {
-        const rows = claimBatch(now);
-        if (rows.length === 0) break;
-        doneBatch(rows, now);
-        attempts += rows.length;
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuSeconds = cpuSecondsSince(cpu0);
+      const { attempts, seconds, cpuSeconds } = timeClaimLoop(f.clock.now(), claimBatch, doneBatch);
       expect(attempts === ATTEMPTS && count(f.store, `SELECT count(*) AS n FROM tasks WHERE status = 'SucceededFinish'`) === ATTEMPTS, 'raw task loop missed jobs');
       return { attempts, seconds, rate: attempts / seconds, cpuRate: attempts / cpuSeconds };
     } finally {
