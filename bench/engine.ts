@@ -39,7 +39,7 @@ import { ManualClock } from '../src/engine/clock.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createVirtualRuntime } from '../src/engine/virtual-runtime.ts';
 import { createServices, type Services } from '../src/services/services.ts';
-import type { JobRow } from '../src/store/rows.ts';
+import { newJob, type JobRow } from '../src/store/rows.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Carrier, CallReport, DialRequest } from '../src/telephony/carrier.ts';
 import { NumberDirectory } from '../src/telephony/number-directory.ts';
@@ -141,26 +141,19 @@ async function dispose(f: Fixture): Promise<void> {
 
 /** The row AssignJobs makes of job i (src/services/job-service.ts), without a script. */
 function jobRowOf(i: number, f: Fixture, now: number): JobRow {
-  return {
-    id: f.ids.next(),
-    instanceId: f.instanceId,
-    jobGroupId: f.groupId,
-    referenceId: String(i + 1),
-    status: 'Scheduling',
-    contacts: [{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), name: '', honorific: '', referenceId: '' }],
-    extras: [],
-    callingNumbers: [],
-    scriptVersion: '',
-    nextAttemptAt: now,
-    attempts: 0,
-    attemptDay: '',
-    dayAttempts: 0,
-    lastAttemptAt: 0,
-    failureReason: '',
-    endReason: '',
-    createdAt: now,
-    modifiedAt: now,
-  };
+  return newJob(
+    {
+      id: f.ids.next(),
+      instanceId: f.instanceId,
+      jobGroupId: f.groupId,
+      referenceId: String(i + 1),
+      contacts: [{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), name: '', honorific: '', referenceId: '' }],
+      extras: [],
+      callingNumbers: [],
+      scriptVersion: '',
+    },
+    now,
+  );
 }
 
 /** Puts n due jobs in the fixture's group through the store (counters kept), untimed. */

@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
-import { counters } from './queries.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -16,17 +15,15 @@ const EXPORT_STATUS: Record<string, string> = {
   Failed: 'FAILED',
 };
 
-/** Every counter of counters.apply unchanged. */
-const NO_COUNTER_CHANGE = {
-  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
-  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
-};
-
 /** The embedded backend's FileStore; shares the SqliteStore's connection. */
 export class SqliteFileStore implements FileStore {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  /** `countNewJobs` is SqliteStore's: the counter and status writes of jobs added to a group. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly countNewJobs: (jobGroupId: string, added: number, now: number) => void,
+  ) {}
 
   private stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -110,14 +107,7 @@ export class SqliteFileStore implements FileStore {
           scriptVersion: batch.scriptVersion,
           now: batch.now,
         }).changes;
-        if (created > 0) {
-          // What SqliteStore.insertJobs does after its inserts, with the statements it uses.
-          const { jobGroupId, now } = batch;
-          this.stmt(counters.apply).run({ ...NO_COUNTER_CHANGE, totalJobs: created, scheduling: created, jobGroupId });
-          this.stmt(counters.wakeGroup).run({ jobGroupId, now });
-          this.stmt(counters.refreshStatus).run({ jobGroupId, now });
-          this.stmt(counters.stampEnd).run({ jobGroupId, now });
-        }
+        if (created > 0) this.countNewJobs(batch.jobGroupId, created, batch.now);
         this.stmt(q.parsedJobs.recordAssigned).run({ id: batch.taskId, assigned: batch.after + consumed, now: batch.now });
         return consumed;
       })();

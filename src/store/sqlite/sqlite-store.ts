@@ -76,7 +76,7 @@ export class SqliteStore implements Store {
   readonly writeGroups: WriteGroups;
 
   constructor(readonly db: Database.Database, checkpointsPerCommit?: number) {
-    this.files = new SqliteFileStore(db);
+    this.files = new SqliteFileStore(db, (jobGroupId, added, now) => this.countNewJobs(jobGroupId, added, now));
     this.dialog = new SqliteDialogStore(db);
     this.writeGroups = new WriteGroups(db, checkpointsPerCommit);
   }
@@ -299,11 +299,16 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       const insert = this.stmt(q.jobs.insert);
       for (const job of jobs) insert.run(jobValues(job));
-      this.applyDelta(jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length });
-      // New jobs move no call in flight, so a running group's status stays what it
-      // was; only a group they wake (Draft or Completed) needs its status and end time redone.
-      if (this.stmt(q.counters.wakeGroup).run({ jobGroupId, now }).changes > 0) this.refreshStatusInTransaction(jobGroupId, now);
+      this.countNewJobs(jobGroupId, jobs.length, now);
     })();
+  }
+
+  /** The counters of jobs added to a group (AssignJobs, a parsed file's assignment), inside their transaction. */
+  private countNewJobs(jobGroupId: string, added: number, now: number): void {
+    this.applyDelta(jobGroupId, { totalJobs: added, scheduling: added });
+    // New jobs move no call in flight, so a running group's status stays what it
+    // was; only a group they wake (Draft or Completed) needs its status and end time redone.
+    if (this.stmt(q.counters.wakeGroup).run({ jobGroupId, now }).changes > 0) this.refreshStatusInTransaction(jobGroupId, now);
   }
 
   async findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined> {
