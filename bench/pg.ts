@@ -7,8 +7,9 @@
  *               raw COPY of the same rows into a twin of the `jobs` table (same
  *               columns, indexes and foreign key), batches of the two paths
  *               alternating: rows/s, ratio (target >= 0.8).
- * 2. dispatch   claims through the store (`dueJobs` + `commitRound`, 100 a round:
- *               instance lock, counter lock, SKIP LOCKED claim, tasks, counters) by
+ * 2. dispatch   claims through the store (`dispatchRound`: due read holding its
+ *               jobs, then claim, tasks, counters and the instance's lines checked
+ *               under its lock; 100 a round) by
  *               1, 2 and 3 nodes (one PostgresStore each, all on the same group),
  *               against a raw `FOR UPDATE SKIP LOCKED` claim loop with 10
  *               connections on the twin table: claims/s, ratio (target >= 0.8).
@@ -150,9 +151,13 @@ async function dispatch(nodes: PostgresStore[]): Promise<number> {
   const started = performance.now();
   await Promise.all(nodes.map(async (node) => {
     while (performance.now() < deadline) {
-      const due = await node.dueJobs(group.id, now, 100);
-      if (due.length === 0) return;
-      const got = (await node.commitRound({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(job, now)), now })).length;
+      // A round as the engine makes one: the due read holds its jobs from the other nodes' rounds.
+      const got = await node.dispatchRound(async (round) => {
+        const due = await round.dueJobs(group.id, now, 100);
+        if (due.length === 0) return -1;
+        return (await round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(job, now)), now })).length;
+      });
+      if (got < 0) return;
       claimed += got;
     }
   }));
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
     for (const n of [1, 2, 3]) {
       const claims = await dispatch(nodes.slice(0, n));
       const ratio = claims / raw;
-      line(`store claims, ${n} node${n > 1 ? 's' : ''} (commitRound, 100/round)`, `${claims} claims/s, ratio ${ratio.toFixed(2)} (target >= ${TARGET.dispatchRatio}${ratio >= TARGET.dispatchRatio ? ', met' : ', NOT met'})`);
+      line(`store claims, ${n} node${n > 1 ? 's' : ''} (dispatchRound, 100/round)`, `${claims} claims/s, ratio ${ratio.toFixed(2)} (target >= ${TARGET.dispatchRatio}${ratio >= TARGET.dispatchRatio ? ', met' : ', NOT met'})`);
     }
 
     const pgGroup = await seedTenant(nodes[0]!);

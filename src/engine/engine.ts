@@ -4,7 +4,7 @@ import type { IdGenerator } from '../domain/ids.ts';
 import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
-import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, Reschedule, Store } from '../store/store.ts';
+import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
 import { chooseCallingNumber } from '../domain/caller-routing.ts';
@@ -151,15 +151,20 @@ export class Engine {
       });
       byInstance.set(entry.group.instanceId, list);
     }
-    const round: InstancePlan = { claims: [], reschedules: [], jobs: new Map() };
-    for (const instanceGroups of byInstance.values()) {
-      const plan = await this.planInstance(instanceGroups, now);
-      round.claims.push(...plan.claims);
-      round.reschedules.push(...plan.reschedules);
-      for (const [id, entry] of plan.jobs) round.jobs.set(id, entry);
-    }
-    if (settlements.length === 0 && round.reschedules.length === 0 && round.claims.length === 0) return { started: 0, rescheduled: 0 };
-    const claimed = await store.commitRound({ settlements, reschedules: round.reschedules, claims: round.claims, now });
+    // Due work is read and claimed in one store round: on a shared database the jobs
+    // it reads are held from other nodes' rounds until it commits. Calls are dialled
+    // only after, once their claims are durable.
+    const { claimed, round } = await store.dispatchRound(async (session) => {
+      const round: InstancePlan = { claims: [], reschedules: [], jobs: new Map() };
+      for (const instanceGroups of byInstance.values()) {
+        const plan = await this.planInstance(session, instanceGroups, now);
+        round.claims.push(...plan.claims);
+        round.reschedules.push(...plan.reschedules);
+        for (const [id, entry] of plan.jobs) round.jobs.set(id, entry);
+      }
+      if (settlements.length === 0 && round.reschedules.length === 0 && round.claims.length === 0) return { claimed: [], round };
+      return { claimed: await session.commit({ settlements, reschedules: round.reschedules, claims: round.claims, now }), round };
+    });
     await this.dialAll(claimed, round, now);
     return { started: claimed.length, rescheduled: round.reschedules.length };
   }
@@ -177,12 +182,12 @@ export class Engine {
   }
 
   /** Which due jobs of one instance's groups to call now, within its free lines, and which to move on. */
-  private async planInstance(groups: DispatchGroup[], now: number): Promise<InstancePlan> {
+  private async planInstance(session: DispatchRound, groups: DispatchGroup[], now: number): Promise<InstancePlan> {
     const free = Math.max(0, groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight);
     const callable = new Map<string, JobRow[]>();
     const reschedules: Reschedule[] = [];
     for (const { group } of groups) {
-      const { ready, moved } = await this.examineDue(group, now, free);
+      const { ready, moved } = await this.examineDue(session, group, now, free);
       callable.set(group.id, ready);
       reschedules.push(...moved);
     }
@@ -305,8 +310,7 @@ export class Engine {
    * are read and each is checked against its day's attempts. With callee zones each
    * job is checked on its own.
    */
-  private async examineDue(group: JobGroupRow, now: number, free: number): Promise<{ ready: JobRow[]; moved: Reschedule[] }> {
-    const { store } = this.deps;
+  private async examineDue(session: DispatchRound, group: JobGroupRow, now: number, free: number): Promise<{ ready: JobRow[]; moved: Reschedule[] }> {
     const strategy = group.strategy;
     const moveOn = (job: JobRow, zone: string): Reschedule => {
       // nextAttemptTime adds the interval, which a due job has already waited.
@@ -318,14 +322,14 @@ export class Engine {
     if (strategy.timeZoneBy !== 'Callee') {
       const zone = this.deps.zone;
       if (nextCallableTime(strategy, zone, now) !== now) {
-        const due = await store.dueJobs(group.id, now, RESCHEDULE_BATCH);
+        const due = await session.dueJobs(group.id, now, RESCHEDULE_BATCH);
         return { ready: [], moved: due.map((job) => moveOn(job, zone)) };
       }
       if (free === 0) return { ready: [], moved: [] };
       const today = localDay(zone, now);
       const ready: JobRow[] = [];
       const moved: Reschedule[] = [];
-      for (const job of await store.dueJobs(group.id, now, free)) {
+      for (const job of await session.dueJobs(group.id, now, free)) {
         if (job.attemptDay === today && job.dayAttempts >= strategy.maxAttemptsPerDay) moved.push(moveOn(job, zone));
         else ready.push(job);
       }
@@ -334,7 +338,7 @@ export class Engine {
     if (free === 0) return { ready: [], moved: [] };
     const ready: JobRow[] = [];
     const moved: Reschedule[] = [];
-    for (const job of await store.dueJobs(group.id, now, free)) {
+    for (const job of await session.dueJobs(group.id, now, free)) {
       const zone = await this.zoneOf(job, group);
       if (mayCallNow(job, strategy, zone, now)) ready.push(job);
       else moved.push(moveOn(job, zone));

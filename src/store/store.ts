@@ -80,6 +80,19 @@ export type Reschedule =
   | { jobId: string; jobGroupId: string; nextAttemptAt: number }
   | { jobId: string; jobGroupId: string; failureReason: string };
 
+/**
+ * One dispatch round's reads of due work and its writes (Store.dispatchRound).
+ * On a database several nodes share, the jobs `dueJobs` returns are held from
+ * the other nodes' rounds until this round ends, so nodes dispatching the same
+ * group at once each get jobs of their own instead of all reading the earliest.
+ */
+export interface DispatchRound {
+  /** As Store.dueJobs, less any job another round holds. */
+  dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
+  /** Writes the round exactly as Store.commitRound; the round's last call. Returns the tasks claimed. */
+  commit(writes: RoundWrites): Promise<TaskRow[]>;
+}
+
 /** What commitRound writes. */
 export interface RoundWrites {
   settlements: AttemptSettlement[];
@@ -252,6 +265,14 @@ export interface Store {
    * claimAttempts would apply them. Returns the tasks claimed.
    */
   commitRound(round: RoundWrites): Promise<TaskRow[]>;
+  /**
+   * Runs one dispatch round: `body` reads due work through the round and ends by
+   * committing its writes through it (or returns without writing). What the round
+   * commits is durable when this resolves, so calls are dialled after it, never in
+   * `body`. On PostgreSQL `body` runs in one transaction and is run again from the
+   * start if that transaction meets a deadlock, so it must not act outside the store.
+   */
+  dispatchRound<T>(body: (round: DispatchRound) => Promise<T>): Promise<T>;
   /** Several settlements in one transaction; each applies exactly as settleAttempt would. */
   settleAttempts(settlements: AttemptSettlement[]): Promise<void>;
   /** The earliest lease of a call in flight that expires after `after` (when recovery may next be needed). */

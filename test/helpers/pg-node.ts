@@ -3,7 +3,8 @@
  * a child process so it can be SIGKILLed at any moment, mid-transaction included.
  * It does what a server's dispatcher does with the store, on the wall clock: settle
  * its calls that ended, recover calls whose lease expired (a dead node's), claim due
- * jobs, all through commitRound; until the group has nothing left to call.
+ * jobs, in one dispatchRound (its due read holding the jobs from the other nodes'
+ * rounds); until the group has nothing left to call.
  *
  * argv: databaseUrl groupId name. Calls last 30-120 ms; the first attempt of every
  * other job is not answered and retried at once, so jobs take one or two calls.
@@ -38,19 +39,21 @@ for (;;) {
   // A dead node's calls: any survivor may settle them; the store settles each once.
   const expired = await store.expiredAttempts(now, 20);
   settlements.push(...expired.map(({ task }) => settlementOf(task, now)));
-  const due = await store.dueJobs(groupId, now, 10);
-  const claims: AttemptClaim[] = due.map((job) => ({
-    task: {
-      id: randomUUID(), jobId: job.id, jobGroupId: job.jobGroupId, instanceId: job.instanceId, attempt: job.attempts + 1,
-      status: 'Executing', callingNumber: '05712345678', calledNumber: job.contacts[0]!.phoneNumber, contact: job.contacts[0]!,
-      plannedTime: job.nextAttemptAt, actualTime: now, leaseExpiresAt: now + LEASE_MS, endTime: 0, ringingMs: 0, talkMs: 0,
-      endReason: '', hangupDirection: '', sipCode: '', conversation: [],
-    },
-    attempts: job.attempts + 1,
-    attemptDay: new Date(now).toISOString().slice(0, 10),
-    dayAttempts: job.attempts + 1,
-  }));
-  const claimed = await store.commitRound({ settlements, reschedules: [], claims, now });
+  const claimed = await store.dispatchRound(async (round) => {
+    const due = await round.dueJobs(groupId, now, 10);
+    const claims: AttemptClaim[] = due.map((job) => ({
+      task: {
+        id: randomUUID(), jobId: job.id, jobGroupId: job.jobGroupId, instanceId: job.instanceId, attempt: job.attempts + 1,
+        status: 'Executing', callingNumber: '05712345678', calledNumber: job.contacts[0]!.phoneNumber, contact: job.contacts[0]!,
+        plannedTime: job.nextAttemptAt, actualTime: now, leaseExpiresAt: now + LEASE_MS, endTime: 0, ringingMs: 0, talkMs: 0,
+        endReason: '', hangupDirection: '', sipCode: '', conversation: [],
+      },
+      attempts: job.attempts + 1,
+      attemptDay: new Date(now).toISOString().slice(0, 10),
+      dayAttempts: job.attempts + 1,
+    }));
+    return round.commit({ settlements, reschedules: [], claims, now });
+  });
   for (const call of ending) mine.splice(mine.indexOf(call), 1);
   for (const task of claimed) mine.push({ task, endsAt: now + 30 + Math.floor(Math.random() * 90) });
   const counters = await store.storedCounters(groupId);

@@ -200,6 +200,90 @@ describe('wake-ups between nodes (LISTEN/NOTIFY)', () => {
   });
 });
 
+describe('dispatch rounds of several nodes at once', () => {
+  /** Two nodes on a fresh schema, an instance with `ceiling` lines and a running group of `count` jobs due at T0. */
+  async function twoNodes(ceiling: number, count: number) {
+    const schema = newSchemaName('rounds');
+    const a = await openPostgresStore(schemaUrl(schema), new ManualClock(T0));
+    const b = await openPostgresStore(schemaUrl(schema), new ManualClock(T0));
+    const fixtures = new JobFixtures(a);
+    const { account, instance } = await fixtures.seedTenant();
+    await a.updateInstance({ ...instance, maxConcurrentConversation: ceiling });
+    const group = await fixtures.seedJobGroup(instance.id, { status: 'Scheduling' });
+    const jobs = Array.from({ length: count }, (_, i) => fixtures.job(group, { nextAttemptAt: T0 + i }));
+    await a.insertJobs(group.id, jobs, T0);
+    const close = async () => {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    };
+    return { a, b, fixtures, accountId: account.id, group, jobs, close };
+  }
+
+  /** Resolves when `opened` has; the returned function lets the round end. */
+  function held<T>(): { opened: Promise<T>; open: (value: T) => void; release: () => void; released: Promise<void> } {
+    let open!: (value: T) => void;
+    let release!: () => void;
+    const opened = new Promise<T>((resolve) => (open = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    return { opened, open, release, released };
+  }
+
+  it('a round holds the jobs it read: a round open at the same time reads the next ones, and what was read but not claimed is due again after', async () => {
+    const { a, b, fixtures, group, jobs, close } = await twoNodes(100, 6);
+    try {
+      const first = held<JobRow[]>();
+      const roundA = a.dispatchRound(async (round) => {
+        const due = await round.dueJobs(group.id, NOW, 3);
+        first.open(due);
+        await first.released;
+        // Claims two of the three it read.
+        return round.commit({ settlements: [], reschedules: [], claims: due.slice(0, 2).map((job) => claimOf(fixtures, job, NOW, 'a')), now: NOW });
+      });
+      const readByA = await first.opened;
+      assert.deepEqual(readByA.map((job) => job.id), jobs.slice(0, 3).map((job) => job.id), 'the earliest three');
+      const claimedByB = await b.dispatchRound(async (round) => {
+        const due = await round.dueJobs(group.id, NOW, 3);
+        assert.deepEqual(due.map((job) => job.id), jobs.slice(3, 6).map((job) => job.id), 'the next three, not the ones a holds');
+        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'b')), now: NOW });
+      }).finally(first.release);
+      assert.equal(claimedByB.length, 3, 'b claimed without waiting for a');
+      assert.equal((await roundA).length, 2);
+      assert.deepEqual((await b.dueJobs(group.id, NOW, 10)).map((job) => job.id), [jobs[2]!.id], 'read by a, not claimed: due again');
+      const stored = await a.storedCounters(group.id);
+      assert.deepStrictEqual(stored, await a.recountGroup(group.id));
+      assert.equal(stored!.inFlight, 5);
+    } finally {
+      await close();
+    }
+  });
+
+  it('claims made side by side are checked against the ceiling before they commit: only what fits starts', async () => {
+    const { a, b, fixtures, accountId, group, close } = await twoNodes(4, 8);
+    try {
+      // Both nodes decide with four lines free, each on three jobs of its own.
+      const first = held<JobRow[]>();
+      const roundA = a.dispatchRound(async (round) => {
+        const due = await round.dueJobs(group.id, NOW, 3);
+        first.open(due);
+        await first.released;
+        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'a')), now: NOW });
+      });
+      await first.opened;
+      const claimedByB = await b.dispatchRound(async (round) => {
+        const due = await round.dueJobs(group.id, NOW, 3);
+        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'b')), now: NOW });
+      }).finally(first.release);
+      assert.equal(claimedByB.length, 3, 'b committed first: its three fit');
+      assert.equal((await roundA).length, 1, 'a is left the one line free');
+      assert.deepEqual(await a.instanceConcurrency(accountId, group.instanceId), { max: 4, inFlight: 4 });
+      assert.deepStrictEqual(await a.storedCounters(group.id), await a.recountGroup(group.id));
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('MinConcurrency across nodes', () => {
   it("a node that decided on stale figures cannot take the lines another group's MinConcurrency holds", async () => {
     const schema = newSchemaName('minconc');

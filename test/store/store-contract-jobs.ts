@@ -602,6 +602,30 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
       );
     });
 
+    describe('dispatchRound', () => {
+      it(
+        'reads due jobs and commits claims as dueJobs and commitRound do; a round that does not commit writes nothing',
+        fresh(async (f, store) => {
+          const { account } = await f.seedTenant();
+          const instance = await f.seedInstance(account.id, { maxConcurrentConversation: 2 });
+          const { group, jobs } = await f.seedRunningGroup(instance.id, 3);
+          const read = await store.dispatchRound((round) => round.dueJobs(group.id, NOW, 10));
+          assert.deepStrictEqual(idsOf(read).sort(), idsOf(jobs).sort());
+          await assertCounters(store, group, { totalJobs: 3, scheduling: 3, inFlight: 0, totalCalls: 0 });
+
+          const claims = jobs.map((job) => f.claim(job, NOW));
+          const claimed = await store.dispatchRound(async (round) => {
+            const due = await round.dueJobs(group.id, NOW, 10);
+            assert.equal(due.length, 3);
+            return round.commit({ settlements: [], reschedules: [], claims, now: NOW });
+          });
+          sameRow(claimed, claims.slice(0, 2).map((claim) => claim.task), 'the ceiling still holds: two of three');
+          assert.deepStrictEqual(idsOf(await store.dueJobs(group.id, NOW, 10)), [jobs[2]!.id]);
+          await assertCounters(store, group, { totalJobs: 3, scheduling: 1, executing: 2, inFlight: 2, totalCalls: 2, startTime: NOW });
+        }),
+      );
+    });
+
     describe('commitRound', () => {
       it(
         'settles, moves and claims in one call, with the lines the settlements free available to the claims',

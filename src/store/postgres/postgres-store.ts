@@ -27,6 +27,7 @@ import type {
   AttemptSettlement,
   CounterDelta,
   DispatchGroup,
+  DispatchRound,
   GroupCallReport,
   InstanceFilter,
   JobFilter,
@@ -114,6 +115,8 @@ const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 /** Transient conflicts a transaction is retried on: deadlock_detected, serialization_failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const BATCH_ROWS_VIA_JSON = 1_000;
+/** The `free` lines of an optimistic claim, checked after it (the claim statement's `free` is an int). */
+const UNLIMITED_LINES = 2_147_483_647;
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled
@@ -621,32 +624,49 @@ export class PostgresStore implements Store {
     return this.roundTransaction(round.settlements, round.reschedules, round.claims, round.now);
   }
 
-  /**
-   * An engine round's writes, in one transaction: settlements, then reschedules,
-   * then claims. Its counter moves go to shard rows (no group-wide lock), so the
-   * statuses they imply are brought up to date just after it commits, under the
-   * groups' locks: whichever of two concurrent rounds refreshes last sees both.
-   */
   private async roundTransaction(settlements: AttemptSettlement[], reschedules: Reschedule[], claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
     if (settlements.length + reschedules.length + claims.length === 0) return [];
+    return this.dispatchRound((round) => round.commit({ settlements, reschedules, claims, now }));
+  }
+
+  /**
+   * A round in one transaction. Its due reads lock the jobs they return (SKIP
+   * LOCKED: a job another node's round holds is passed over, never waited for), so
+   * nodes dispatching one group at once read and claim different jobs. Its counter
+   * moves go to shard rows (no group-wide lock), so the statuses they imply are
+   * brought up to date just after it commits, under the groups' locks: whichever
+   * of two concurrent rounds refreshes last sees both.
+   */
+  async dispatchRound<T>(body: (round: DispatchRound) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
-    const claimed = await this.transaction(async (client) => {
+    let refreshAt = 0;
+    const result = await this.transaction(async (client) => {
       touched.clear(); // a retried transaction starts over
-      const instances = [...new Set(claims.map((claim) => claim.task.instanceId))].sort();
-      if (instances.length > 0) await this.run(q.dispatch.lockInstances, { ids: instances }, client);
-      for (const id of await this.settleIn(client, settlements)) touched.add(id);
-      for (const id of await this.rescheduleIn(client, reschedules, now)) touched.add(id);
-      const started = await this.claimIn(client, claims, now);
-      for (const task of started) touched.add(task.jobGroupId);
-      return started;
+      let committed = false;
+      return body({
+        dueJobs: async (jobGroupId, now, limit) => {
+          if (committed) throw new Error('dueJobs after the round committed');
+          return (await this.rows(q.dispatch.dueForRound, { jobGroupId, now, limit }, client)).map(toJob);
+        },
+        commit: async ({ settlements, reschedules, claims, now }) => {
+          if (committed) throw new Error('a round commits once');
+          committed = true;
+          refreshAt = now;
+          for (const id of await this.settleIn(client, settlements)) touched.add(id);
+          for (const id of await this.rescheduleIn(client, reschedules, now)) touched.add(id);
+          const started = await this.claimIn(client, claims, now);
+          for (const task of started) touched.add(task.jobGroupId);
+          return started;
+        },
+      });
     });
     if (touched.size > 0) {
       await this.transaction(async (client) => {
         await this.lockGroups(client, [...touched]);
-        await this.refreshStatuses(client, [...touched].map((id) => ({ id, now })));
+        await this.refreshStatuses(client, [...touched].map((id) => ({ id, now: refreshAt })));
       });
     }
-    return claimed;
+    return result;
   }
 
   async nextLeaseExpiry(after: number): Promise<number | undefined> {
@@ -655,20 +675,40 @@ export class PostgresStore implements Store {
   }
 
   private async lockGroups(client: pg.ClientBase, groupIds: string[]): Promise<void> {
-    if (groupIds.length > 0) await this.run(q.counters.lockGroups, { ids: [...groupIds].sort() }, client);
+    if (groupIds.length > 0) await this.run(q.counters.lockGroups, { ids: groupIds, schema: this.location.schema }, client);
   }
 
+  /**
+   * Claims in two tries. First optimistically: the jobs are claimed with no
+   * instance lock, so rounds of several nodes claim side by side, and only then are
+   * the instances locked and their lines checked, the locks held just until commit.
+   * That holds when every instance is within its ceiling and still has the lines
+   * its groups' MinConcurrency reserve. Otherwise the claims are undone (to a
+   * savepoint) and made again exactly: instances locked first, each claim admitted
+   * against the lines counted under the locks. Either way every commit that starts
+   * calls happens under the instance's lock, after a count that saw all earlier
+   * ones, so the ceiling holds over every node's calls.
+   */
   private async claimIn(client: pg.ClientBase, claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
     // A job named twice in one call is claimed once, by its first claim.
     const seen = new Set<string>();
     claims = claims.filter((claim) => !seen.has(claim.task.jobId) && seen.add(claim.task.jobId));
     if (claims.length === 0) return [];
-    const instanceIds = [...new Set(claims.map((claim) => claim.task.instanceId))];
-    // Lines still free per instance, read under the instance locks: the ceiling holds
-    // over every node's calls, whatever the decision counted on.
+    const instanceIds = [...new Set(claims.map((claim) => claim.task.instanceId))].sort();
+
+    await client.query('SAVEPOINT claims');
+    const optimistic = await this.claimRows(client, claims, new Map(instanceIds.map((id) => [id, UNLIMITED_LINES])), now);
+    if (optimistic.length === 0) return [];
+    await this.run(q.dispatch.lockInstances, { ids: instanceIds }, client);
+    const lines = await this.rows(q.dispatch.linesAfterClaims, { ids: instanceIds, now }, client);
+    if (lines.every((row) => Number(row.free) >= Math.max(0, Number(row.reserved)))) return optimistic;
+    await client.query('ROLLBACK TO SAVEPOINT claims');
+
+    await this.run(q.dispatch.lockInstances, { ids: instanceIds }, client);
+    // Lines still free per instance, read under the instance locks.
     const free = new Map<string, number>();
     for (const row of await this.rows(q.dispatch.instanceLines, { ids: instanceIds }, client)) {
-      free.set(String(row.id), Number(row.max) - Number(row.inFlight));
+      free.set(String(row.id), Math.max(0, Number(row.max) - Number(row.inFlight)));
     }
     // Nor may a node that decided on stale figures take lines another group's
     // MinConcurrency holds: the claims are admitted again here, under the locks.
@@ -679,6 +719,15 @@ export class PostgresStore implements Store {
       reservations.set(String(row.instanceId), list);
     }
     claims = admitClaims(claims.map((claim) => ({ claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations).map(({ claim }) => claim);
+    return this.claimRows(client, claims, free, now);
+  }
+
+  /**
+   * Claims the jobs still Scheduling, due and in a running group, each instance
+   * taking at most its `free` lines in the claims' order, inserts their tasks and
+   * moves the counters, in one statement. Returns the claimed tasks in the claims' order.
+   */
+  private async claimRows(client: pg.ClientBase, claims: AttemptClaim[], free: ReadonlyMap<string, number>, now: number): Promise<TaskRow[]> {
     if (claims.length === 0) return [];
     const order = new Map(claims.map((claim, i) => [claim.task.jobId, i]));
     const claimedIds = new Set(
@@ -692,7 +741,7 @@ export class PostgresStore implements Store {
             dayAttempts: claim.dayAttempts,
             ord,
           }))),
-          free: JSON.stringify([...free].map(([instanceId, lines]) => ({ instanceId, free: Math.max(0, lines) }))),
+          free: JSON.stringify([...free].map(([instanceId, lines]) => ({ instanceId, free: lines }))),
           tasks: JSON.stringify(claims.map((claim) => claim.task)),
           ids: claims.map((claim) => claim.task.jobId),
           now,
@@ -701,19 +750,6 @@ export class PostgresStore implements Store {
     );
     const claimed = claims.filter((claim) => claimedIds.has(claim.task.jobId)).map((claim) => claim.task);
     claimed.sort((x, y) => order.get(x.jobId)! - order.get(y.jobId)!);
-    if (claimed.length === 0) return [];
-    // Counters move once per group with the batch's sum: the same result, fewer writes.
-    const perGroup = new Map<string, CounterDelta>();
-    for (const task of claimed) {
-      const delta = perGroup.get(task.jobGroupId) ?? { scheduling: 0, executing: 0, inFlight: 0, totalCalls: 0 };
-      delta.scheduling! -= 1;
-      delta.executing! += 1;
-      delta.inFlight! += 1;
-      delta.totalCalls! += 1;
-      perGroup.set(task.jobGroupId, delta);
-    }
-    await this.applyToShards(client, perGroup);
-    await this.run(q.counters.markStarted, { ids: [...perGroup.keys()], now }, client);
     return claimed;
   }
 

@@ -314,18 +314,19 @@ export const counters = {
     ON CONFLICT (job_group_id, shard) DO UPDATE SET ${Object.values(COUNTER_FIELDS)
       .map((column) => `${column} = job_group_counter_shards.${column} + excluded.${column}`)
       .join(', ')}`,
-  /** A group's first claim stamps its start time: the counter row is locked only while it is unset. */
-  markStarted: `UPDATE job_group_counters SET start_time = @now WHERE job_group_id = ANY(@ids::text[]) AND start_time = 0`,
   /**
-   * Locks the counter rows of groups, in id order: the group's lock for the writes
-   * that are not an engine round's (jobs added, moved by the API) and for the
-   * status refresh after a round, which must see every round committed before it.
-   * Engine rounds themselves do not take it: their counters go to shard rows and
-   * their job and task writes are guarded row by row. Readers, GetJobGroup
-   * included, never wait for it.
+   * Takes the groups' locks: the lock for the writes that are not an engine round's
+   * (jobs added, moved by the API) and for the status refresh after a round, which
+   * must see every round committed before it. Engine rounds themselves do not take
+   * it: their counters go to shard rows and their job and task writes are guarded
+   * row by row. Readers, GetJobGroup included, never wait for it. An advisory lock
+   * per group (keyed by schema and id, taken in key order), not a row lock: taking
+   * it writes nothing, so a refresh that changes no status commits without a WAL
+   * flush.
    */
-  lockGroups: `SELECT job_group_id FROM job_group_counters WHERE job_group_id = ANY(@ids::text[])
-    ORDER BY job_group_id FOR NO KEY UPDATE`,
+  lockGroups: `SELECT pg_advisory_xact_lock(x.k) FROM (
+      SELECT DISTINCT hashtextextended('outboundbot.group:' || @schema::text || ':' || id, 0) AS k FROM unnest(@ids::text[]) AS id ORDER BY 1
+    ) x`,
   /**
    * A running group's status follows its counters, and the end time is stamped when
    * it completes (cleared when it runs again), in one statement. `@groups` is a JSON
@@ -453,6 +454,16 @@ export const dispatch = {
   due: `SELECT ${JOB_COLUMNS} FROM jobs j
     WHERE j.job_group_id = @jobGroupId AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
     ORDER BY j.next_attempt_at, j.id LIMIT @limit`,
+  /**
+   * `due` inside a dispatch round's transaction: the jobs are locked until it ends,
+   * and a job another round holds is skipped, so rounds of several nodes read
+   * different jobs. NO KEY UPDATE, the lock the claim's update takes anyway, leaves
+   * the tasks' foreign-key checks on the job free.
+   */
+  dueForRound: `SELECT ${JOB_COLUMNS} FROM jobs j
+    WHERE j.job_group_id = @jobGroupId AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
+    ORDER BY j.next_attempt_at, j.id LIMIT @limit
+    FOR NO KEY UPDATE SKIP LOCKED`,
   // One index probe per running group: the earliest due job of each.
   nextDue: `SELECT min(x.t) AS t FROM job_groups g
     CROSS JOIN LATERAL (SELECT j.next_attempt_at AS t FROM jobs j
@@ -470,6 +481,21 @@ export const dispatch = {
   instanceLines: `SELECT i.id, i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id) AS "inFlight"
+    FROM instances i WHERE i.id = ANY(@ids::text[])`,
+  /**
+   * After an optimistic claim, under the instance locks: each instance's lines
+   * still free (its claims counted) and the lines its running groups'
+   * MinConcurrency still reserve (as `reservations`, summed). The claim stands
+   * when `free` >= 0 and `free` >= `reserved`.
+   */
+  linesAfterClaims: `SELECT i.id,
+      i.max_concurrent_conversation - (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
+        WHERE g.instance_id = i.id) AS free,
+      (SELECT coalesce(sum((SELECT count(*) FROM (SELECT 1 FROM jobs j
+          WHERE j.job_group_id = g.id AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
+          LIMIT g.min_concurrency - c.in_flight) d)), 0)
+        FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
+        WHERE g.instance_id = i.id AND g.status IN ('Scheduling', 'Executing') AND g.min_concurrency > c.in_flight) AS reserved
     FROM instances i WHERE i.id = ANY(@ids::text[])`,
   /**
    * The lines each running group's MinConcurrency still holds in these instances
@@ -490,8 +516,9 @@ export const dispatch = {
    * waited for, so two nodes deciding on the same job claim it once and neither
    * stalls behind the other. Then, in the engine's order, each instance takes as many
    * as it has lines free (`@free`: JSON `[{instanceId, free}]`, counted under the
-   * instance locks), the jobs move to Executing and their tasks (`@tasks`) are
-   * inserted. Returns the claimed jobs' ids.
+   * instance locks), the jobs move to Executing, their tasks (`@tasks`) are
+   * inserted, the groups' counters move and a group's first claim stamps its start
+   * time. Returns the claimed jobs' ids.
    */
   claim: `WITH c AS (
       SELECT * FROM jsonb_to_recordset(@claims::jsonb)
@@ -516,7 +543,22 @@ export const dispatch = {
       -- The rows are locked and checked by eligible; matching by primary key only keeps
       -- the planner on jobs_pkey (a status test here would invite the partial jobs_due index).
       FROM taken WHERE jobs.id = taken."jobId"
-      RETURNING jobs.id
+      RETURNING jobs.id, jobs.job_group_id
+    ), per_group AS (
+      SELECT job_group_id, count(*) AS n FROM claimed GROUP BY job_group_id
+    ), counted AS (
+      -- The counters move once per group by the batch's sum, on this connection's shard (as applyToShards).
+      INSERT INTO job_group_counter_shards (job_group_id, shard, scheduling, executing, in_flight, total_calls)
+      SELECT job_group_id, pg_backend_pid() % ${COUNTER_SHARDS}, -n, n, n, n FROM per_group ORDER BY job_group_id
+      ON CONFLICT (job_group_id, shard) DO UPDATE SET
+        scheduling = job_group_counter_shards.scheduling + excluded.scheduling,
+        executing = job_group_counter_shards.executing + excluded.executing,
+        in_flight = job_group_counter_shards.in_flight + excluded.in_flight,
+        total_calls = job_group_counter_shards.total_calls + excluded.total_calls
+    ), started AS (
+      -- A group's first claim stamps its start time: the counter row is written only while it is unset.
+      UPDATE job_group_counters SET start_time = @now
+      WHERE job_group_id IN (SELECT job_group_id FROM per_group) AND start_time = 0
     )
     INSERT INTO tasks (id, job_id, job_group_id, instance_id, attempt, status, calling_number, called_number,
       contact, planned_time, actual_time, lease_expires_at)

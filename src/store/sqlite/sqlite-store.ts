@@ -25,6 +25,7 @@ import type {
   AttemptSettlement,
   CounterDelta,
   DispatchGroup,
+  DispatchRound,
   GroupCallReport,
   InstanceFilter,
   JobFilter,
@@ -452,6 +453,24 @@ export class SqliteStore implements Store {
       this.rescheduleInTransaction(round.reschedules, round.now);
       return this.claimInTransaction(round.claims, round.now);
     })();
+  }
+
+  /**
+   * One process dispatches here, so nothing needs holding: the round reads and
+   * commits as dueJobs and commitRound do, each waiting for an open write group
+   * as a call from outside would (the round runs across awaits).
+   */
+  async dispatchRound<T>(body: (round: DispatchRound) => Promise<T>): Promise<T> {
+    return body({
+      dueJobs: async (jobGroupId, now, limit) => {
+        await this.writeGroups.closed();
+        return this.dueJobs(jobGroupId, now, limit);
+      },
+      commit: async (writes) => {
+        await this.writeGroups.closed();
+        return this.commitRound(writes);
+      },
+    });
   }
 
   async nextLeaseExpiry(after: number): Promise<number | undefined> {
