@@ -512,9 +512,10 @@ export const dispatch = {
    * Claims a batch in one statement. Of the named jobs (`@claims`: JSON
    * `[{jobId, instanceId, attempts, attemptDay, dayAttempts, ord}]` in the engine's
    * order; `@ids` their job ids), those still Scheduling, due and in a running group are locked with
-   * FOR UPDATE SKIP LOCKED: a row another transaction holds is skipped, never
+   * FOR NO KEY UPDATE SKIP LOCKED: a row another transaction holds is skipped, never
    * waited for, so two nodes deciding on the same job claim it once and neither
-   * stalls behind the other. Then, in the engine's order, each instance takes as many
+   * stalls behind the other. NO KEY UPDATE is the lock the update takes anyway and
+   * the one a round's due read already holds, so locking again writes nothing. Then, in the engine's order, each instance takes as many
    * as it has lines free (`@free`: JSON `[{instanceId, free}]`, counted under the
    * instance locks), the jobs move to Executing, their tasks (`@tasks`) are
    * inserted, the groups' counters move and a group's first claim stamps its start
@@ -529,7 +530,7 @@ export const dispatch = {
         -- A group paused since the decision was made starts no call.
         AND EXISTS (SELECT 1 FROM job_groups g WHERE g.id = j.job_group_id AND g.status IN ('Scheduling', 'Executing'))
       ORDER BY j.id
-      FOR UPDATE OF j SKIP LOCKED
+      FOR NO KEY UPDATE OF j SKIP LOCKED
     ), ranked AS (
       SELECT c.*, row_number() OVER (PARTITION BY c."instanceId" ORDER BY c.ord) AS rn
       FROM c JOIN eligible e ON e.id = c."jobId"
