@@ -697,7 +697,7 @@ export class PostgresStore implements Store {
     const instanceIds = [...new Set(claims.map((claim) => claim.task.instanceId))].sort();
 
     await client.query('SAVEPOINT claims');
-    const optimistic = await this.claimRows(client, claims, new Map(instanceIds.map((id) => [id, UNLIMITED_LINES])), now);
+    const optimistic = await this.claimRows(client, claims, new Map(instanceIds.map((id) => [id, UNLIMITED_LINES])), now, null);
     if (optimistic.length === 0) return [];
     await this.run(q.dispatch.lockInstances, { ids: instanceIds }, client);
     const lines = await this.rows(q.dispatch.linesAfterClaims, { ids: instanceIds, now }, client);
@@ -719,15 +719,16 @@ export class PostgresStore implements Store {
       reservations.set(String(row.instanceId), list);
     }
     claims = admitClaims(claims.map((claim) => ({ claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations).map(({ claim }) => claim);
-    return this.claimRows(client, claims, free, now);
+    return this.claimRows(client, claims, free, now, q.CLAIM_UNDER_LOCK_SHARD);
   }
 
   /**
    * Claims the jobs still Scheduling, due and in a running group, each instance
    * taking at most its `free` lines in the claims' order, inserts their tasks and
-   * moves the counters, in one statement. Returns the claimed tasks in the claims' order.
+   * moves the counters, in one statement: on `shard`, or on the connection's when null.
+   * Returns the claimed tasks in the claims' order.
    */
-  private async claimRows(client: pg.ClientBase, claims: AttemptClaim[], free: ReadonlyMap<string, number>, now: number): Promise<TaskRow[]> {
+  private async claimRows(client: pg.ClientBase, claims: AttemptClaim[], free: ReadonlyMap<string, number>, now: number, shard: number | null): Promise<TaskRow[]> {
     if (claims.length === 0) return [];
     const order = new Map(claims.map((claim, i) => [claim.task.jobId, i]));
     const claimedIds = new Set(
@@ -745,6 +746,7 @@ export class PostgresStore implements Store {
           tasks: JSON.stringify(claims.map((claim) => claim.task)),
           ids: claims.map((claim) => claim.task.jobId),
           now,
+          shard,
         }, client)
       ).map((row) => String(row.jobId)),
     );

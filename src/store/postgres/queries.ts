@@ -277,6 +277,14 @@ export const COUNTER_FIELDS = {
 
 /** Shard rows per group (see applyToShards): enough for the connections of a few nodes. */
 const COUNTER_SHARDS = 16;
+/**
+ * The shard a claim made under its instance's lock writes (the exact claim after an
+ * optimistic one did not fit), beside the connections' 0..15. Only the holder of the
+ * group's instance lock writes it, so that claim never waits for a shard row while
+ * holding the lock, and no other round holding its own shard row can be waiting for
+ * that lock at the same time: the locks stay in one order (docs/postgres.md).
+ */
+export const CLAIM_UNDER_LOCK_SHARD = COUNTER_SHARDS;
 
 const DELTA_RECORD = Object.keys(COUNTER_FIELDS).map((key) => `"${key}" bigint`).join(', ');
 const DELTA_SET = Object.entries(COUNTER_FIELDS)
@@ -548,9 +556,10 @@ export const dispatch = {
     ), per_group AS (
       SELECT job_group_id, count(*) AS n FROM claimed GROUP BY job_group_id
     ), counted AS (
-      -- The counters move once per group by the batch's sum, on this connection's shard (as applyToShards).
+      -- The counters move once per group by the batch's sum, on this connection's shard (as
+      -- applyToShards) or, for a claim under the instance's lock, on CLAIM_UNDER_LOCK_SHARD.
       INSERT INTO job_group_counter_shards (job_group_id, shard, scheduling, executing, in_flight, total_calls)
-      SELECT job_group_id, pg_backend_pid() % ${COUNTER_SHARDS}, -n, n, n, n FROM per_group ORDER BY job_group_id
+      SELECT job_group_id, coalesce(@shard::int, pg_backend_pid() % ${COUNTER_SHARDS}), -n, n, n, n FROM per_group ORDER BY job_group_id
       ON CONFLICT (job_group_id, shard) DO UPDATE SET
         scheduling = job_group_counter_shards.scheduling + excluded.scheduling,
         executing = job_group_counter_shards.executing + excluded.executing,
