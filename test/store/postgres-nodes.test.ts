@@ -220,35 +220,45 @@ describe('dispatch rounds of several nodes at once', () => {
     return { a, b, fixtures, accountId: account.id, group, jobs, close };
   }
 
-  /** Resolves when `opened` has; the returned function lets the round end. */
-  function held<T>(): { opened: Promise<T>; open: (value: T) => void; release: () => void; released: Promise<void> } {
-    let open!: (value: T) => void;
+  /**
+   * A round on `node` that reads `limit` due jobs, stays open until released, then
+   * claims the first `claim` of them: `opened` resolves with what it read.
+   */
+  function heldRound(node: PostgresStore, fixtures: JobFixtures, groupId: string, limit: number, claim = limit) {
+    let read!: (jobs: JobRow[]) => void;
     let release!: () => void;
-    const opened = new Promise<T>((resolve) => (open = resolve));
+    const opened = new Promise<JobRow[]>((resolve) => (read = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
-    return { opened, open, release, released };
+    const committed = node.dispatchRound(async (round) => {
+      const due = await round.dueJobs(groupId, NOW, limit);
+      read(due);
+      await released;
+      return round.commit({ settlements: [], reschedules: [], claims: due.slice(0, claim).map((job) => claimOf(fixtures, job, NOW, 'held')), now: NOW });
+    });
+    return { opened, release, committed };
+  }
+
+  /** A round on `node` that claims every one of `limit` due jobs at once; `check` sees them first. */
+  function roundOf(node: PostgresStore, fixtures: JobFixtures, groupId: string, limit: number, check: (due: JobRow[]) => void = () => {}) {
+    return node.dispatchRound(async (round) => {
+      const due = await round.dueJobs(groupId, NOW, limit);
+      check(due);
+      return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'now')), now: NOW });
+    });
   }
 
   it('a round holds the jobs it read: a round open at the same time reads the next ones, and what was read but not claimed is due again after', async () => {
     const { a, b, fixtures, group, jobs, close } = await twoNodes(100, 6);
     try {
-      const first = held<JobRow[]>();
-      const roundA = a.dispatchRound(async (round) => {
-        const due = await round.dueJobs(group.id, NOW, 3);
-        first.open(due);
-        await first.released;
-        // Claims two of the three it read.
-        return round.commit({ settlements: [], reschedules: [], claims: due.slice(0, 2).map((job) => claimOf(fixtures, job, NOW, 'a')), now: NOW });
-      });
+      // a reads three jobs and, once released, claims two of them.
+      const first = heldRound(a, fixtures, group.id, 3, 2);
       const readByA = await first.opened;
       assert.deepEqual(readByA.map((job) => job.id), jobs.slice(0, 3).map((job) => job.id), 'the earliest three');
-      const claimedByB = await b.dispatchRound(async (round) => {
-        const due = await round.dueJobs(group.id, NOW, 3);
+      const claimedByB = await roundOf(b, fixtures, group.id, 3, (due) => {
         assert.deepEqual(due.map((job) => job.id), jobs.slice(3, 6).map((job) => job.id), 'the next three, not the ones a holds');
-        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'b')), now: NOW });
       }).finally(first.release);
       assert.equal(claimedByB.length, 3, 'b claimed without waiting for a');
-      assert.equal((await roundA).length, 2);
+      assert.equal((await first.committed).length, 2);
       assert.deepEqual((await b.dueJobs(group.id, NOW, 10)).map((job) => job.id), [jobs[2]!.id], 'read by a, not claimed: due again');
       const stored = await a.storedCounters(group.id);
       assert.deepStrictEqual(stored, await a.recountGroup(group.id));
@@ -262,20 +272,11 @@ describe('dispatch rounds of several nodes at once', () => {
     const { a, b, fixtures, accountId, group, close } = await twoNodes(4, 8);
     try {
       // Both nodes decide with four lines free, each on three jobs of its own.
-      const first = held<JobRow[]>();
-      const roundA = a.dispatchRound(async (round) => {
-        const due = await round.dueJobs(group.id, NOW, 3);
-        first.open(due);
-        await first.released;
-        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'a')), now: NOW });
-      });
+      const first = heldRound(a, fixtures, group.id, 3);
       await first.opened;
-      const claimedByB = await b.dispatchRound(async (round) => {
-        const due = await round.dueJobs(group.id, NOW, 3);
-        return round.commit({ settlements: [], reschedules: [], claims: due.map((job) => claimOf(fixtures, job, NOW, 'b')), now: NOW });
-      }).finally(first.release);
+      const claimedByB = await roundOf(b, fixtures, group.id, 3).finally(first.release);
       assert.equal(claimedByB.length, 3, 'b committed first: its three fit');
-      assert.equal((await roundA).length, 1, 'a is left the one line free');
+      assert.equal((await first.committed).length, 1, 'a is left the one line free');
       assert.deepEqual(await a.instanceConcurrency(accountId, group.instanceId), { max: 4, inFlight: 4 });
       assert.deepStrictEqual(await a.storedCounters(group.id), await a.recountGroup(group.id));
     } finally {
