@@ -151,6 +151,7 @@ export class Engine {
       });
       byInstance.set(entry.group.instanceId, list);
     }
+    if (byInstance.size === 0 && settlements.length === 0) return { started: 0, rescheduled: 0 };
     // Due work is read and claimed in one store round: on a shared database the jobs
     // it reads are held from other nodes' rounds until it commits. Calls are dialled
     // only after, once their claims are durable.
