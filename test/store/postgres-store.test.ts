@@ -36,10 +36,14 @@ async function recorded(store: PostgresStore): Promise<Array<{ version: number; 
 }
 
 describe('openPostgresStore', () => {
+  it('refuses a pool too small for an engine round', async () => {
+    await assert.rejects(openPostgresStore(schemaUrl(newSchemaName('pool')), new ManualClock(T0), { poolSize: 1 }), /at least 2 connections, not 1/);
+  });
+
   it('several stores opening the same fresh schema at once apply each migration exactly once', async () => {
     const schema = newSchemaName('migrate');
     const stores = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => openPostgresStore(schemaUrl(schema), new ManualClock(T0 + i), { poolSize: 1 })),
+      Array.from({ length: 6 }, (_, i) => openPostgresStore(schemaUrl(schema), new ManualClock(T0 + i), { poolSize: 2 })),
     );
     try {
       const expected = loadMigrations().map(({ version, name }) => ({ version, name }));

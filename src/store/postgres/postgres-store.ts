@@ -80,16 +80,21 @@ const TYPES = {
 } as pg.CustomTypesConfig;
 
 export interface PostgresStoreOptions {
-  /** Connections in the pool (default 10). */
+  /**
+   * Connections in the pool (default 10, at least 2: an engine round holds one from
+   * its due read to its commit while the engine reads on another).
+   */
   poolSize?: number;
 }
 
 /** Connects, creates the schema if needed and applies pending migrations under the advisory lock. */
 export async function openPostgresStore(url: string, clock: Clock, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const location = parseDatabaseUrl(url);
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 2) throw new Error(`a PostgreSQL pool needs at least 2 connections, not ${poolSize}`);
   const pool = new pg.Pool({
     connectionString: location.connectionString,
-    max: options.poolSize ?? 10,
+    max: poolSize,
     types: TYPES,
     options: `-c search_path=${location.schema}`,
     application_name: 'outboundbot',
