@@ -448,12 +448,21 @@ export const jobs = {
 
 // Dispatch ----------------------------------------------------------------------------------
 
+/**
+ * The statuses in which a group can have calls in flight: the lines in use are summed
+ * over these groups only, through the partial index job_groups_with_calls (migration
+ * lines_in_use), so an instance's finished campaigns cost nothing per round. A
+ * Completed group got there with no call in flight and starts none; Draft,
+ * Initializing and Failed groups never started one. Must match the index's WHERE.
+ */
+const WITH_CALLS = `('Scheduling', 'Executing', 'Paused', 'Cancelled')`;
+
 export const dispatch = {
-  // Lines in use are counted over all of an instance's groups, paused ones included:
-  // their calls in flight still occupy lines.
+  // Lines in use are counted over the instance's groups that can have calls in flight
+  // (WITH_CALLS), paused and cancelled ones included: their calls still occupy lines.
   groups: `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS "instanceMaxConcurrency", c.in_flight AS "inFlight",
       (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_totals c2 ON c2.job_group_id = g2.id
-        WHERE g2.instance_id = g.instance_id) AS "instanceInFlight"
+        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS "instanceInFlight"
     FROM job_groups g
     JOIN instances i ON i.id = g.instance_id
     JOIN job_group_totals c ON c.job_group_id = g.id
@@ -488,7 +497,7 @@ export const dispatch = {
   /** Each instance's ceiling and the calls in flight over all its groups (read under the lock above). */
   instanceLines: `SELECT i.id, i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
-        WHERE g.instance_id = i.id) AS "inFlight"
+        WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS "inFlight"
     FROM instances i WHERE i.id = ANY(@ids::text[])`,
   /**
    * After an optimistic claim, under the instance locks: each instance's lines
@@ -498,7 +507,7 @@ export const dispatch = {
    */
   linesAfterClaims: `SELECT i.id,
       i.max_concurrent_conversation - (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
-        WHERE g.instance_id = i.id) AS free,
+        WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS free,
       (SELECT coalesce(sum((SELECT count(*) FROM (SELECT 1 FROM jobs j
           WHERE j.job_group_id = g.id AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
           LIMIT g.min_concurrency - c.in_flight) d)), 0)
@@ -636,11 +645,11 @@ export const concurrency = {
   // Lines in use: calls in flight over the instance's groups, from their counter rows.
   instance: `SELECT i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
-        WHERE g.instance_id = i.id) AS "inFlight"
+        WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS "inFlight"
     FROM instances i WHERE i.account_id = @accountId AND i.id = @instanceId`,
   account: `SELECT coalesce(sum(i.max_concurrent_conversation), 0) AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM instances i2 JOIN job_groups g ON g.instance_id = i2.id
-        JOIN job_group_totals c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS "inFlight"
+        JOIN job_group_totals c ON c.job_group_id = g.id WHERE i2.account_id = @accountId AND g.status IN ${WITH_CALLS}) AS "inFlight"
     FROM instances i WHERE i.account_id = @accountId`,
 };
 

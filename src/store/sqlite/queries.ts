@@ -294,12 +294,21 @@ export const jobs = {
         OR (@referenceIds IS NOT NULL AND reference_id IN (SELECT value FROM json_each(@referenceIds))))`,
 };
 
+/**
+ * The statuses in which a group can have calls in flight: the lines in use are summed
+ * over these groups only, through the partial index job_groups_with_calls (migration
+ * lines_in_use), so an instance's finished campaigns cost nothing per round. A
+ * Completed group got there with no call in flight and starts none; Draft,
+ * Initializing and Failed groups never started one. Must match the index's WHERE.
+ */
+const WITH_CALLS = `('Scheduling', 'Executing', 'Paused', 'Cancelled')`;
+
 export const dispatch = {
-  // Lines in use are counted over all of an instance's groups, paused ones included:
-  // their calls in flight still occupy lines.
+  // Lines in use are counted over the instance's groups that can have calls in flight
+  // (WITH_CALLS), paused and cancelled ones included: their calls still occupy lines.
   groups: `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS instanceMaxConcurrency, c.in_flight AS inFlight,
       (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_counters c2 ON c2.job_group_id = g2.id
-        WHERE g2.instance_id = g.instance_id) AS instanceInFlight
+        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS instanceInFlight
     FROM job_groups g
     JOIN instances i ON i.id = g.instance_id
     JOIN job_group_counters c ON c.job_group_id = g.id
@@ -339,7 +348,7 @@ export const dispatch = {
   // An instance's ceiling and the calls in flight over all its groups, for the claim's last check.
   instanceLines: `SELECT i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
-        WHERE g.instance_id = i.id) AS inFlight
+        WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS inFlight
     FROM instances i WHERE i.id = ?`,
 };
 
@@ -347,11 +356,11 @@ export const concurrency = {
   // Lines in use: calls in flight over the instance's groups, from their counter rows.
   instance: `SELECT i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
-        WHERE g.instance_id = i.id) AS inFlight
+        WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS inFlight
     FROM instances i WHERE i.account_id = ? AND i.id = ?`,
   account: `SELECT coalesce(sum(i.max_concurrent_conversation), 0) AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM instances i2 JOIN job_groups g ON g.instance_id = i2.id
-        JOIN job_group_counters c ON c.job_group_id = g.id WHERE i2.account_id = @accountId) AS inFlight
+        JOIN job_group_counters c ON c.job_group_id = g.id WHERE i2.account_id = @accountId AND g.status IN ${WITH_CALLS}) AS inFlight
     FROM instances i WHERE i.account_id = @accountId`,
 };
 
