@@ -1234,6 +1234,24 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
       );
 
       it(
+        "a cancelled group's calls in flight still hold their lines: counted, and the ceiling keeps the next claims out",
+        fresh(async (f, store) => {
+          const { account } = await f.seedTenant();
+          const instance = await f.seedInstance(account.id, { maxConcurrentConversation: 2 });
+          const ending = await f.seedRunningGroup(instance.id, 1);
+          await f.claimAll(ending.jobs, NOW);
+          await store.updateJobGroup({ ...(await store.findJobGroup(instance.id, ending.group.id))!, status: 'Cancelled' });
+          const next = await f.seedRunningGroup(instance.id, 2);
+
+          assert.deepStrictEqual(await store.instanceConcurrency(account.id, instance.id), { max: 2, inFlight: 1 });
+          const entry = (await store.dispatchableGroups()).find(({ group }) => group.id === next.group.id);
+          assert.equal(entry?.instanceInFlight, 1);
+          const claimed = await store.claimAttempts(next.jobs.map((job) => f.claim(job, NOW)), NOW);
+          assert.equal(claimed.length, 1, 'one line is left');
+        }),
+      );
+
+      it(
         "instanceConcurrency returns undefined for another account's instance or an unknown one; an account without instances has none",
         fresh(async (f, store) => {
           const { account, instance } = await f.seedTenant();
