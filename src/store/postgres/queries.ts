@@ -494,7 +494,7 @@ export const dispatch = {
    * for the nodes together. NO KEY UPDATE leaves inserts referencing the instance free.
    */
   lockInstances: `SELECT id FROM instances WHERE id = ANY(@ids::text[]) ORDER BY id FOR NO KEY UPDATE`,
-  /** Each instance's ceiling and the calls in flight over all its groups (read under the lock above). */
+  /** Each instance's ceiling and the calls in flight over its groups (WITH_CALLS), read under the lock above. */
   instanceLines: `SELECT i.id, i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_totals c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS "inFlight"

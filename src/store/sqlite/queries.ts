@@ -345,7 +345,7 @@ export const dispatch = {
     ORDER BY t.lease_expires_at LIMIT ?`,
   jobById: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`,
   nextLeaseExpiry: `SELECT min(lease_expires_at) AS t FROM tasks WHERE status = 'Executing' AND lease_expires_at > ?`,
-  // An instance's ceiling and the calls in flight over all its groups, for the claim's last check.
+  // An instance's ceiling and the calls in flight over its groups (WITH_CALLS), for the claim's last check.
   instanceLines: `SELECT i.max_concurrent_conversation AS max,
       (SELECT coalesce(sum(c.in_flight), 0) FROM job_groups g JOIN job_group_counters c ON c.job_group_id = g.id
         WHERE g.instance_id = i.id AND g.status IN ${WITH_CALLS}) AS inFlight
