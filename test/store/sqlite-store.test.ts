@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import * as q from '../../src/store/sqlite/queries.ts';
+import { exportReads } from '../../src/store/sqlite/file-queries.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
@@ -199,5 +201,41 @@ describe('openSqliteStore', () => {
       assert.equal(view?.group.name, 'campaign');
       assert.equal(view?.scriptName, 'greeting');
       assert.equal(await second.sumMinConcurrency(instance.id, 'Daily'), 2);
+    }));
+});
+
+describe('SQLite job indexes', () => {
+  /** The query plan's lines for a statement, its parameters bound to NULL. */
+  function planOf(store: SqliteStore, sql: string): string[] {
+    const named = [...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!);
+    const explain = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+    const rows = named.length > 0
+      ? explain.all(Object.fromEntries(named.map((name) => [name, null])))
+      : explain.all(...Array<null>((sql.match(/\?/g) ?? []).length).fill(null));
+    return (rows as Array<{ detail: string }>).map((row) => row.detail);
+  }
+
+  it('no index but the due index holds a job\'s status, so claiming and settling a call rewrite no other index entry', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      const indexes = store.db.prepare(`SELECT name FROM pragma_index_list('jobs')`).all() as Array<{ name: string }>;
+      const holdingStatus = indexes
+        .filter(({ name }) => (store.db.prepare(`SELECT name FROM pragma_index_info(?)`).all(name) as Array<{ name: string }>).some((column) => column.name === 'status'))
+        .map(({ name }) => name);
+      assert.deepStrictEqual(holdingStatus, [], 'a status change would rewrite these entries twice per call');
+      assert.ok(indexes.some(({ name }) => name === 'jobs_due'), 'due jobs are found by index');
+    }));
+
+  it('reads a group\'s jobs by index: due jobs, the recount, Suspend/Resume/Cancel and the export\'s walk after the last rowid', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      for (const [name, sql] of Object.entries({ due: q.dispatch.due, recount: q.counters.recount, move: q.jobs.move, exportWalk: exportReads.jobs })) {
+        const plan = planOf(store, sql);
+        assert.ok(!plan.some((line) => /^SCAN (jobs|j)\b/.test(line)), `${name} scans the jobs table: ${plan.join(' | ')}`);
+      }
+      // Each export batch seeks past the last rowid instead of reading the group from its start.
+      assert.ok(planOf(store, exportReads.jobs).some((line) => line.includes('rowid>?')), planOf(store, exportReads.jobs).join(' | '));
     }));
 });
