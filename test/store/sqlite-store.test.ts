@@ -238,4 +238,13 @@ describe('SQLite job indexes', () => {
       // Each export batch seeks past the last rowid instead of reading the group from its start.
       assert.ok(planOf(store, exportReads.jobs).some((line) => line.includes('rowid>?')), planOf(store, exportReads.jobs).join(' | '));
     }));
+
+  it('ListJobs looks its jobs up by primary key, not by walking the instance\'s jobs', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      const plan = planOf(store, q.jobs.byIds);
+      assert.ok(plan.some((line) => /SEARCH j USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/.test(line)), plan.join(' | '));
+      assert.ok(!plan.some((line) => line.includes('jobs_by_instance')), plan.join(' | '));
+    }));
 });

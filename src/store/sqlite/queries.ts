@@ -260,7 +260,9 @@ export const jobs = {
       script_version, next_attempt_at, created_at, modified_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   find: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = ? AND j.id = ?`,
-  byIds: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = @instanceId AND j.id IN (SELECT value FROM json_each(@ids))`,
+  // Looked up by primary key: the unary + keeps SQLite from walking the instance's jobs
+  // by jobs_by_instance instead (it did, without statistics: 54 ms at 200k jobs).
+  byIds: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id IN (SELECT value FROM json_each(@ids)) AND +j.instance_id = @instanceId`,
   tasksOf: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.job_id = ? ORDER BY t.attempt`,
   lastTaskOf: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.job_id = ? ORDER BY t.attempt DESC LIMIT 1`,
   // Phone number and name filters look inside the contacts JSON; the instance and
