@@ -335,6 +335,30 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual([...paged.items, ...rest.items].map((t) => t.id), all.items.map((t) => t.id));
       }));
 
+    it('pages through calls made at different moments, each exactly once', () =>
+      withStore(async (f) => {
+        const { instance } = await f.seedTenant();
+        const group = await f.seedJobGroup(instance.id);
+        const jobs = Array.from({ length: 7 }, (_, i) => job(f, group, `1380013801${i}`));
+        await f.store.insertJobs(group.id, jobs, T0);
+        const early = f.clock.now() + 1000;
+        // Three rounds, the later ones first in the table for the last two moments.
+        for (const [moment, batch] of [[early, jobs.slice(0, 3)], [early + 2000, jobs.slice(5)], [early + 1000, jobs.slice(3, 5)]] as const) {
+          await f.store.claimAttempts(batch.map((j) => ({ task: attempt(f, j, moment), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), moment);
+        }
+        const all = await f.store.files.exportTasks(instance.id, {}, '', 100);
+        assert.equal(all.items.length, jobs.length);
+        const seen: string[] = [];
+        let after = '';
+        do {
+          const page = await f.store.files.exportTasks(instance.id, {}, after, 2);
+          seen.push(...page.items.map((t) => t.id));
+          after = page.next;
+        } while (after);
+        assert.deepEqual(seen, all.items.map((t) => t.id));
+        assert.equal(new Set(seen).size, jobs.length);
+      }));
+
     it('filters calls by ringing time, end of flow, job status, group name and script name', () =>
       withStore(async (f) => {
         const { instance } = await f.seedTenant();

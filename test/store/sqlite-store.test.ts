@@ -239,6 +239,15 @@ describe('SQLite job indexes', () => {
       assert.ok(planOf(store, exportReads.jobs).some((line) => line.includes('rowid>?')), planOf(store, exportReads.jobs).join(' | '));
     }));
 
+  it('pages an instance\'s calls for export by seeking in tasks_by_instance, with no sort of all of them', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      const plan = planOf(store, exportReads.tasks);
+      assert.ok(plan.some((line) => line.includes('tasks_by_instance (instance_id=? AND actual_time>?)')), plan.join(' | '));
+      assert.ok(!plan.some((line) => line.includes('TEMP B-TREE')), plan.join(' | '));
+    }));
+
   it('ListJobs looks its jobs up by primary key, not by walking the instance\'s jobs', () =>
     withDataDir(async (dir, opened) => {
       const store = openSqliteStore(dir, new ManualClock(T0));

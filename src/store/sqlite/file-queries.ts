@@ -83,8 +83,11 @@ export const exportReads = {
   // The tasks of a page of jobs, by the tasks_by_job index; ids arrive as one JSON array.
   tasksOfJobs: `SELECT ${TASK_ROW_COLUMNS} FROM tasks t WHERE t.job_id IN (SELECT value FROM json_each(@jobIds))
     ORDER BY t.job_id, t.attempt`,
+  // Walks the instance's tasks in tasks_by_instance order, (actual_time, rowid): each
+  // page seeks past the last one's key. Ordered by rowid, every page read all of the
+  // instance's tasks again and sorted them (37 ms a page at 270k tasks).
   tasks: `SELECT ${TASK_ROW_COLUMNS} FROM tasks t
-    WHERE t.instance_id = @instanceId AND t.rowid > @after
+    WHERE t.instance_id = @instanceId AND (t.actual_time, t.rowid) > (@afterTime, @afterRow)
       AND (@jobGroupId IS NULL OR t.job_group_id = @jobGroupId)
       AND (@jobId IS NULL OR t.job_id = @jobId)
       AND (@taskId IS NULL OR t.id = @taskId)
@@ -105,5 +108,5 @@ export const exportReads = {
         AND instr(g.name, @jobGroupName) > 0))
       AND (@scriptName IS NULL OR EXISTS (SELECT 1 FROM job_groups g JOIN scripts s ON s.id = g.script_id
         WHERE g.id = t.job_group_id AND instr(s.name, @scriptName) > 0))
-    ORDER BY t.rowid LIMIT @limit`,
+    ORDER BY t.actual_time, t.rowid LIMIT @limit`,
 };

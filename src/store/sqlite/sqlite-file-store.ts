@@ -148,9 +148,12 @@ export class SqliteFileStore implements FileStore {
   }
 
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
+    // The cursor is the last task's "actualTime:rowid" (opaque to callers; '' = from the start).
+    const [afterTime, afterRow] = after ? after.split(':').map(Number) : [-1, -1];
     const rows = this.stmt(q.exportReads.tasks).all({
       instanceId,
-      after: Number(after || 0),
+      afterTime,
+      afterRow,
       limit,
       jobGroupId: filter.jobGroupId ?? null,
       jobId: filter.jobId ?? null,
@@ -170,7 +173,8 @@ export class SqliteFileStore implements FileStore {
       jobGroupName: filter.jobGroupName || null,
       scriptName: filter.scriptName || null,
     });
-    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : String(rows[rows.length - 1]!.rowKey) };
+    const last = rows[rows.length - 1];
+    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : `${Number(last!.actualTime)}:${Number(last!.rowKey)}` };
   }
 }
 
