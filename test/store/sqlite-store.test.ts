@@ -227,7 +227,7 @@ describe('SQLite job indexes', () => {
       assert.ok(indexes.some(({ name }) => name === 'jobs_due'), 'due jobs are found by index');
     }));
 
-  it('reads a group\'s jobs by index: due jobs, the recount, Suspend/Resume/Cancel and the export\'s walk after the last rowid', () =>
+  it('reads a group\'s jobs by index: due jobs, the recount, Suspend/Resume/Cancel and the export\'s walk past its last key', () =>
     withDataDir(async (dir, opened) => {
       const store = openSqliteStore(dir, new ManualClock(T0));
       opened.push(store);
@@ -235,8 +235,22 @@ describe('SQLite job indexes', () => {
         const plan = planOf(store, sql);
         assert.ok(!plan.some((line) => /^SCAN (jobs|j)\b/.test(line)), `${name} scans the jobs table: ${plan.join(' | ')}`);
       }
-      // Each export batch seeks past the last rowid instead of reading the group from its start.
-      assert.ok(planOf(store, exportReads.jobs).some((line) => line.includes('rowid>?')), planOf(store, exportReads.jobs).join(' | '));
+      // Each export page seeks past the last (created_at, rowid) instead of reading the group from its start.
+      const exportPlan = planOf(store, exportReads.jobs);
+      assert.ok(exportPlan.some((line) => line.includes('jobs_of_group (job_group_id=? AND created_at>?)')), exportPlan.join(' | '));
+    }));
+
+  it('lists a group\'s jobs newest first from jobs_of_group, with no sort, whatever other filter is given', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      for (const given of [['jobGroupId'], ['jobGroupId', 'statuses'], ['jobGroupId', 'failureReason', 'createdFrom']] as q.JobFilterKey[][]) {
+        const plan = planOf(store, q.jobQuery(new Set(given)).list);
+        assert.ok(plan.some((line) => line.startsWith('SEARCH j USING INDEX jobs_of_group')), `${given.join('+')}: ${plan.join(' | ')}`);
+        assert.ok(!plan.some((line) => line.includes('TEMP B-TREE')), `${given.join('+')}: ${plan.join(' | ')}`);
+      }
+      const instanceWide = planOf(store, q.jobQuery(new Set(['statuses'])).list);
+      assert.ok(instanceWide.some((line) => line.startsWith('SEARCH j USING INDEX jobs_by_instance')), instanceWide.join(' | '));
     }));
 
   it('pages an instance\'s calls for export by seeking in tasks_by_instance, with no sort of all of them', () =>

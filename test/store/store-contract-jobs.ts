@@ -1372,6 +1372,39 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
       );
 
       it(
+        "counts and pages a group's jobs by status, and nothing of a group of another instance",
+        fresh(async (f, store) => {
+          const { account, instance } = await f.seedTenant();
+          const other = await f.seedInstance(account.id);
+          const { group, jobs } = await f.seedRunningGroup(instance.id, 6);
+          await f.seedRunningGroup(instance.id, 3);
+          const foreign = await f.seedRunningGroup(other.id, 2);
+          const paused = jobs.slice(0, 3);
+          await store.moveJobs(group.id, { jobIds: idsOf(paused) }, ['Scheduling'], 'Paused', NOW);
+          const task = await f.claimOne(jobs[4]!, NOW);
+          await store.settleAttempt(settlement(task, NOW + MINUTE, GAVE_UP));
+
+          const page = (filter: Parameters<Store['queryJobs']>[1], pageNumber = 1, pageSize = 2) =>
+            store.queryJobs(instance.id, { jobGroupId: group.id, ...filter }, { pageNumber, pageSize });
+          const newestPaused = idsOf(paused).reverse();
+          for (const [pageNumber, expected] of [[1, newestPaused.slice(0, 2)], [2, newestPaused.slice(2)], [3, []]] as const) {
+            const got = await page({ statuses: ['Paused'] }, pageNumber);
+            assert.equal(got.totalCount, 3, `totalCount on page ${pageNumber}`);
+            assert.deepStrictEqual(got.items.map(({ job }) => job.id), expected, `items on page ${pageNumber}`);
+          }
+          assert.equal((await page({ statuses: ['Paused', 'Failed'] }, 1, 10)).totalCount, 4);
+          assert.equal((await page({ statuses: ['Scheduling'] }, 1, 10)).totalCount, 2);
+          const none = await page({ statuses: ['Succeeded'] });
+          assert.deepStrictEqual([none.totalCount, none.items], [0, []]);
+          assert.equal((await page({}, 1, 10)).totalCount, 6);
+          const elsewhere = await store.queryJobs(instance.id, { jobGroupId: foreign.group.id }, everything);
+          assert.deepStrictEqual([elsewhere.totalCount, elsewhere.items], [0, []], "another instance's group");
+          const elsewhereByStatus = await store.queryJobs(instance.id, { jobGroupId: foreign.group.id, statuses: ['Scheduling'] }, everything);
+          assert.deepStrictEqual([elsewhereByStatus.totalCount, elsewhereByStatus.items], [0, []]);
+        }),
+      );
+
+      it(
         'pages newest first and reports the filtered total on every page',
         fresh(async (f, store) => {
           const { instance } = await f.seedTenant();

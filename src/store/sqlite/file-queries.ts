@@ -79,7 +79,11 @@ const TASK_ROW_COLUMNS = `t.rowid AS rowKey, t.id, t.job_id AS jobId, t.job_grou
   t.sip_code AS sipCode, t.conversation`;
 
 export const exportReads = {
-  jobs: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.job_group_id = @jobGroupId AND j.rowid > @after ORDER BY j.rowid LIMIT @limit`,
+  // A group's jobs in jobs_of_group order, (created_at, rowid): each page seeks past
+  // the last one's key.
+  jobs: `SELECT ${JOB_COLUMNS} FROM jobs j
+    WHERE j.job_group_id = @jobGroupId AND (j.created_at, j.rowid) > (@afterTime, @afterRow)
+    ORDER BY j.created_at, j.rowid LIMIT @limit`,
   // The tasks of a page of jobs, by the tasks_by_job index; ids arrive as one JSON array.
   tasksOfJobs: `SELECT ${TASK_ROW_COLUMNS} FROM tasks t WHERE t.job_id IN (SELECT value FROM json_each(@jobIds))
     ORDER BY t.job_id, t.attempt`,

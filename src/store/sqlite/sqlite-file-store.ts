@@ -130,7 +130,9 @@ export class SqliteFileStore implements FileStore {
   }
 
   async exportJobs(jobGroupId: string, after: string, limit: number): Promise<Slice<{ job: JobRow; tasks: TaskRow[] }>> {
-    const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, after: Number(after || 0), limit });
+    // The cursor is the last job's "createdAt:rowid" (opaque to callers; '' = from the start).
+    const [afterTime, afterRow] = after ? after.split(':').map(Number) : [-1, -1];
+    const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, afterTime, afterRow, limit });
     if (rows.length === 0) return { items: [], next: '' };
     const byJob = new Map<string, TaskRow[]>();
     const taskRows = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
@@ -144,7 +146,8 @@ export class SqliteFileStore implements FileStore {
       const job = toJob(row);
       return { job, tasks: byJob.get(job.id) ?? [] };
     });
-    return { items, next: rows.length < limit ? '' : String(rows[rows.length - 1]!.rowKey) };
+    const last = rows[rows.length - 1]!;
+    return { items, next: rows.length < limit ? '' : `${Number(last.createdAt)}:${Number(last.rowKey)}` };
   }
 
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {

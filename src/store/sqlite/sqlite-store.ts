@@ -38,6 +38,7 @@ import type {
 } from '../store.ts';
 import { migrate } from './migrate.ts';
 import * as q from './queries.ts';
+import type { JobFilterKey } from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
@@ -323,7 +324,7 @@ export class SqliteStore implements Store {
   }
 
   async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
-    const params = {
+    const params: Row = {
       instanceId,
       jobGroupId: filter.jobGroupId ?? null,
       statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
@@ -333,11 +334,27 @@ export class SqliteStore implements Store {
       createdFrom: filter.createdFrom ?? null,
       createdTo: filter.createdTo ?? null,
     };
-    return this.page(q.jobs.query, q.jobs.queryCount, params, page, (row) => {
+    const given = new Set((Object.keys(params) as Array<JobFilterKey | 'instanceId'>).filter((key): key is JobFilterKey => key !== 'instanceId' && params[key] !== null));
+    const sql = q.jobQuery(given);
+    const onlyGroupAndStatus = given.has('jobGroupId') && [...given].every((key) => key === 'jobGroupId' || key === 'statuses');
+    const totalCount = onlyGroupAndStatus ? this.countGroupJobs(instanceId, filter.jobGroupId!, filter.statuses) : Number(this.stmt(sql.count).get(params)?.n ?? 0);
+    const offset = (page.pageNumber - 1) * page.pageSize;
+    // Past the last job there is nothing to look for (a missing status would walk the whole group).
+    if (offset >= totalCount) return { items: [], totalCount };
+    const items = this.stmt(sql.list).all({ ...params, limit: page.pageSize, offset }).map((row) => {
       const job = toJob(row);
       const last = this.stmt(q.jobs.lastTaskOf).get(job.id);
       return { job, lastTask: last ? toTask(last) : undefined };
     });
+    return { items, totalCount };
+  }
+
+  /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
+  private countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): number {
+    const row = this.stmt(q.jobs.groupStatusCounts).get(jobGroupId, instanceId);
+    if (!row) return 0;
+    if (!statuses?.length) return Number(row.totalJobs);
+    return [...new Set(statuses)].reduce((sum, status) => sum + Number(row[COUNTER_OF_STATUS[status]]), 0);
   }
 
   async moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number> {
