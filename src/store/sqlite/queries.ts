@@ -200,9 +200,10 @@ export const counters = {
       cancelled = cancelled + @cancelled, not_answered = not_answered + @notAnswered, total_calls = total_calls + @totalCalls,
       in_flight = in_flight + @inFlight, finished_num = finished_num + @finishedNum,
       client_hangup_num = client_hangup_num + @clientHangupNum, no_interact_num = no_interact_num + @noInteractNum,
-      timeout_hangup_num = timeout_hangup_num + @timeoutHangupNum, unrecognized_num = unrecognized_num + @unrecognizedNum
+      timeout_hangup_num = timeout_hangup_num + @timeoutHangupNum, unrecognized_num = unrecognized_num + @unrecognizedNum,
+      -- The first call a group starts stamps its start time (@started = 1 when calls started).
+      start_time = CASE WHEN start_time = 0 AND @started = 1 THEN @now ELSE start_time END
     WHERE job_group_id = @jobGroupId`,
-  markStarted: `UPDATE job_group_counters SET start_time = @now WHERE job_group_id = @jobGroupId AND start_time = 0`,
   // A running group's status follows its counters; the end time is stamped when it
   // completes. Each row is written only when it changes: most rounds change neither,
   // and a row rewritten unchanged still costs its page in the commit.

@@ -42,6 +42,7 @@ import type { JobFilterKey } from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
+import { CounterMoves, ZERO_DELTA } from './counter-moves.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -448,7 +449,7 @@ export class SqliteStore implements Store {
   }
 
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
-    return this.db.transaction(() => this.claimInTransaction(claims, now))();
+    return this.db.transaction(() => this.withCounterMoves((moves) => this.claimInTransaction(claims, now, moves)))();
   }
 
   async settleAttempt(settlement: AttemptSettlement): Promise<void> {
@@ -457,19 +458,21 @@ export class SqliteStore implements Store {
 
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    this.db.transaction(() => this.settleInTransaction(settlements))();
+    this.db.transaction(() => this.withCounterMoves((moves) => this.settleInTransaction(settlements, moves)))();
   }
 
   async reschedule(changes: Reschedule[], now: number): Promise<void> {
-    this.db.transaction(() => this.rescheduleInTransaction(changes, now))();
+    this.db.transaction(() => this.withCounterMoves((moves) => this.rescheduleInTransaction(changes, now, moves)))();
   }
 
   async commitRound(round: RoundWrites): Promise<TaskRow[]> {
-    return this.db.transaction(() => {
-      this.settleInTransaction(round.settlements);
-      this.rescheduleInTransaction(round.reschedules, round.now);
-      return this.claimInTransaction(round.claims, round.now);
-    })();
+    return this.db.transaction(() =>
+      this.withCounterMoves((moves) => {
+        this.settleInTransaction(round.settlements, moves);
+        this.rescheduleInTransaction(round.reschedules, round.now, moves);
+        return this.claimInTransaction(round.claims, round.now, moves);
+      }),
+    )();
   }
 
   /**
@@ -495,18 +498,32 @@ export class SqliteStore implements Store {
     return row?.t == null ? undefined : Number(row.t);
   }
 
-  private claimInTransaction(claims: AttemptClaim[], now: number): TaskRow[] {
+  /**
+   * Runs a transaction's row writes, then writes the counter moves they collected:
+   * each group's counter row once, then its status and end time.
+   */
+  private withCounterMoves<T>(write: (moves: CounterMoves) => T): T {
+    const moves = new CounterMoves();
+    const result = write(moves);
+    for (const [jobGroupId, { delta, now, started }] of moves.groups) {
+      this.stmt(q.counters.apply).run({ ...delta, jobGroupId, started: started ? 1 : 0, now });
+      this.refreshStatusInTransaction(jobGroupId, now);
+    }
+    return result;
+  }
+
+  private claimInTransaction(claims: AttemptClaim[], now: number, moves: CounterMoves): TaskRow[] {
     const claimed: TaskRow[] = [];
-    const perGroup = new Map<string, number>();
-    // Lines still free per instance, read inside the transaction: the ceiling holds
-    // even when a decision counted on lines that a settlement did not free after all.
+    // Lines still free per instance, read inside the transaction (with the lines this
+    // transaction's settlements free): the ceiling holds even when a decision counted
+    // on lines that a settlement did not free after all.
     const freeLines = new Map<string, number>();
     for (const claim of claims) {
       const { task } = claim;
       let free = freeLines.get(task.instanceId);
       if (free === undefined) {
         const lines = this.stmt(q.dispatch.instanceLines).get(task.instanceId);
-        free = lines ? Number(lines.max) - Number(lines.inFlight) : 0;
+        free = lines ? Number(lines.max) - Number(lines.inFlight) + moves.freedIn(task.instanceId) : 0;
       }
       if (free <= 0) continue;
       const changes = this.stmt(q.dispatch.claimJob).run({
@@ -519,21 +536,14 @@ export class SqliteStore implements Store {
       if (changes === 0) continue;
       freeLines.set(task.instanceId, free - 1);
       this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
-      perGroup.set(task.jobGroupId, (perGroup.get(task.jobGroupId) ?? 0) + 1);
+      moves.add(task.jobGroupId, { scheduling: -1, executing: 1, inFlight: 1, totalCalls: 1 }, now);
+      moves.markStarted(task.jobGroupId, now);
       claimed.push(task);
-    }
-    // Counters move once per group with the batch's sum: the same result, fewer writes.
-    for (const [jobGroupId, n] of perGroup) {
-      this.applyDelta(jobGroupId, { scheduling: -n, executing: n, inFlight: n, totalCalls: n });
-      this.stmt(q.counters.markStarted).run({ jobGroupId, now });
-      this.refreshStatusInTransaction(jobGroupId, now);
     }
     return claimed;
   }
 
-  private settleInTransaction(settlements: AttemptSettlement[]): void {
-    // Counter moves are summed per group and written once per group.
-    const touched = new Map<string, { delta: Required<CounterDelta>; now: number }>();
+  private settleInTransaction(settlements: AttemptSettlement[], moves: CounterMoves): void {
     for (const settlement of settlements) {
       const { task, job, now } = settlement;
       const settled = this.stmt(q.dispatch.settleTask).run({
@@ -542,32 +552,23 @@ export class SqliteStore implements Store {
       }).changes;
       if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
       if (settlement.results) this.dialog.applyResults(settledResults(settlement, settlement.results));
-      const entry = touched.get(task.jobGroupId) ?? { delta: { ...ZERO_DELTA }, now };
-      addDelta(entry.delta, settlement.taskDelta);
+      moves.add(task.jobGroupId, settlement.taskDelta, now);
+      if ((settlement.taskDelta.inFlight ?? 0) < 0) moves.freeLine(task.instanceId);
       const moved = this.stmt(q.dispatch.settleJob).run({
         id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, now,
       }).changes;
-      if (moved === 1) addDelta(entry.delta, settlement.jobDelta);
-      entry.now = Math.max(entry.now, now);
-      touched.set(task.jobGroupId, entry);
-    }
-    for (const [jobGroupId, { delta, now }] of touched) {
-      this.applyDelta(jobGroupId, delta);
-      this.refreshStatusInTransaction(jobGroupId, now);
+      if (moved === 1) moves.add(task.jobGroupId, settlement.jobDelta, now);
     }
   }
 
-  private rescheduleInTransaction(changes: Reschedule[], now: number): void {
-    const touched = new Set<string>();
+  private rescheduleInTransaction(changes: Reschedule[], now: number, moves: CounterMoves): void {
     for (const change of changes) {
       if ('nextAttemptAt' in change) {
         this.stmt(q.dispatch.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
       } else if (this.stmt(q.dispatch.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
-        this.applyDelta(change.jobGroupId, { scheduling: -1, failed: 1 });
-        touched.add(change.jobGroupId);
+        moves.add(change.jobGroupId, { scheduling: -1, failed: 1 }, now);
       }
     }
-    for (const jobGroupId of touched) this.refreshStatusInTransaction(jobGroupId, now);
   }
 
   async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {
@@ -580,7 +581,7 @@ export class SqliteStore implements Store {
   // Helpers ------------------------------------------------------------------
 
   private applyDelta(jobGroupId: string, delta: CounterDelta): void {
-    this.stmt(q.counters.apply).run({ ...ZERO_DELTA, ...delta, jobGroupId });
+    this.stmt(q.counters.apply).run({ ...ZERO_DELTA, ...delta, jobGroupId, started: 0, now: 0 });
   }
 
   private refreshStatusInTransaction(jobGroupId: string, now: number): void {
@@ -606,10 +607,6 @@ export class SqliteStore implements Store {
   }
 }
 
-const ZERO_DELTA: Required<CounterDelta> = {
-  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
-  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
-};
 
 /** The Progress counter each job status is counted in. */
 const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
@@ -620,10 +617,6 @@ const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
   Paused: 'paused',
   Cancelled: 'cancelled',
 };
-
-function addDelta(sum: Required<CounterDelta>, delta: CounterDelta): void {
-  for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) sum[key] += value;
-}
 
 /** A job's values in the order of q.jobs.insert. */
 function jobValues(job: JobRow): unknown[] {

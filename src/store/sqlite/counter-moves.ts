@@ -1,0 +1,58 @@
+import type { CounterDelta } from '../store.ts';
+
+/** What one transaction moves in one group's counters. */
+export interface GroupMove {
+  delta: Required<CounterDelta>;
+  /** The latest moment of the moves: the status refresh and end time are stamped with it. */
+  now: number;
+  /** A call started: the group's start time is stamped if it has none. */
+  started: boolean;
+}
+
+export const ZERO_DELTA: Required<CounterDelta> = {
+  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
+  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
+};
+
+/**
+ * The counter moves of one transaction's settlements, reschedules and claims, summed per
+ * group so that each group's counter row and status are written once, when the
+ * transaction's rows are all written. A round used to write them after each of its
+ * three parts: eight statements a round where four do (docs/performance-engine.md).
+ *
+ * The lines a settlement frees are only written at the end, so a claim in the same
+ * transaction adds them to what the counter rows still say (`freedIn`).
+ */
+export class CounterMoves {
+  readonly groups = new Map<string, GroupMove>();
+  private readonly freed = new Map<string, number>();
+
+  add(jobGroupId: string, delta: CounterDelta, now: number): void {
+    const move = this.moveOf(jobGroupId, now);
+    for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) move.delta[key] += value;
+  }
+
+  /** A call of the instance ended in this transaction: its line is free once the moves are written. */
+  freeLine(instanceId: string): void {
+    this.freed.set(instanceId, (this.freed.get(instanceId) ?? 0) + 1);
+  }
+
+  freedIn(instanceId: string): number {
+    return this.freed.get(instanceId) ?? 0;
+  }
+
+  /** A call of the group started: its start time is stamped if it has none. */
+  markStarted(jobGroupId: string, now: number): void {
+    this.moveOf(jobGroupId, now).started = true;
+  }
+
+  private moveOf(jobGroupId: string, now: number): GroupMove {
+    let move = this.groups.get(jobGroupId);
+    if (!move) {
+      move = { delta: { ...ZERO_DELTA }, now, started: false };
+      this.groups.set(jobGroupId, move);
+    }
+    move.now = Math.max(move.now, now);
+    return move;
+  }
+}
