@@ -8,7 +8,7 @@ import { openStore } from '../store/open-store.ts';
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify')
-    .description('recount every job group\'s counters from its jobs and tasks; exit 1 on any difference')
+    .description('recount every job group\'s counters and call report from its jobs and tasks; exit 1 on any difference')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
       const store = await openStore(loadConfig(), new SystemClock());

@@ -1,9 +1,10 @@
 import type { JobGroupCounters } from '../store/rows.ts';
-import type { Store } from '../store/store.ts';
+import type { GroupCallReport, Store } from '../store/store.ts';
 
 export interface CounterDifference {
   jobGroupId: string;
-  counter: keyof JobGroupCounters;
+  /** A Progress or Result counter, or a figure of the call report (`report.answered`, `report.turns.2`, …). */
+  counter: string;
   stored: number;
   recounted: number;
 }
@@ -23,7 +24,25 @@ export async function verifyCounters(store: Store, onProgress?: (done: number, t
     for (const counter of Object.keys(recounted) as Array<keyof JobGroupCounters>) {
       if (stored[counter] !== recounted[counter]) differences.push({ jobGroupId, counter, stored: stored[counter], recounted: recounted[counter] });
     }
+    const kept = reportFigures(await store.groupCallReport(jobGroupId));
+    const recountedReport = reportFigures(await store.recountCallReport(jobGroupId));
+    for (const figure of new Set([...kept.keys(), ...recountedReport.keys()])) {
+      const [a, b] = [kept.get(figure) ?? 0, recountedReport.get(figure) ?? 0];
+      if (a !== b) differences.push({ jobGroupId, counter: figure, stored: a, recounted: b });
+    }
     onProgress?.(index + 1, ids.length);
   }
   return { groups: ids.length, differences };
+}
+
+/** A call report's figures by name, buckets included: what verify compares. */
+function reportFigures(report: GroupCallReport): Map<string, number> {
+  const figures = new Map<string, number>([
+    ['report.answered', report.answered],
+    ['report.talkMs', report.talkMs],
+    ['report.maxTalkMs', report.maxTalkMs],
+  ]);
+  for (const [bucket, n] of Object.entries(report.durationBuckets)) figures.set(`report.duration.${bucket}`, n);
+  for (const [bucket, n] of Object.entries(report.turnBuckets)) figures.set(`report.turns.${bucket}`, n);
+  return figures;
 }

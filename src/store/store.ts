@@ -244,6 +244,8 @@ export interface Store {
 
   // Reports (aggregates over task rows; not on hot paths).
   groupCallReport(jobGroupId: string): Promise<GroupCallReport>;
+  /** The same report recounted from the group's tasks, for `outboundbot verify`. */
+  recountCallReport(jobGroupId: string): Promise<GroupCallReport>;
   instanceCallSummaries(accountId: string, instanceIds?: readonly string[]): Promise<Array<{ instanceId: string; totalCalls: number; talkMs: number }>>;
 
   // Dispatch.

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -275,6 +276,8 @@ async function drive(store: Store, scenario: Scenario, idBytes: ((size: number) 
     for (const [g, id] of groupIds.entries()) {
       const diff = counterDiff((await store.storedCounters(id))!, await store.recountGroup(id));
       if (diff.length > 0) midRunMismatches.push(`group ${g} at ${at()}: ${diff.join(', ')}`);
+      const reportDiff = await callReportDiff(store, id);
+      if (reportDiff) midRunMismatches.push(`group ${g} at ${at()}: ${reportDiff}`);
     }
     if ('job' in action) await moveJob(action);
     else await (action.kind === 'pauseGroup' ? pauseGroup : resumeGroup)(action.group);
@@ -287,6 +290,8 @@ async function drive(store: Store, scenario: Scenario, idBytes: ((size: number) 
 
   const groups: GroupTrace[] = [];
   for (const [g, id] of groupIds.entries()) {
+    const reportDiff = await callReportDiff(store, id);
+    if (reportDiff) midRunMismatches.push(`group ${g} at the end: ${reportDiff}`);
     const jobs: JobTrace[] = [];
     for (const jobId of jobIds[g]!) {
       const found = (await store.findJob(instance.id, jobId))!;
@@ -328,4 +333,10 @@ async function refusable(call: () => Promise<unknown>): Promise<string> {
 export function counterDiff(stored: JobGroupCounters, recount: JobGroupCounters): string[] {
   const keys = new Set([...Object.keys(stored), ...Object.keys(recount)]) as Set<keyof JobGroupCounters>;
   return [...keys].filter((k) => stored[k] !== recount[k]).map((k) => `${k}: stored ${stored[k]}, recounted ${recount[k]}`);
+}
+
+/** How the group's call report as kept differs from its recount from the tasks, if it does. */
+async function callReportDiff(store: Store, jobGroupId: string): Promise<string | undefined> {
+  const [kept, recount] = [await store.groupCallReport(jobGroupId), await store.recountCallReport(jobGroupId)];
+  return isDeepStrictEqual(kept, recount) ? undefined : `call report ${JSON.stringify(kept)}, recounted ${JSON.stringify(recount)}`;
 }

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -77,6 +78,40 @@ describe('openSqliteStore', () => {
       const expected = loadMigrations().map(({ version, name }) => ({ version, name, applied_at: T0 }));
       assert.ok(expected.length >= 2, 'the migrations directory is found');
       assert.deepStrictEqual(recordedMigrations(store), expected);
+    }));
+
+  it('migration 000009 fills the call report of the calls answered before it, equal to the recount', () =>
+    withDataDir(async (dir, opened) => {
+      // A data dir as the release before it left it: migrations up to 000008, calls settled.
+      const old = new Database(join(dir, 'outboundbot.sqlite'));
+      migrate(old, T0, loadMigrations().filter(({ version }) => version < 9));
+      old.pragma('foreign_keys = OFF'); // a group and its calls alone, without the rows they belong to
+      old.prepare(`INSERT INTO job_groups (id, instance_id, name, description, script_id, scenario_id, strategy, recall_strategy,
+          calling_numbers, recall_calling_numbers, priority, ringing_duration, min_concurrency, job_file_path,
+          job_data_parsing_task_id, status, created_at, modified_at)
+        VALUES ('g', 'i', 'g', '', '', '', '{}', '{}', '[]', '[]', 'Daily', 25, 0, '', '', 'Completed', 0, 0)`).run();
+      old.prepare(`INSERT INTO job_group_counters (job_group_id) VALUES ('g')`).run();
+      const insertTask = old.prepare(`INSERT INTO tasks (id, job_id, job_group_id, instance_id, attempt, status, calling_number,
+          called_number, contact, planned_time, actual_time, lease_expires_at, end_time, ringing_ms, talk_ms, end_reason,
+          hangup_direction, sip_code, conversation)
+        VALUES (?, ?, 'g', 'i', 1, ?, '0571', '13800000000', '{}', 0, ?, 0, 0, 0, ?, ?, '', '', ?)`);
+      const said = (n: number) => JSON.stringify(Array.from({ length: n }, () => ({ speaker: 'Contact', text: '嗯', timestamp: 0 })));
+      insertTask.run('t1', 'j1', 'SucceededFinish', 1, 5_000, 'FINISHED', said(1));
+      insertTask.run('t2', 'j2', 'SucceededFinish', 2, 45_000, 'CLIENT_HANGUP', said(3));
+      insertTask.run('t3', 'j3', 'NoAnswer', 3, 0, '', '[]');
+      old.close();
+
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      const report = await store.groupCallReport('g');
+      assert.deepStrictEqual(report, {
+        answered: 2,
+        talkMs: 50_000,
+        maxTalkMs: 45_000,
+        durationBuckets: { '0-10': 1, '30-60': 1 },
+        turnBuckets: { '1': 1, '3': 1 },
+      });
+      assert.deepStrictEqual(await store.recountCallReport('g'), report);
     }));
 
   it('reopening the same data dir applies no migration twice and keeps the records of the first run', () =>

@@ -673,6 +673,41 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
       );
     });
 
+    describe('groupCallReport', () => {
+      it(
+        "buckets answered calls by talk time at each bound and by callee turns, equal to the recount from the tasks",
+        fresh(async (f, store) => {
+          const { instance } = await f.seedTenant();
+          const talkTimes = [0, 9_999, 10_000, 29_999, 30_000, 59_999, 60_000, 119_999, 120_000, 299_999, 300_000, 301_000];
+          const { group, jobs } = await f.seedRunningGroup(instance.id, talkTimes.length + 1);
+          const contactSaid = (n: number, blank = false) =>
+            Array.from({ length: n }, (_, i) => ({ speaker: 'Contact' as const, text: blank && i === 0 ? '' : '嗯', timestamp: NOW + i }));
+          const answered = (task: TaskRow, i: number) => {
+            const base = settlement(task, NOW + MINUTE, ANSWERED);
+            return { ...base, task: { ...base.task, talkMs: talkTimes[i]!, conversation: contactSaid(i % 4, i === 5) } };
+          };
+          // Answered calls in three transactions (the instance has 10 lines), and one call
+          // not answered, which counts nowhere.
+          const first = await f.claimAll(jobs.slice(0, 7), NOW);
+          await store.settleAttempts(first.slice(0, 5).map((task, i) => answered(task, i)));
+          await store.settleAttempts(first.slice(5).map((task, i) => answered(task, 5 + i)));
+          const second = await f.claimAll(jobs.slice(7), NOW);
+          await store.settleAttempts([...second.slice(0, 5).map((task, i) => answered(task, 7 + i)), settlement(second[5]!, NOW + MINUTE, GAVE_UP)]);
+
+          const report = await store.groupCallReport(group.id);
+          assert.deepStrictEqual(report, {
+            answered: 12,
+            talkMs: talkTimes.reduce((sum, t) => sum + t, 0),
+            maxTalkMs: 301_000,
+            durationBuckets: { '0-10': 2, '10-30': 2, '30-60': 2, '60-120': 2, '120-300': 2, '300+': 2 },
+            // The callee spoke i % 4 times in call i, three calls each; call 5's one turn is blank, so it counts as 0.
+            turnBuckets: { '0': 4, '1': 2, '2': 3, '3': 3 },
+          });
+          assert.deepStrictEqual(await store.recountCallReport(group.id), report);
+        }),
+      );
+    });
+
     describe('settleAttempt', () => {
       it(
         "records the call's outcome on the task and the job's next state",

@@ -571,7 +571,15 @@ export class PostgresStore implements Store {
     return { max: Number(row?.max ?? 0), inFlight: Number(row?.inFlight ?? 0) };
   }
 
+  /**
+   * Computed from the group's answered tasks on each call: O(its calls). The SQLite store
+   * keeps this report as counters (its migration 000009); here it is still the recount.
+   */
   async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
+    return this.recountCallReport(jobGroupId);
+  }
+
+  async recountCallReport(jobGroupId: string): Promise<GroupCallReport> {
     const totals = (await this.one(q.reports.groupCalls, { jobGroupId })) ?? {};
     const buckets = async (sql: string, key: string) =>
       Object.fromEntries((await this.rows(sql, { jobGroupId })).map((row) => [String(row[key]), Number(row.n)]));

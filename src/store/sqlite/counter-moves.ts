@@ -1,4 +1,16 @@
+import { calleeTurns, talkTimeBucket } from '../../domain/call-report.ts';
+import type { ConversationTurn } from '../rows.ts';
 import type { CounterDelta } from '../store.ts';
+
+/** What one transaction's answered calls add to a group's call report. */
+export interface AnsweredCalls {
+  answered: number;
+  talkMs: number;
+  maxTalkMs: number;
+  /** Calls per talk-time bucket and per callee-turns bucket. */
+  duration: Map<string, number>;
+  turns: Map<string, number>;
+}
 
 /** What one transaction moves in one group's counters. */
 export interface GroupMove {
@@ -7,6 +19,7 @@ export interface GroupMove {
   now: number;
   /** A call started: the group's start time is stamped if it has none. */
   started: boolean;
+  calls: AnsweredCalls;
 }
 
 export const ZERO_DELTA: Required<CounterDelta> = {
@@ -41,6 +54,18 @@ export class CounterMoves {
     return this.freed.get(instanceId) ?? 0;
   }
 
+  /** A call of the group was answered: it counts in the group's call report. */
+  answered(jobGroupId: string, talkMs: number, conversation: readonly ConversationTurn[], now: number): void {
+    const { calls } = this.moveOf(jobGroupId, now);
+    calls.answered++;
+    calls.talkMs += talkMs;
+    calls.maxTalkMs = Math.max(calls.maxTalkMs, talkMs);
+    const duration = talkTimeBucket(talkMs);
+    calls.duration.set(duration, (calls.duration.get(duration) ?? 0) + 1);
+    const turns = String(calleeTurns(conversation));
+    calls.turns.set(turns, (calls.turns.get(turns) ?? 0) + 1);
+  }
+
   /** A call of the group started: its start time is stamped if it has none. */
   markStarted(jobGroupId: string, now: number): void {
     this.moveOf(jobGroupId, now).started = true;
@@ -49,7 +74,7 @@ export class CounterMoves {
   private moveOf(jobGroupId: string, now: number): GroupMove {
     let move = this.groups.get(jobGroupId);
     if (!move) {
-      move = { delta: { ...ZERO_DELTA }, now, started: false };
+      move = { delta: { ...ZERO_DELTA }, now, started: false, calls: { answered: 0, talkMs: 0, maxTalkMs: 0, duration: new Map(), turns: new Map() } };
       this.groups.set(jobGroupId, move);
     }
     move.now = Math.max(move.now, now);

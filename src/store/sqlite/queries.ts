@@ -389,6 +389,15 @@ export const concurrency = {
 
 // Reports: aggregates over a group's or an instance's tasks (by index), not counters.
 export const reports = {
+  // The call report as kept: moved by the settlements that answer calls (migration 000009).
+  storedCalls: `SELECT answered, talk_ms AS talkMs, max_talk_ms AS maxTalkMs FROM job_group_counters WHERE job_group_id = ?`,
+  storedBuckets: `SELECT kind, bucket, count FROM job_group_call_buckets WHERE job_group_id = ?`,
+  applyCalls: `UPDATE job_group_counters SET answered = answered + @answered, talk_ms = talk_ms + @talkMs,
+      max_talk_ms = max(max_talk_ms, @maxTalkMs)
+    WHERE job_group_id = @jobGroupId`,
+  addToBucket: `INSERT INTO job_group_call_buckets (job_group_id, kind, bucket, count) VALUES (?, ?, ?, ?)
+    ON CONFLICT (job_group_id, kind, bucket) DO UPDATE SET count = count + excluded.count`,
+  // The same report recounted from the group's answered tasks (outboundbot verify).
   groupCalls: `SELECT count(*) AS answered, coalesce(sum(talk_ms), 0) AS talkMs, coalesce(max(talk_ms), 0) AS maxTalkMs
     FROM tasks WHERE job_group_id = ? AND end_reason <> ''`,
   // Answered calls by talk time, in buckets of seconds: [0,10), [10,30), [30,60), [60,120), [120,300), [300,+).

@@ -409,7 +409,24 @@ export class SqliteStore implements Store {
     return { max: Number(row?.max ?? 0), inFlight: Number(row?.inFlight ?? 0) };
   }
 
+  /** DescribeGroupExecutingInfo's report, as kept by the settlements: O(1) in the group's calls. */
   async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
+    const totals = this.stmt(q.reports.storedCalls).get(jobGroupId) ?? {};
+    const report: GroupCallReport = {
+      answered: Number(totals.answered ?? 0),
+      talkMs: Number(totals.talkMs ?? 0),
+      maxTalkMs: Number(totals.maxTalkMs ?? 0),
+      durationBuckets: {},
+      turnBuckets: {},
+    };
+    for (const row of this.stmt(q.reports.storedBuckets).all(jobGroupId)) {
+      if (Number(row.count) === 0) continue;
+      (row.kind === 'duration' ? report.durationBuckets : report.turnBuckets)[String(row.bucket)] = Number(row.count);
+    }
+    return report;
+  }
+
+  async recountCallReport(jobGroupId: string): Promise<GroupCallReport> {
     const totals = this.stmt(q.reports.groupCalls).get(jobGroupId) ?? {};
     const buckets = (sql: string, key: string) =>
       Object.fromEntries(this.stmt(sql).all(jobGroupId).map((row) => [String(row[key]), Number(row.n)]));
@@ -505,8 +522,13 @@ export class SqliteStore implements Store {
   private withCounterMoves<T>(write: (moves: CounterMoves) => T): T {
     const moves = new CounterMoves();
     const result = write(moves);
-    for (const [jobGroupId, { delta, now, started }] of moves.groups) {
+    for (const [jobGroupId, { delta, now, started, calls }] of moves.groups) {
       this.stmt(q.counters.apply).run({ ...delta, jobGroupId, started: started ? 1 : 0, now });
+      if (calls.answered > 0) {
+        this.stmt(q.reports.applyCalls).run({ jobGroupId, answered: calls.answered, talkMs: calls.talkMs, maxTalkMs: calls.maxTalkMs });
+        for (const [bucket, n] of calls.duration) this.stmt(q.reports.addToBucket).run(jobGroupId, 'duration', bucket, n);
+        for (const [bucket, n] of calls.turns) this.stmt(q.reports.addToBucket).run(jobGroupId, 'turns', bucket, n);
+      }
       this.refreshStatusInTransaction(jobGroupId, now);
     }
     return result;
@@ -553,6 +575,8 @@ export class SqliteStore implements Store {
       if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
       if (settlement.results) this.dialog.applyResults(settledResults(settlement, settlement.results));
       moves.add(task.jobGroupId, settlement.taskDelta, now);
+      // An answered call (one with an end reason) counts in the group's call report.
+      if (task.endReason !== '') moves.answered(task.jobGroupId, task.talkMs, task.conversation, now);
       if ((settlement.taskDelta.inFlight ?? 0) < 0) moves.freeLine(task.instanceId);
       const moved = this.stmt(q.dispatch.settleJob).run({
         id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, now,
