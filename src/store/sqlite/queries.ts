@@ -387,7 +387,8 @@ export const concurrency = {
     FROM instances i WHERE i.account_id = @accountId`,
 };
 
-// Reports: aggregates over a group's or an instance's tasks (by index), not counters.
+// Reports: a group's call report as kept (counters moved by settlements) and as recounted
+// from its tasks; an instance's call totals over its tasks (by index).
 export const reports = {
   // The call report as kept: moved by the settlements that answer calls (migration 000009).
   storedCalls: `SELECT answered, talk_ms AS talkMs, max_talk_ms AS maxTalkMs FROM job_group_counters WHERE job_group_id = ?`,
