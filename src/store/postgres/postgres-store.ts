@@ -500,7 +500,18 @@ export class PostgresStore implements Store {
       createdFrom: filter.createdFrom ?? null,
       createdTo: filter.createdTo ?? null,
     };
-    const result = await this.page(q.jobs.query, q.jobs.queryCount, params, page, toJob);
+    // A group's totals, by status or not, come from its counters; a page past them is empty.
+    const onlyGroupAndStatus = filter.jobGroupId !== undefined && params.failureReason === null && params.phoneNumber === null
+      && params.contactName === null && params.createdFrom === null && params.createdTo === null;
+    let result: Page<JobRow>;
+    if (onlyGroupAndStatus) {
+      const totalCount = await this.countGroupJobs(instanceId, filter.jobGroupId!, filter.statuses);
+      const offset = (page.pageNumber - 1) * page.pageSize;
+      const items = offset >= totalCount ? [] : (await this.rows(q.jobs.query, { ...params, limit: page.pageSize, offset })).map(toJob);
+      result = { items, totalCount };
+    } else {
+      result = await this.page(q.jobs.query, q.jobs.queryCount, params, page, toJob);
+    }
     const last = new Map<string, TaskRow>();
     if (result.items.length > 0) {
       for (const row of await this.rows(q.jobs.lastTasksOf, { ids: result.items.map((job) => job.id) })) {
@@ -509,6 +520,14 @@ export class PostgresStore implements Store {
       }
     }
     return { totalCount: result.totalCount, items: result.items.map((job) => ({ job, lastTask: last.get(job.id) })) };
+  }
+
+  /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
+  private async countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): Promise<number> {
+    const row = await this.one(q.jobs.groupStatusCounts, { jobGroupId, instanceId });
+    if (!row) return 0;
+    if (!statuses?.length) return Number(row.totalJobs);
+    return [...new Set(statuses)].reduce((sum, status) => sum + Number(row[COUNTER_OF_STATUS[status]]), 0);
   }
 
   async moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number> {

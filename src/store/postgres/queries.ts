@@ -436,6 +436,10 @@ export const jobs = {
   query: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE ${JOB_FILTER}
     ORDER BY j.created_at DESC, j.id DESC LIMIT @limit OFFSET @offset`,
   queryCount: `SELECT count(*) AS n FROM jobs j WHERE ${JOB_FILTER}`,
+  // A group's jobs by status, counted from its counters (exact: they move in the
+  // transactions that move the jobs), and only when the group is the instance's.
+  groupStatusCounts: `SELECT ${COUNTER_COLUMNS} FROM job_group_totals c JOIN job_groups g ON g.id = c.job_group_id
+    WHERE c.job_group_id = @jobGroupId AND g.instance_id = @instanceId`,
   // Status moves for Suspend/Resume/Cancel; the selector is all, ids or reference ids.
   move: `UPDATE jobs SET status = @to::text, modified_at = @now,
       -- Resuming keeps a retry time still ahead (the interval since the last attempt).
