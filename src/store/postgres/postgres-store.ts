@@ -40,6 +40,7 @@ import type {
 } from '../store.ts';
 import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
 import { migrate } from './migrate.ts';
+import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
 import { PostgresFileStore } from './postgres-file-store.ts';
 import * as q from './queries.ts';
@@ -525,9 +526,7 @@ export class PostgresStore implements Store {
   /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
   private async countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): Promise<number> {
     const row = await this.one(q.jobs.groupStatusCounts, { jobGroupId, instanceId });
-    if (!row) return 0;
-    if (!statuses?.length) return Number(row.totalJobs);
-    return [...new Set(statuses)].reduce((sum, status) => sum + Number(row[COUNTER_OF_STATUS[status]]), 0);
+    return row ? jobsInStatuses(row, statuses) : 0;
   }
 
   async moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number> {
@@ -930,16 +929,6 @@ export function jobCopyLine(job: JobRow): string {
 }
 
 const ZERO_DELTA: Required<CounterDelta> = Object.fromEntries(Object.keys(COUNTER_FIELDS).map((key) => [key, 0])) as Required<CounterDelta>;
-
-/** The Progress counter each job status is counted in. */
-const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
-  Scheduling: 'scheduling',
-  Executing: 'executing',
-  Succeeded: 'completed',
-  Failed: 'failed',
-  Paused: 'paused',
-  Cancelled: 'cancelled',
-};
 
 function addDelta(sum: CounterDelta, delta: CounterDelta): void {
   for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) sum[key] = (sum[key] ?? 0) + value;

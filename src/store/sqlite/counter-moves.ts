@@ -1,16 +1,6 @@
 import { calleeTurns, talkTimeBucket } from '../../domain/call-report.ts';
 import type { ConversationTurn } from '../rows.ts';
-import type { CounterDelta } from '../store.ts';
-
-/** What one transaction's answered calls add to a group's call report. */
-export interface AnsweredCalls {
-  answered: number;
-  talkMs: number;
-  maxTalkMs: number;
-  /** Calls per talk-time bucket and per callee-turns bucket. */
-  duration: Map<string, number>;
-  turns: Map<string, number>;
-}
+import type { CounterDelta, GroupCallReport } from '../store.ts';
 
 /** What one transaction moves in one group's counters. */
 export interface GroupMove {
@@ -19,7 +9,8 @@ export interface GroupMove {
   now: number;
   /** A call started: the group's start time is stamped if it has none. */
   started: boolean;
-  calls: AnsweredCalls;
+  /** What the transaction's answered calls add to the group's call report. */
+  calls: GroupCallReport;
 }
 
 export const ZERO_DELTA: Required<CounterDelta> = {
@@ -61,9 +52,9 @@ export class CounterMoves {
     calls.talkMs += talkMs;
     calls.maxTalkMs = Math.max(calls.maxTalkMs, talkMs);
     const duration = talkTimeBucket(talkMs);
-    calls.duration.set(duration, (calls.duration.get(duration) ?? 0) + 1);
+    calls.durationBuckets[duration] = (calls.durationBuckets[duration] ?? 0) + 1;
     const turns = String(calleeTurns(conversation));
-    calls.turns.set(turns, (calls.turns.get(turns) ?? 0) + 1);
+    calls.turnBuckets[turns] = (calls.turnBuckets[turns] ?? 0) + 1;
   }
 
   /** A call of the group started: its start time is stamped if it has none. */
@@ -74,7 +65,7 @@ export class CounterMoves {
   private moveOf(jobGroupId: string, now: number): GroupMove {
     let move = this.groups.get(jobGroupId);
     if (!move) {
-      move = { delta: { ...ZERO_DELTA }, now, started: false, calls: { answered: 0, talkMs: 0, maxTalkMs: 0, duration: new Map(), turns: new Map() } };
+      move = { delta: { ...ZERO_DELTA }, now, started: false, calls: { answered: 0, talkMs: 0, maxTalkMs: 0, durationBuckets: {}, turnBuckets: {} } };
       this.groups.set(jobGroupId, move);
     }
     move.now = Math.max(move.now, now);

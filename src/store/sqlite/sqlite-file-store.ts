@@ -130,8 +130,7 @@ export class SqliteFileStore implements FileStore {
   }
 
   async exportJobs(jobGroupId: string, after: string, limit: number): Promise<Slice<{ job: JobRow; tasks: TaskRow[] }>> {
-    // The cursor is the last job's "createdAt:rowid" (opaque to callers; '' = from the start).
-    const [afterTime, afterRow] = after ? after.split(':').map(Number) : [-1, -1];
+    const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, afterTime, afterRow, limit });
     if (rows.length === 0) return { items: [], next: '' };
     const byJob = new Map<string, TaskRow[]>();
@@ -147,12 +146,11 @@ export class SqliteFileStore implements FileStore {
       return { job, tasks: byJob.get(job.id) ?? [] };
     });
     const last = rows[rows.length - 1]!;
-    return { items, next: rows.length < limit ? '' : `${Number(last.createdAt)}:${Number(last.rowKey)}` };
+    return { items, next: rows.length < limit ? '' : toCursor(last.createdAt, last.rowKey) };
   }
 
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
-    // The cursor is the last task's "actualTime:rowid" (opaque to callers; '' = from the start).
-    const [afterTime, afterRow] = after ? after.split(':').map(Number) : [-1, -1];
+    const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.tasks).all({
       instanceId,
       afterTime,
@@ -177,8 +175,22 @@ export class SqliteFileStore implements FileStore {
       scriptName: filter.scriptName || null,
     });
     const last = rows[rows.length - 1];
-    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : `${Number(last!.actualTime)}:${Number(last!.rowKey)}` };
+    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : toCursor(last!.actualTime, last!.rowKey) };
   }
+}
+
+/**
+ * An export page's cursor: the last row's "time:rowid" key (created_at for jobs,
+ * actual_time for calls), which the next page seeks past. Opaque to callers; '' is the start.
+ */
+function toCursor(time: unknown, rowKey: unknown): string {
+  return `${Number(time)}:${Number(rowKey)}`;
+}
+
+function fromCursor(after: string): [number, number] {
+  if (!after) return [-1, -1];
+  const [time, rowKey] = after.split(':').map(Number);
+  return [time!, rowKey!];
 }
 
 function toTask(row: Row): FileTaskRow {

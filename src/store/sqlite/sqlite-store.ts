@@ -37,6 +37,7 @@ import type {
   Store,
 } from '../store.ts';
 import { migrate } from './migrate.ts';
+import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import * as q from './queries.ts';
 import type { JobFilterKey } from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
@@ -353,9 +354,7 @@ export class SqliteStore implements Store {
   /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
   private countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): number {
     const row = this.stmt(q.jobs.groupStatusCounts).get(jobGroupId, instanceId);
-    if (!row) return 0;
-    if (!statuses?.length) return Number(row.totalJobs);
-    return [...new Set(statuses)].reduce((sum, status) => sum + Number(row[COUNTER_OF_STATUS[status]]), 0);
+    return row ? jobsInStatuses(row, statuses) : 0;
   }
 
   async moveJobs(jobGroupId: string, selector: JobSelector, from: JobStatus[], to: JobStatus, now: number, nextAttemptAt?: number): Promise<number> {
@@ -526,8 +525,8 @@ export class SqliteStore implements Store {
       this.stmt(q.counters.apply).run({ ...delta, jobGroupId, started: started ? 1 : 0, now });
       if (calls.answered > 0) {
         this.stmt(q.reports.applyCalls).run({ jobGroupId, answered: calls.answered, talkMs: calls.talkMs, maxTalkMs: calls.maxTalkMs });
-        for (const [bucket, n] of calls.duration) this.stmt(q.reports.addToBucket).run(jobGroupId, 'duration', bucket, n);
-        for (const [bucket, n] of calls.turns) this.stmt(q.reports.addToBucket).run(jobGroupId, 'turns', bucket, n);
+        for (const [bucket, n] of Object.entries(calls.durationBuckets)) this.stmt(q.reports.addToBucket).run(jobGroupId, 'duration', bucket, n);
+        for (const [bucket, n] of Object.entries(calls.turnBuckets)) this.stmt(q.reports.addToBucket).run(jobGroupId, 'turns', bucket, n);
       }
       this.refreshStatusInTransaction(jobGroupId, now);
     }
@@ -631,16 +630,6 @@ export class SqliteStore implements Store {
   }
 }
 
-
-/** The Progress counter each job status is counted in. */
-const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
-  Scheduling: 'scheduling',
-  Executing: 'executing',
-  Succeeded: 'completed',
-  Failed: 'failed',
-  Paused: 'paused',
-  Cancelled: 'cancelled',
-};
 
 /** A job's values in the order of q.jobs.insert. */
 function jobValues(job: JobRow): unknown[] {
