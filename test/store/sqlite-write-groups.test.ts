@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { WriteGroups } from '../../src/store/sqlite/write-groups.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -107,5 +108,54 @@ describe('SqliteStore.groupWrites', () => {
         assert.equal(committed('inner'), undefined, 'the inner group committed on its own');
       });
       assert.equal(committed('inner'), 'i');
+    }));
+});
+
+describe('WriteGroups.atomic', () => {
+  /** A WriteGroups on a file of its own (commits at every 3rd checkpoint) and a second connection that sees only what is committed. */
+  async function withGroups(body: (groups: WriteGroups, write: (key: string) => void, committed: () => string[]) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'outboundbot-atomic-'));
+    const db = new Database(join(dir, 'groups.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE kv (key TEXT PRIMARY KEY)');
+    const reader = new Database(join(dir, 'groups.sqlite'), { readonly: true });
+    const insert = db.prepare('INSERT INTO kv (key) VALUES (?)');
+    const keys = reader.prepare('SELECT key FROM kv ORDER BY key').pluck();
+    try {
+      await body(new WriteGroups(db, 3), (key) => insert.run(key), () => keys.all() as string[]);
+    } finally {
+      reader.close();
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('outside a group is a transaction of its own: a failure leaves nothing of it', () =>
+    withGroups(async (groups, write, committed) => {
+      groups.atomic(() => write('a'));
+      assert.throws(() => groups.atomic(() => (write('b'), write('a'))), /UNIQUE/);
+      assert.deepEqual(committed(), ['a']);
+    }));
+
+  it('inside its group commits with the group, and a failure rolls back the group since its last commit and closes it', () =>
+    withGroups(async (groups, write, committed) => {
+      await assert.rejects(
+        groups.run(async (checkpoint) => {
+          for (const key of ['s1', 's2', 's3']) {
+            groups.atomic(() => write(key));
+            await checkpoint(); // the third commits s1-s3
+          }
+          groups.atomic(() => write('s4'));
+          assert.deepEqual(committed(), ['s1', 's2', 's3'], 'a step committed before its group');
+          await checkpoint();
+          groups.atomic(() => (write('s5'), write('s1'))); // fails half-way, with no savepoint to go back to
+        }),
+        /UNIQUE/,
+      );
+      // s4 and the half of s5 went with the group, as a crash there would take them.
+      assert.deepEqual(committed(), ['s1', 's2', 's3']);
+      assert.equal(groups.mustWait(), false, 'the failed group still holds other callers back');
+      groups.atomic(() => write('after'));
+      assert.deepEqual(committed(), ['after', 's1', 's2', 's3']);
     }));
 });

@@ -14,6 +14,7 @@ export const PRAGMAS = [
   'PRAGMA busy_timeout = 5000',
   'PRAGMA cache_size = -32768',
   'PRAGMA wal_autocheckpoint = 10000',
+  'PRAGMA temp_store = MEMORY',
 ];
 
 export const migrations = {

@@ -465,7 +465,7 @@ export class SqliteStore implements Store {
   }
 
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
-    return this.db.transaction(() => this.withCounterMoves((moves) => this.claimInTransaction(claims, now, moves)))();
+    return this.writeGroups.atomic(() => this.withCounterMoves((moves) => this.claimInTransaction(claims, now, moves)));
   }
 
   async settleAttempt(settlement: AttemptSettlement): Promise<void> {
@@ -474,21 +474,21 @@ export class SqliteStore implements Store {
 
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    this.db.transaction(() => this.withCounterMoves((moves) => this.settleInTransaction(settlements, moves)))();
+    this.writeGroups.atomic(() => this.withCounterMoves((moves) => this.settleInTransaction(settlements, moves)));
   }
 
   async reschedule(changes: Reschedule[], now: number): Promise<void> {
-    this.db.transaction(() => this.withCounterMoves((moves) => this.rescheduleInTransaction(changes, now, moves)))();
+    this.writeGroups.atomic(() => this.withCounterMoves((moves) => this.rescheduleInTransaction(changes, now, moves)));
   }
 
   async commitRound(round: RoundWrites): Promise<TaskRow[]> {
-    return this.db.transaction(() =>
+    return this.writeGroups.atomic(() =>
       this.withCounterMoves((moves) => {
         this.settleInTransaction(round.settlements, moves);
         this.rescheduleInTransaction(round.reschedules, round.now, moves);
         return this.claimInTransaction(round.claims, round.now, moves);
       }),
-    )();
+    );
   }
 
   /**

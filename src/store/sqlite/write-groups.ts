@@ -10,7 +10,8 @@ import type Database from 'better-sqlite3';
  * in a group, its store calls run as savepoints (better-sqlite3 nests a transaction
  * inside an open one that way) of one transaction that is committed at every
  * `checkpointsPerCommit`-th checkpoint the walk passes and when it ends. Each call is still atomic, so a walk
- * that fails commits what it did; a process killed mid-group loses only the group,
+ * that fails commits what it did (but see `atomic`: the engine's round writes, when
+ * one fails, take the group with them); a process killed mid-group loses only the group,
  * and with it the virtual time it had reached (the clock is stored in the same
  * transaction), so the data and the clock stay consistent.
  *
@@ -57,6 +58,27 @@ export class WriteGroups {
     }
   }
 
+  /**
+   * Runs `write` as one atomic unit. Outside a group that is its own transaction (a
+   * savepoint when nested in one). Inside the caller's own group it runs with no
+   * savepoint: a savepoint copies every page it touches to a statement journal
+   * first, which cost a busy campaign about 80 µs a virtual-clock step (10–13 % of
+   * its time). Atomicity then comes from the group: a write that fails rolls back
+   * the whole group since its last commit, as a crash there would (the stored clock
+   * goes back with it, and calls it had started are gone or settled by their
+   * leases), and closes it; the caller's later writes commit one by one.
+   */
+  atomic<T>(write: () => T): T {
+    const group = this.open;
+    if (!group || this.owner.getStore() !== group) return this.db.transaction(write)();
+    try {
+      return write();
+    } catch (error) {
+      this.abort(group);
+      throw error;
+    }
+  }
+
   /** True when the caller must wait for `closed` before touching the store. */
   mustWait(): boolean {
     return this.open !== undefined && this.owner.getStore() !== this.open;
@@ -76,6 +98,15 @@ export class WriteGroups {
     group.reset();
     this.db.exec('BEGIN IMMEDIATE');
     this.open = group;
+  }
+
+  private abort(group: OpenGroup): void {
+    this.open = undefined;
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      group.end();
+    }
   }
 
   private commit(group: OpenGroup): void {
