@@ -33,7 +33,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createIdGenerator } from '../src/domain/ids.ts';
 import { ManualClock } from '../src/engine/clock.ts';
 import { jobCopyLine, openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import type { JobGroupRow, JobRow } from '../src/store/rows.ts';
+import type { DueJob, JobGroupRow, JobRow } from '../src/store/rows.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { AttemptClaim, Store } from '../src/store/store.ts';
 
@@ -86,7 +86,7 @@ function jobsOf(group: JobGroupRow, n: number): JobRow[] {
   }));
 }
 
-function claimOf(job: JobRow, now: number): AttemptClaim {
+function claimOf(job: DueJob, now: number): AttemptClaim {
   const contact = job.contacts[0]!;
   return {
     task: {

@@ -3,7 +3,7 @@ import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outco
 import type { IdGenerator } from '../domain/ids.ts';
 import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
-import type { JobGroupRow, JobRow, TaskRow } from '../store/rows.ts';
+import type { DueJob, JobGroupRow, TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
@@ -31,7 +31,7 @@ export const RESCHEDULE_BATCH = 500;
 /** A call the carrier reported ended, waiting to be settled. */
 export interface EndedCall {
   task: TaskRow;
-  job: JobRow;
+  job: DueJob;
   report: CallReport;
 }
 
@@ -40,7 +40,7 @@ interface InstancePlan {
   claims: AttemptClaim[];
   reschedules: Reschedule[];
   /** The job and group of each claim, by job id, for dialling. */
-  jobs: Map<string, { job: JobRow; group: JobGroupRow }>;
+  jobs: Map<string, { job: DueJob; group: JobGroupRow }>;
 }
 
 /** What one round did; anything but zero means another round may find more to do now. */
@@ -175,7 +175,7 @@ export class Engine {
    * `timeZoneBy: Callee` extension the zone of the contact the next attempt calls
    * (the instance's when the number's zone is unknown).
    */
-  async zoneOf(job: Pick<JobRow, 'contacts' | 'attempts'>, group: JobGroupRow): Promise<string> {
+  async zoneOf(job: Pick<DueJob, 'contacts' | 'attempts'>, group: JobGroupRow): Promise<string> {
     if (group.strategy.timeZoneBy !== 'Callee') return this.deps.zone;
     const contact = job.contacts[job.attempts % Math.max(1, job.contacts.length)];
     if (!contact) return this.deps.zone;
@@ -185,7 +185,7 @@ export class Engine {
   /** Which due jobs of one instance's groups to call now, within its free lines, and which to move on. */
   private async planInstance(session: DispatchRound, groups: DispatchGroup[], now: number): Promise<InstancePlan> {
     const free = Math.max(0, groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight);
-    const callable = new Map<string, JobRow[]>();
+    const callable = new Map<string, DueJob[]>();
     const reschedules: Reschedule[] = [];
     for (const { group } of groups) {
       const { ready, moved } = await this.examineDue(session, group, now, free);
@@ -243,7 +243,7 @@ export class Engine {
     for (const task of claimed) {
       const { job, group } = round.jobs.get(task.jobId)!;
       const { attempts, attemptDay, dayAttempts } = claimsByTask.get(task.id)!;
-      const claimedJob: JobRow = { ...job, status: 'Executing', attempts, attemptDay, dayAttempts };
+      const claimedJob: DueJob = { ...job, attempts, attemptDay, dayAttempts };
       await this.deps.carrier.dial(
         {
           callId: task.id,
@@ -266,7 +266,7 @@ export class Engine {
     }
   }
 
-  private async claimFor(job: JobRow, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
+  private async claimFor(job: DueJob, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
     const attempt = job.attempts + 1;
     // Retries use the recall numbers when the group has them.
     const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
@@ -311,9 +311,9 @@ export class Engine {
    * are read and each is checked against its day's attempts. With callee zones each
    * job is checked on its own.
    */
-  private async examineDue(session: DispatchRound, group: JobGroupRow, now: number, free: number): Promise<{ ready: JobRow[]; moved: Reschedule[] }> {
+  private async examineDue(session: DispatchRound, group: JobGroupRow, now: number, free: number): Promise<{ ready: DueJob[]; moved: Reschedule[] }> {
     const strategy = group.strategy;
-    const moveOn = (job: JobRow, zone: string): Reschedule => {
+    const moveOn = (job: DueJob, zone: string): Reschedule => {
       // nextAttemptTime adds the interval, which a due job has already waited.
       const next = nextAttemptTime({ job, strategy, zone, now: now - strategy.minAttemptInterval * 60_000 });
       return next === undefined
@@ -328,7 +328,7 @@ export class Engine {
       }
       if (free === 0) return { ready: [], moved: [] };
       const today = localDay(zone, now);
-      const ready: JobRow[] = [];
+      const ready: DueJob[] = [];
       const moved: Reschedule[] = [];
       for (const job of await session.dueJobs(group.id, now, free)) {
         if (job.attemptDay === today && job.dayAttempts >= strategy.maxAttemptsPerDay) moved.push(moveOn(job, zone));
@@ -337,7 +337,7 @@ export class Engine {
       return { ready, moved };
     }
     if (free === 0) return { ready: [], moved: [] };
-    const ready: JobRow[] = [];
+    const ready: DueJob[] = [];
     const moved: Reschedule[] = [];
     for (const job of await session.dueJobs(group.id, now, free)) {
       const zone = await this.zoneOf(job, group);
@@ -378,7 +378,7 @@ export class Engine {
     return settlements;
   }
 
-  private async settlementOf(task: TaskRow, job: JobRow, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
+  private async settlementOf(task: TaskRow, job: DueJob, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
     // The zone of the contact just called (attempts already counts this attempt).
     const zone = await this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
     const answered = report.result === 'Answered';

@@ -1,5 +1,6 @@
 import type {
   JobGroupCounters,
+  DueJob,
   JobRow,
   JobStatus,
   TaskRow,
@@ -88,7 +89,7 @@ export type Reschedule =
  */
 export interface DispatchRound {
   /** As Store.dueJobs, less any job another round holds. */
-  dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
+  dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]>;
   /** Writes the round exactly as Store.commitRound; the round's last call. Returns the tasks claimed. */
   commit(writes: RoundWrites): Promise<TaskRow[]>;
 }
@@ -251,7 +252,7 @@ export interface Store {
   // Dispatch.
   dispatchableGroups(): Promise<DispatchGroup[]>;
   /** Up to `limit` Scheduling jobs of the group due at `now`, earliest first, by index. */
-  dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]>;
+  dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]>;
   /** The earliest next attempt of any dispatchable job later than `after`, if any. */
   nextDueTime(after: number): Promise<number | undefined>;
   /**

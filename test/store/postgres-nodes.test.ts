@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import type { JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
+import type { DueJob, JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptClaim, AttemptSettlement } from '../../src/store/store.ts';
 import { dropSchema, newSchemaName, schemaUrl } from '../helpers/postgres.ts';
 import { DAY, Fixtures, T0 } from './store-contract.ts';
@@ -25,7 +25,7 @@ const JOBS = 120;
 let serial = 0;
 
 /** The contract suite's claim, with an id naming the node that made it and this test's short lease. */
-function claimOf(fixtures: JobFixtures, job: JobRow, now: number, node: string): AttemptClaim {
+function claimOf(fixtures: JobFixtures, job: DueJob, now: number, node: string): AttemptClaim {
   return fixtures.claim(job, now, { id: `task-${node}-${++serial}-${job.id}`, leaseExpiresAt: now + LEASE_MS });
 }
 
@@ -225,9 +225,9 @@ describe('dispatch rounds of several nodes at once', () => {
    * claims the first `claim` of them: `opened` resolves with what it read.
    */
   function heldRound(node: PostgresStore, fixtures: JobFixtures, groupId: string, limit: number, claim = limit) {
-    let read!: (jobs: JobRow[]) => void;
+    let read!: (jobs: DueJob[]) => void;
     let release!: () => void;
-    const opened = new Promise<JobRow[]>((resolve) => (read = resolve));
+    const opened = new Promise<DueJob[]>((resolve) => (read = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
     const committed = node.dispatchRound(async (round) => {
       const due = await round.dueJobs(groupId, NOW, limit);
@@ -239,7 +239,7 @@ describe('dispatch rounds of several nodes at once', () => {
   }
 
   /** A round on `node` that claims every one of `limit` due jobs at once; `check` sees them first. */
-  function roundOf(node: PostgresStore, fixtures: JobFixtures, groupId: string, limit: number, check: (due: JobRow[]) => void = () => {}) {
+  function roundOf(node: PostgresStore, fixtures: JobFixtures, groupId: string, limit: number, check: (due: DueJob[]) => void = () => {}) {
     return node.dispatchRound(async (round) => {
       const due = await round.dueJobs(groupId, NOW, limit);
       check(due);

@@ -20,6 +20,7 @@ import type {
   JobGroupCounters,
   JobGroupRow,
   JobGroupStatus,
+  DueJob,
   JobRow,
   JobStatus,
   TaskEndReason,
@@ -168,7 +169,7 @@ export class JobFixtures extends Fixtures {
   }
 
   /** The claim the engine would make for the job's next attempt at `now`. */
-  claim(job: JobRow, now: number, over: Partial<TaskRow> = {}): AttemptClaim {
+  claim(job: DueJob, now: number, over: Partial<TaskRow> = {}): AttemptClaim {
     const attempt = job.attempts + 1;
     const contact = job.contacts[job.attempts % job.contacts.length]!;
     const day = new Date(now).toISOString().slice(0, 10);
@@ -261,6 +262,12 @@ function sameJob(actual: JobRow | undefined, expected: JobRow, message?: string)
 
 function sameJobs(actual: readonly JobRow[], expected: readonly JobRow[], message?: string): void {
   sameRow(actual.map(withoutModifiedAt), expected.map(withoutModifiedAt), message);
+}
+
+/** What dueJobs reads of a job. */
+function dueJobOf(job: JobRow): DueJob {
+  const { id, instanceId, jobGroupId, contacts, extras, callingNumbers, scriptVersion, nextAttemptAt, attempts, attemptDay, dayAttempts } = job;
+  return { id, instanceId, jobGroupId, contacts, extras, callingNumbers, scriptVersion, nextAttemptAt, attempts, attemptDay, dayAttempts };
 }
 
 function idsOf(rows: ReadonlyArray<{ id: string }>): string[] {
@@ -424,7 +431,7 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
           ]);
           const due = await store.dueJobs(group.id, NOW + 15, 10);
           assert.deepStrictEqual(idsOf(due), [b!.id, a!.id, d!.id], 'a job due exactly at now is due');
-          sameJobs(due, [b!, a!, d!]);
+          assert.deepStrictEqual(due, [b!, a!, d!].map(dueJobOf), 'a due job is read with what the dispatcher needs of it');
           assert.deepStrictEqual(idsOf(await store.dueJobs(group.id, NOW + 15, 2)), [b!.id, a!.id]);
           assert.deepStrictEqual(idsOf(await store.dueJobs(group.id, NOW + 4, 10)), []);
           assert.deepStrictEqual(idsOf(await store.dueJobs(group.id, NOW + 20, 10)), [b!.id, a!.id, d!.id, c!.id]);

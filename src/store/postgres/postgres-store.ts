@@ -12,6 +12,7 @@ import type {
   JobGroupCounters,
   JobGroupRow,
   JobGroupView,
+  DueJob,
   JobRow,
   JobStatus,
   InstanceRow,
@@ -45,7 +46,7 @@ import { PostgresDialogStore } from './postgres-dialog-store.ts';
 import { PostgresFileStore } from './postgres-file-store.ts';
 import * as q from './queries.ts';
 import { bind, copyLine, COUNTER_FIELDS } from './queries.ts';
-import { toJob, toTask } from './row-mapping.ts';
+import { toDueJob, toJob, toTask } from './row-mapping.ts';
 
 type Row = Record<string, unknown>;
 
@@ -626,8 +627,8 @@ export class PostgresStore implements Store {
     }));
   }
 
-  async dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]> {
-    return (await this.rows(q.dispatch.due, { jobGroupId, now, limit })).map(toJob);
+  async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {
+    return (await this.rows(q.dispatch.due, { jobGroupId, now, limit })).map((row) => toDueJob(row, jobGroupId));
   }
 
   async nextDueTime(after: number): Promise<number | undefined> {
@@ -677,7 +678,7 @@ export class PostgresStore implements Store {
       return body({
         dueJobs: async (jobGroupId, now, limit) => {
           if (committed) throw new Error('dueJobs after the round committed');
-          return (await this.rows(q.dispatch.dueForRound, { jobGroupId, now, limit }, client)).map(toJob);
+          return (await this.rows(q.dispatch.dueForRound, { jobGroupId, now, limit }, client)).map((row) => toDueJob(row, jobGroupId));
         },
         commit: async ({ settlements, reschedules, claims, now }) => {
           if (committed) throw new Error('a round commits once');

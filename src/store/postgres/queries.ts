@@ -394,6 +394,11 @@ const JOB_COLUMNS = `j.id, j.instance_id AS "instanceId", j.job_group_id AS "job
   j.last_attempt_at AS "lastAttemptAt", j.failure_reason AS "failureReason", j.end_reason AS "endReason",
   j.created_at AS "createdAt", j.modified_at AS "modifiedAt"`;
 
+/** A due job's columns (DueJob): its group is the one asked for. */
+const DUE_JOB_COLUMNS = `j.id, j.instance_id AS "instanceId", j.contacts, j.extras, j.calling_numbers AS "callingNumbers",
+  j.script_version AS "scriptVersion", j.next_attempt_at AS "nextAttemptAt", j.attempts, j.attempt_day AS "attemptDay",
+  j.day_attempts AS "dayAttempts"`;
+
 const TASK_COLUMNS = `t.id, t.job_id AS "jobId", t.job_group_id AS "jobGroupId", t.instance_id AS "instanceId", t.attempt, t.status,
   t.calling_number AS "callingNumber", t.called_number AS "calledNumber", t.contact, t.planned_time AS "plannedTime",
   t.actual_time AS "actualTime", t.lease_expires_at AS "leaseExpiresAt", t.end_time AS "endTime", t.ringing_ms AS "ringingMs",
@@ -472,7 +477,7 @@ export const dispatch = {
     JOIN job_group_totals c ON c.job_group_id = g.id
     WHERE g.status IN ('Scheduling', 'Executing')
     ORDER BY g.instance_id, g.id`,
-  due: `SELECT ${JOB_COLUMNS} FROM jobs j
+  due: `SELECT ${DUE_JOB_COLUMNS} FROM jobs j
     WHERE j.job_group_id = @jobGroupId AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
     ORDER BY j.next_attempt_at, j.id LIMIT @limit`,
   /**
@@ -481,7 +486,7 @@ export const dispatch = {
    * different jobs. NO KEY UPDATE, the lock the claim's update takes anyway, leaves
    * the tasks' foreign-key checks on the job free.
    */
-  dueForRound: `SELECT ${JOB_COLUMNS} FROM jobs j
+  dueForRound: `SELECT ${DUE_JOB_COLUMNS} FROM jobs j
     WHERE j.job_group_id = @jobGroupId AND j.status = 'Scheduling' AND j.next_attempt_at <= @now
     ORDER BY j.next_attempt_at, j.id LIMIT @limit
     FOR NO KEY UPDATE SKIP LOCKED`,

@@ -1,4 +1,4 @@
-import type { JobRow, JobStatus, TaskRow } from '../rows.ts';
+import type { DueJob, JobRow, JobStatus, TaskRow } from '../rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -24,6 +24,22 @@ export function toJob(row: Row): JobRow {
     endReason: String(row.endReason),
     createdAt: Number(row.createdAt),
     modifiedAt: Number(row.modifiedAt),
+  };
+}
+
+export function toDueJob(row: Row, jobGroupId: string): DueJob {
+  return {
+    id: String(row.id),
+    instanceId: String(row.instanceId),
+    jobGroupId,
+    contacts: row.contacts as DueJob['contacts'],
+    extras: row.extras as DueJob['extras'],
+    callingNumbers: row.callingNumbers as string[],
+    scriptVersion: String(row.scriptVersion),
+    nextAttemptAt: Number(row.nextAttemptAt),
+    attempts: Number(row.attempts),
+    attemptDay: String(row.attemptDay),
+    dayAttempts: Number(row.dayAttempts),
   };
 }
 

@@ -6,6 +6,8 @@
 const BLOCK_COLUMNS = `id, instance_id AS instanceId, phone_number AS phoneNumber, name, remark, creator, created_at AS createdAt`;
 
 export const blockList = {
+  // One index probe: most instances block no one, and then a round's numbers need no lookup.
+  any: `SELECT 1 FROM contact_block_list WHERE instance_id = ? LIMIT 1`,
   // The numbers arrive as one JSON array parameter: one statement whatever their count.
   blocked: `SELECT phone_number AS phoneNumber FROM contact_block_list
     WHERE instance_id = @instanceId AND phone_number IN (SELECT value FROM json_each(@numbers))`,

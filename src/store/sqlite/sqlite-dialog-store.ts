@@ -34,7 +34,7 @@ export class SqliteDialogStore implements DialogStore {
   // Block list -----------------------------------------------------------------
 
   async blockedNumbers(instanceId: string, numbers: readonly string[]): Promise<Set<string>> {
-    if (numbers.length === 0) return new Set();
+    if (numbers.length === 0 || this.stmt(q.blockList.any).get(instanceId) === undefined) return new Set();
     const rows = this.stmt(q.blockList.blocked).all({ instanceId, numbers: JSON.stringify(numbers) });
     return new Set(rows.map((row) => String(row.phoneNumber)));
   }

@@ -7,6 +7,7 @@ import type {
   AccessKeyStatus,
   AccountRow,
   ExportProgressRow,
+  DueJob,
   JobRow,
   JobStatus,
   TaskRow,
@@ -455,8 +456,10 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async dueJobs(jobGroupId: string, now: number, limit: number): Promise<JobRow[]> {
-    return this.stmt(q.dispatch.due).all(jobGroupId, now, limit).map(toJob);
+  async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {
+    return this.stmt(q.dispatch.due)
+      .all(jobGroupId, now, limit)
+      .map((row) => toDueJob(row, jobGroupId));
   }
 
   async nextDueTime(after: number): Promise<number | undefined> {
@@ -660,6 +663,23 @@ function toJob(row: Row): JobRow {
     contacts: JSON.parse(String(row.contacts)),
     extras: JSON.parse(String(row.extras)),
     callingNumbers: JSON.parse(String(row.callingNumbers)),
+  };
+}
+
+/** Built as a literal, not spread from the row: V8 makes such an object many times faster. */
+function toDueJob(row: Row, jobGroupId: string): DueJob {
+  return {
+    id: String(row.id),
+    instanceId: String(row.instanceId),
+    jobGroupId,
+    contacts: JSON.parse(String(row.contacts)),
+    extras: JSON.parse(String(row.extras)),
+    callingNumbers: JSON.parse(String(row.callingNumbers)),
+    scriptVersion: String(row.scriptVersion),
+    nextAttemptAt: Number(row.nextAttemptAt),
+    attempts: Number(row.attempts),
+    attemptDay: String(row.attemptDay),
+    dayAttempts: Number(row.dayAttempts),
   };
 }
 
