@@ -5,7 +5,8 @@
  * mid-transaction (rolled back) or with calls in flight (settled by a survivor once
  * their lease expires). Afterwards: no job lost (every one ended), none in two calls
  * at once, no attempt counted twice (counters equal the recount), and the calls in
- * flight, sampled all along, never above the instance's ceiling.
+ * flight, sampled all along, never above the instance's ceiling. The call report kept
+ * in counters equals its recount too.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -92,6 +93,7 @@ describe('nodes killed at random on one PostgreSQL schema', () => {
     assert.ok(peak <= CEILING, `in flight never above the ceiling (peak ${peak} of ${CEILING})`);
     const stored = await store.storedCounters(group.id);
     assert.deepStrictEqual(stored, await store.recountGroup(group.id), 'counters equal the recount: nothing counted twice');
+    assert.deepStrictEqual(await store.groupCallReport(group.id), await store.recountCallReport(group.id), 'the call report equals its recount');
     assert.equal(stored!.completed, JOBS, 'every job ended answered: none lost');
     assert.equal(stored!.inFlight, 0);
     let recovered = 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { loadMigrations } from '../../src/store/postgres/migrate.ts';
+import { loadMigrations, migrate } from '../../src/store/postgres/migrate.ts';
 import { openPostgresStore, parseDatabaseUrl, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { copyLine } from '../../src/store/postgres/queries.ts';
 import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
@@ -77,6 +77,53 @@ describe('openPostgresStore', () => {
         await second.close();
       }
     } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  it('migration 000011 counts the calls answered before it in the call report it keeps', async () => {
+    const schema = newSchemaName('calls');
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      // A schema as the release before it left it: migrations up to 000010, calls settled.
+      await migrate(client, schema, T0, loadMigrations().filter(({ version }) => version < 11));
+      await client.query(`SET search_path TO ${schema}`);
+      await client.query('SET session_replication_role = replica'); // a group and its calls alone, without the rows they belong to
+      await client.query(`INSERT INTO job_groups (id, instance_id, name, description, script_id, scenario_id, strategy, recall_strategy,
+          calling_numbers, recall_calling_numbers, priority, ringing_duration, min_concurrency, job_file_path,
+          job_data_parsing_task_id, status, created_at, modified_at)
+        VALUES ('g', 'i', 'g', '', '', '', '{}', '{}', '[]', '[]', 'Daily', 25, 0, '', '', 'Completed', 0, 0)`);
+      await client.query(`INSERT INTO job_group_counters (job_group_id) VALUES ('g')`);
+      const said = (n: number) => JSON.stringify(Array.from({ length: n }, () => ({ speaker: 'Contact', text: '嗯', timestamp: 0 })));
+      for (const [id, status, talkMs, endReason, conversation] of [
+        ['t1', 'SucceededFinish', 5_000, 'FINISHED', said(1)],
+        ['t2', 'SucceededFinish', 45_000, 'CLIENT_HANGUP', said(3)],
+        ['t3', 'NoAnswer', 0, '', '[]'],
+      ] as const) {
+        await client.query(
+          `INSERT INTO tasks (id, job_id, job_group_id, instance_id, attempt, status, calling_number, called_number, contact,
+              planned_time, actual_time, lease_expires_at, talk_ms, end_reason, conversation)
+            VALUES ($1, $1, 'g', 'i', 1, $2, '0571', '13800000000', '{}', 0, 0, 0, $3, $4, $5)`,
+          [id, status, talkMs, endReason, conversation],
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    const store = await openPostgresStore(schemaUrl(schema), new ManualClock(T0));
+    try {
+      const report = await store.groupCallReport('g');
+      assert.deepStrictEqual(report, {
+        answered: 2,
+        talkMs: 50_000,
+        maxTalkMs: 45_000,
+        durationBuckets: { '0-10': 1, '30-60': 1 },
+        turnBuckets: { '1': 1, '3': 1 },
+      });
+      assert.deepStrictEqual(await store.recountCallReport('g'), report);
+    } finally {
+      await store.close();
       await dropSchema(schema);
     }
   });

@@ -10,6 +10,7 @@ import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import * as q from '../../src/store/sqlite/queries.ts';
 import { exportReads } from '../../src/store/sqlite/file-queries.ts';
+import { statusOrEndTimeStale } from '../../src/store/sqlite/counter-moves.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
@@ -304,5 +305,37 @@ describe('SQLite job indexes', () => {
       const plan = planOf(store, q.jobs.byIds);
       assert.ok(plan.some((line) => /SEARCH j USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/.test(line)), plan.join(' | '));
       assert.ok(!plan.some((line) => line.includes('jobs_by_instance')), plan.join(' | '));
+    }));
+});
+
+describe('statusOrEndTimeStale', () => {
+  it('says a group needs its status or end time refreshed exactly when the refresh statements would change it', () =>
+    withDataDir(async (dir, opened) => {
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      store.db.pragma('foreign_keys = OFF');
+      store.db.prepare(`INSERT INTO job_groups (id, instance_id, name, description, script_id, scenario_id, strategy, recall_strategy,
+          calling_numbers, recall_calling_numbers, priority, ringing_duration, min_concurrency, job_file_path,
+          job_data_parsing_task_id, status, created_at, modified_at)
+        VALUES ('g', 'i', 'g', '', '', '', '{}', '{}', '[]', '[]', 'Daily', 25, 0, '', '', 'Draft', 0, 0)`).run();
+      store.db.prepare(`INSERT INTO job_group_counters (job_group_id) VALUES ('g')`).run();
+      const setGroup = store.db.prepare(`UPDATE job_groups SET status = ? WHERE id = 'g'`);
+      const setCounters = store.db.prepare(`UPDATE job_group_counters SET scheduling = ?, paused = ?, in_flight = ?, end_time = ? WHERE job_group_id = 'g'`);
+      const refresh = store.db.prepare(q.counters.refreshStatus);
+      const stamp = store.db.prepare(q.counters.stampEnd);
+      let checked = 0;
+      for (const status of ['Draft', 'Scheduling', 'Executing', 'Completed', 'Paused', 'Cancelled']) {
+        for (const [scheduling, paused, inFlight] of [[0, 0, 0], [3, 0, 0], [0, 2, 0], [0, 0, 1], [4, 0, 2]] as const) {
+          for (const endTime of [0, T0 - 1]) {
+            setGroup.run(status);
+            setCounters.run(scheduling, paused, inFlight, endTime);
+            const stale = statusOrEndTimeStale({ waiting: scheduling + paused, inFlight, endTime, status });
+            const changed = refresh.run({ jobGroupId: 'g', now: T0 }).changes + stamp.run({ jobGroupId: 'g', now: T0 }).changes;
+            assert.equal(stale, changed > 0, `${status}, ${scheduling} scheduling, ${paused} paused, ${inFlight} in flight, end time ${endTime}`);
+            checked++;
+          }
+        }
+      }
+      assert.equal(checked, 60);
     }));
 });

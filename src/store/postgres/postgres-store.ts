@@ -40,6 +40,7 @@ import type {
   Store,
 } from '../store.ts';
 import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
+import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import { migrate } from './migrate.ts';
 import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
@@ -590,12 +591,21 @@ export class PostgresStore implements Store {
     return { max: Number(row?.max ?? 0), inFlight: Number(row?.inFlight ?? 0) };
   }
 
-  /**
-   * Computed from the group's answered tasks on each call: O(its calls). The SQLite store
-   * keeps this report as counters (its migration 000009); here it is still the recount.
-   */
+  /** Kept as counters by the settlements (migration 000011): a fixed number of rows whatever the group's calls. */
   async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
-    return this.recountCallReport(jobGroupId);
+    const totals = (await this.one(q.reports.storedCalls, { jobGroupId })) ?? {};
+    const report: GroupCallReport = {
+      answered: Number(totals.answered ?? 0),
+      talkMs: Number(totals.talkMs ?? 0),
+      maxTalkMs: Number(totals.maxTalkMs ?? 0),
+      durationBuckets: {},
+      turnBuckets: {},
+    };
+    for (const row of await this.rows(q.reports.storedBuckets, { jobGroupId })) {
+      if (Number(row.count) === 0) continue;
+      (row.kind === 'duration' ? report.durationBuckets : report.turnBuckets)[String(row.bucket)] = Number(row.count);
+    }
+    return report;
   }
 
   async recountCallReport(jobGroupId: string): Promise<GroupCallReport> {
@@ -814,7 +824,33 @@ export class PostgresStore implements Store {
     }
     await this.applyResults(client, settled);
     await this.applyToShards(client, deltas);
+    await this.applyCallReports(client, settled);
     return [...deltas.keys()];
+  }
+
+  /** Adds the answered calls among `settled` to their groups' call reports, on this connection's shard rows. */
+  private async applyCallReports(client: pg.ClientBase, settled: AttemptSettlement[]): Promise<void> {
+    const reports = new Map<string, GroupCallReport>();
+    for (const { task } of settled) {
+      if (task.endReason === '') continue; // not answered: not in the report
+      const report = reports.get(task.jobGroupId) ?? emptyCallReport();
+      tallyAnsweredCall(report, task.talkMs, task.conversation);
+      reports.set(task.jobGroupId, report);
+    }
+    if (reports.size === 0) return;
+    const ids = [...reports.keys()].sort();
+    const calls = ids.map((jobGroupId) => {
+      const { answered, talkMs, maxTalkMs } = reports.get(jobGroupId)!;
+      return { jobGroupId, answered, talkMs, maxTalkMs };
+    });
+    const buckets = ids.flatMap((jobGroupId) => {
+      const { durationBuckets, turnBuckets } = reports.get(jobGroupId)!;
+      return [
+        ...Object.entries(durationBuckets).map(([bucket, n]) => ({ jobGroupId, kind: 'duration', bucket, n })),
+        ...Object.entries(turnBuckets).map(([bucket, n]) => ({ jobGroupId, kind: 'turns', bucket, n })),
+      ];
+    });
+    await this.run(q.reports.applyCalls, { calls: JSON.stringify(calls), buckets: JSON.stringify(buckets) }, client);
   }
 
   /** Tallies the business results of settled calls and blocks the callees who opted out. */

@@ -662,8 +662,39 @@ export const concurrency = {
     FROM instances i WHERE i.account_id = @accountId`,
 };
 
-// Reports: aggregates over a group's or an instance's tasks (by index), not counters.
+// Reports: a group's call report as kept in counters, and aggregates over a group's or
+// an instance's tasks (by index): the recount `outboundbot verify` compares it with.
 export const reports = {
+  // The call report as kept (migration 000011), folded over the group's shard rows.
+  storedCalls: `SELECT coalesce(sum(answered), 0) AS answered, coalesce(sum(talk_ms), 0) AS "talkMs",
+      coalesce(max(max_talk_ms), 0) AS "maxTalkMs"
+    FROM job_group_counter_shards WHERE job_group_id = @jobGroupId`,
+  storedBuckets: `SELECT kind, bucket, sum(count) AS count FROM job_group_call_buckets
+    WHERE job_group_id = @jobGroupId GROUP BY kind, bucket`,
+  /**
+   * Adds a settlement batch's answered calls to this connection's shard row of each
+   * group (`@calls`: `{jobGroupId, answered, talkMs, maxTalkMs}`; applyToShards has
+   * locked those rows already) and its calls per bucket (`@buckets`: `{jobGroupId,
+   * kind, bucket, n}`, in key order, so two batches never lock them in opposite
+   * orders). One statement: one round trip.
+   */
+  applyCalls: `WITH buckets AS (
+      INSERT INTO job_group_call_buckets (job_group_id, kind, bucket, shard, count)
+      SELECT d."jobGroupId", d.kind, d.bucket, pg_backend_pid() % ${COUNTER_SHARDS}, d.n
+      FROM jsonb_to_recordset(@buckets::jsonb) AS d("jobGroupId" text, kind text, bucket text, n bigint)
+      WHERE EXISTS (SELECT 1 FROM job_group_counters b WHERE b.job_group_id = d."jobGroupId")
+      ORDER BY d."jobGroupId", d.kind, d.bucket
+      ON CONFLICT (job_group_id, kind, bucket, shard) DO UPDATE SET count = job_group_call_buckets.count + excluded.count
+    )
+    INSERT INTO job_group_counter_shards (job_group_id, shard, answered, talk_ms, max_talk_ms)
+    SELECT d."jobGroupId", pg_backend_pid() % ${COUNTER_SHARDS}, d.answered, d."talkMs", d."maxTalkMs"
+    FROM jsonb_to_recordset(@calls::jsonb) AS d("jobGroupId" text, answered bigint, "talkMs" bigint, "maxTalkMs" bigint)
+    WHERE EXISTS (SELECT 1 FROM job_group_counters b WHERE b.job_group_id = d."jobGroupId")
+    ORDER BY d."jobGroupId"
+    ON CONFLICT (job_group_id, shard) DO UPDATE SET
+      answered = job_group_counter_shards.answered + excluded.answered,
+      talk_ms = job_group_counter_shards.talk_ms + excluded.talk_ms,
+      max_talk_ms = greatest(job_group_counter_shards.max_talk_ms, excluded.max_talk_ms)`,
   groupCalls: `SELECT count(*) AS answered, coalesce(sum(talk_ms), 0) AS "talkMs", coalesce(max(talk_ms), 0) AS "maxTalkMs"
     FROM tasks WHERE job_group_id = @jobGroupId AND end_reason <> ''`,
   // Answered calls by talk time, in buckets of seconds: [0,10), [10,30), [30,60), [60,120), [120,300), [300,+).

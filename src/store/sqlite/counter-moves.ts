@@ -1,4 +1,4 @@
-import { calleeTurns, talkTimeBucket } from '../../domain/call-report.ts';
+import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import type { ConversationTurn } from '../rows.ts';
 import type { CounterDelta, GroupCallReport } from '../store.ts';
 
@@ -17,6 +17,28 @@ export const ZERO_DELTA: Required<CounterDelta> = {
   totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
   totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
 };
+
+/** A group's row after its moves were applied (queries.ts counters.applyMoves). */
+export interface GroupAfterMoves {
+  /** Jobs Scheduling, Executing or Paused. */
+  waiting: number;
+  inFlight: number;
+  endTime: number;
+  status: string;
+}
+
+/**
+ * Whether counters.refreshStatus or counters.stampEnd would change the group: its
+ * status if running (Scheduling, Executing) is the one its counters imply, and its end
+ * time is set exactly when it is Completed. The same rules as the SQL's DERIVED_STATUS
+ * and END_TIME, which stay the ones that write: this only spares the two statements
+ * in the rounds (nearly all) where they would change nothing.
+ */
+export function statusOrEndTimeStale(group: GroupAfterMoves): boolean {
+  const derived = group.waiting === 0 && group.inFlight === 0 ? 'Completed' : group.inFlight > 0 ? 'Executing' : 'Scheduling';
+  const status = group.status === 'Scheduling' || group.status === 'Executing' ? derived : group.status;
+  return status !== group.status || (status === 'Completed') !== (group.endTime !== 0);
+}
 
 /**
  * The counter moves of one transaction's settlements, reschedules and claims, summed per
@@ -47,14 +69,7 @@ export class CounterMoves {
 
   /** A call of the group was answered: it counts in the group's call report. */
   answered(jobGroupId: string, talkMs: number, conversation: readonly ConversationTurn[], now: number): void {
-    const { calls } = this.moveOf(jobGroupId, now);
-    calls.answered++;
-    calls.talkMs += talkMs;
-    calls.maxTalkMs = Math.max(calls.maxTalkMs, talkMs);
-    const duration = talkTimeBucket(talkMs);
-    calls.durationBuckets[duration] = (calls.durationBuckets[duration] ?? 0) + 1;
-    const turns = String(calleeTurns(conversation));
-    calls.turnBuckets[turns] = (calls.turnBuckets[turns] ?? 0) + 1;
+    tallyAnsweredCall(this.moveOf(jobGroupId, now).calls, talkMs, conversation);
   }
 
   /** A call of the group started: its start time is stamped if it has none. */
@@ -65,7 +80,7 @@ export class CounterMoves {
   private moveOf(jobGroupId: string, now: number): GroupMove {
     let move = this.groups.get(jobGroupId);
     if (!move) {
-      move = { delta: { ...ZERO_DELTA }, now, started: false, calls: { answered: 0, talkMs: 0, maxTalkMs: 0, durationBuckets: {}, turnBuckets: {} } };
+      move = { delta: { ...ZERO_DELTA }, now, started: false, calls: emptyCallReport() };
       this.groups.set(jobGroupId, move);
     }
     move.now = Math.max(move.now, now);

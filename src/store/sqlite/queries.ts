@@ -194,17 +194,28 @@ const END_TIME = `(CASE
       CASE WHEN end_time = 0 THEN @now ELSE end_time END
     ELSE 0 END)`;
 
-export const counters = {
-  apply: `UPDATE job_group_counters SET
-      total_jobs = total_jobs + @totalJobs, scheduling = scheduling + @scheduling, executing = executing + @executing,
+/** A delta added to a counter row (the parameters are CounterDelta's fields). */
+const ADD_DELTA = `total_jobs = total_jobs + @totalJobs, scheduling = scheduling + @scheduling, executing = executing + @executing,
       completed = completed + @completed, failed = failed + @failed, paused = paused + @paused,
       cancelled = cancelled + @cancelled, not_answered = not_answered + @notAnswered, total_calls = total_calls + @totalCalls,
       in_flight = in_flight + @inFlight, finished_num = finished_num + @finishedNum,
       client_hangup_num = client_hangup_num + @clientHangupNum, no_interact_num = no_interact_num + @noInteractNum,
       timeout_hangup_num = timeout_hangup_num + @timeoutHangupNum, unrecognized_num = unrecognized_num + @unrecognizedNum,
       -- The first call a group starts stamps its start time (@started = 1 when calls started).
-      start_time = CASE WHEN start_time = 0 AND @started = 1 THEN @now ELSE start_time END
-    WHERE job_group_id = @jobGroupId`,
+      start_time = CASE WHEN start_time = 0 AND @started = 1 THEN @now ELSE start_time END`;
+
+export const counters = {
+  apply: `UPDATE job_group_counters SET ${ADD_DELTA} WHERE job_group_id = @jobGroupId`,
+  /**
+   * A transaction's summed moves of one group (CounterMoves), its answered calls
+   * included, returning what decides whether refreshStatus and stampEnd have anything
+   * to change (statusOrEndTimeStale): in a running campaign they seldom do.
+   */
+  applyMoves: `UPDATE job_group_counters SET ${ADD_DELTA},
+      answered = answered + @answered, talk_ms = talk_ms + @talkMs, max_talk_ms = max(max_talk_ms, @maxTalkMs)
+    WHERE job_group_id = @jobGroupId
+    RETURNING scheduling + executing + paused AS waiting, in_flight AS inFlight, end_time AS endTime,
+      (SELECT status FROM job_groups WHERE id = @jobGroupId) AS status`,
   // A running group's status follows its counters; the end time is stamped when it
   // completes. Each row is written only when it changes: most rounds change neither,
   // and a row rewritten unchanged still costs its page in the commit.
@@ -399,9 +410,6 @@ export const reports = {
   // The call report as kept: moved by the settlements that answer calls (migration 000009).
   storedCalls: `SELECT answered, talk_ms AS talkMs, max_talk_ms AS maxTalkMs FROM job_group_counters WHERE job_group_id = ?`,
   storedBuckets: `SELECT kind, bucket, count FROM job_group_call_buckets WHERE job_group_id = ?`,
-  applyCalls: `UPDATE job_group_counters SET answered = answered + @answered, talk_ms = talk_ms + @talkMs,
-      max_talk_ms = max(max_talk_ms, @maxTalkMs)
-    WHERE job_group_id = @jobGroupId`,
   addToBucket: `INSERT INTO job_group_call_buckets (job_group_id, kind, bucket, count) VALUES (?, ?, ?, ?)
     ON CONFLICT (job_group_id, kind, bucket) DO UPDATE SET count = count + excluded.count`,
   // The same report recounted from the group's answered tasks (outboundbot verify).

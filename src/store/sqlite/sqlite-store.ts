@@ -44,7 +44,7 @@ import type { JobFilterKey } from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
-import { CounterMoves, ZERO_DELTA } from './counter-moves.ts';
+import { CounterMoves, statusOrEndTimeStale, ZERO_DELTA } from './counter-moves.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -519,19 +519,22 @@ export class SqliteStore implements Store {
 
   /**
    * Runs a transaction's row writes, then writes the counter moves they collected:
-   * each group's counter row once, then its status and end time.
+   * each group's counter row once, then its status and end time if they change.
    */
   private withCounterMoves<T>(write: (moves: CounterMoves) => T): T {
     const moves = new CounterMoves();
     const result = write(moves);
     for (const [jobGroupId, { delta, now, started, calls }] of moves.groups) {
-      this.stmt(q.counters.apply).run({ ...delta, jobGroupId, started: started ? 1 : 0, now });
+      const after = this.stmt(q.counters.applyMoves).get({
+        ...delta, jobGroupId, started: started ? 1 : 0, now, answered: calls.answered, talkMs: calls.talkMs, maxTalkMs: calls.maxTalkMs,
+      });
       if (calls.answered > 0) {
-        this.stmt(q.reports.applyCalls).run({ jobGroupId, answered: calls.answered, talkMs: calls.talkMs, maxTalkMs: calls.maxTalkMs });
         for (const [bucket, n] of Object.entries(calls.durationBuckets)) this.stmt(q.reports.addToBucket).run(jobGroupId, 'duration', bucket, n);
         for (const [bucket, n] of Object.entries(calls.turnBuckets)) this.stmt(q.reports.addToBucket).run(jobGroupId, 'turns', bucket, n);
       }
-      this.refreshStatusInTransaction(jobGroupId, now);
+      if (after && statusOrEndTimeStale({ waiting: Number(after.waiting), inFlight: Number(after.inFlight), endTime: Number(after.endTime), status: String(after.status) })) {
+        this.refreshStatusInTransaction(jobGroupId, now);
+      }
     }
     return result;
   }
