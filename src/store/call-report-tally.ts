@@ -21,3 +21,19 @@ export function tallyAnsweredCall(report: GroupCallReport, talkMs: number, conve
   const turns = String(calleeTurns(conversation));
   report.turnBuckets[turns] = (report.turnBuckets[turns] ?? 0) + 1;
 }
+
+/** A report as a store keeps it: its totals row and its rows of calls per bucket (buckets at 0 left out). */
+export function keptCallReport(totals: Record<string, unknown>, buckets: ReadonlyArray<Record<string, unknown>>): GroupCallReport {
+  const report: GroupCallReport = {
+    answered: Number(totals.answered ?? 0),
+    talkMs: Number(totals.talkMs ?? 0),
+    maxTalkMs: Number(totals.maxTalkMs ?? 0),
+    durationBuckets: {},
+    turnBuckets: {},
+  };
+  for (const row of buckets) {
+    if (Number(row.count) === 0) continue;
+    (row.kind === 'duration' ? report.durationBuckets : report.turnBuckets)[String(row.bucket)] = Number(row.count);
+  }
+  return report;
+}

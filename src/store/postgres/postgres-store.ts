@@ -40,7 +40,7 @@ import type {
   Store,
 } from '../store.ts';
 import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
-import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
+import { emptyCallReport, keptCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import { migrate } from './migrate.ts';
 import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
@@ -593,19 +593,7 @@ export class PostgresStore implements Store {
 
   /** Kept as counters by the settlements (migration 000011): a fixed number of rows whatever the group's calls. */
   async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
-    const totals = (await this.one(q.reports.storedCalls, { jobGroupId })) ?? {};
-    const report: GroupCallReport = {
-      answered: Number(totals.answered ?? 0),
-      talkMs: Number(totals.talkMs ?? 0),
-      maxTalkMs: Number(totals.maxTalkMs ?? 0),
-      durationBuckets: {},
-      turnBuckets: {},
-    };
-    for (const row of await this.rows(q.reports.storedBuckets, { jobGroupId })) {
-      if (Number(row.count) === 0) continue;
-      (row.kind === 'duration' ? report.durationBuckets : report.turnBuckets)[String(row.bucket)] = Number(row.count);
-    }
-    return report;
+    return keptCallReport((await this.one(q.reports.storedCalls, { jobGroupId })) ?? {}, await this.rows(q.reports.storedBuckets, { jobGroupId }));
   }
 
   async recountCallReport(jobGroupId: string): Promise<GroupCallReport> {

@@ -45,6 +45,7 @@ import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
 import { CounterMoves, statusOrEndTimeStale, ZERO_DELTA } from './counter-moves.ts';
+import { keptCallReport } from '../call-report-tally.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
@@ -411,19 +412,7 @@ export class SqliteStore implements Store {
 
   /** DescribeGroupExecutingInfo's report, as kept by the settlements: O(1) in the group's calls. */
   async groupCallReport(jobGroupId: string): Promise<GroupCallReport> {
-    const totals = this.stmt(q.reports.storedCalls).get(jobGroupId) ?? {};
-    const report: GroupCallReport = {
-      answered: Number(totals.answered ?? 0),
-      talkMs: Number(totals.talkMs ?? 0),
-      maxTalkMs: Number(totals.maxTalkMs ?? 0),
-      durationBuckets: {},
-      turnBuckets: {},
-    };
-    for (const row of this.stmt(q.reports.storedBuckets).all(jobGroupId)) {
-      if (Number(row.count) === 0) continue;
-      (row.kind === 'duration' ? report.durationBuckets : report.turnBuckets)[String(row.bucket)] = Number(row.count);
-    }
-    return report;
+    return keptCallReport(this.stmt(q.reports.storedCalls).get(jobGroupId) ?? {}, this.stmt(q.reports.storedBuckets).all(jobGroupId));
   }
 
   async recountCallReport(jobGroupId: string): Promise<GroupCallReport> {
