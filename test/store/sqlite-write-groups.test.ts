@@ -113,7 +113,7 @@ describe('SqliteStore.groupWrites', () => {
 
 describe('WriteGroups.atomic', () => {
   /** A WriteGroups on a file of its own (commits at every 3rd checkpoint) and a second connection that sees only what is committed. */
-  async function withGroups(body: (groups: WriteGroups, write: (key: string) => void, committed: () => string[]) => Promise<void>): Promise<void> {
+  async function withGroups(body: (groups: WriteGroups, write: (key: string) => void, committed: () => string[], db: Database.Database) => Promise<void>): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'outboundbot-atomic-'));
     const db = new Database(join(dir, 'groups.sqlite'));
     db.pragma('journal_mode = WAL');
@@ -122,7 +122,7 @@ describe('WriteGroups.atomic', () => {
     const insert = db.prepare('INSERT INTO kv (key) VALUES (?)');
     const keys = reader.prepare('SELECT key FROM kv ORDER BY key').pluck();
     try {
-      await body(new WriteGroups(db, 3), (key) => insert.run(key), () => keys.all() as string[]);
+      await body(new WriteGroups(db, 3), (key) => insert.run(key), () => keys.all() as string[], db);
     } finally {
       reader.close();
       db.close();
@@ -157,5 +157,16 @@ describe('WriteGroups.atomic', () => {
       assert.equal(groups.mustWait(), false, 'the failed group still holds other callers back');
       groups.atomic(() => write('after'));
       assert.deepEqual(committed(), ['after', 's1', 's2', 's3']);
+    }));
+
+  it('inside a group whose transaction SQLite ended itself is a transaction of its own again', () =>
+    withGroups(async (groups, write, committed, db) => {
+      await groups.run(async () => {
+        groups.atomic(() => write('kept'));
+        db.exec('ROLLBACK'); // as SQLite does on a full disk: the group's work is gone
+        assert.throws(() => groups.atomic(() => (write('half'), write('half'))), /UNIQUE/);
+        groups.atomic(() => write('alone'));
+      });
+      assert.deepEqual(committed(), ['alone'], 'the failed write left half of itself');
     }));
 });

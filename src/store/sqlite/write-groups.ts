@@ -70,7 +70,8 @@ export class WriteGroups {
    */
   atomic<T>(write: () => T): T {
     const group = this.open;
-    if (!group || this.owner.getStore() !== group) return this.db.transaction(write)();
+    // A group whose transaction SQLite itself ended (a full disk) has no atomicity to lend.
+    if (!group || this.owner.getStore() !== group || !this.db.inTransaction) return this.db.transaction(write)();
     try {
       return write();
     } catch (error) {
