@@ -1,6 +1,12 @@
 import type { JobStatus } from './rows.ts';
 import type { CounterDelta } from './store.ts';
 
+/** A delta that moves no counter: the base every summed or partial delta is spread over. */
+export const ZERO_DELTA: Required<CounterDelta> = {
+  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
+  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
+};
+
 /** The Progress counter each job status is counted in. */
 export const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
   Scheduling: 'scheduling',

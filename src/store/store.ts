@@ -243,7 +243,7 @@ export interface Store {
   /** The same summed over an account's instances. */
   accountConcurrency(accountId: string): Promise<{ max: number; inFlight: number }>;
 
-  // Reports (aggregates over task rows; not on hot paths).
+  // Reports: the group call report as kept in counters, and aggregates over task rows.
   groupCallReport(jobGroupId: string): Promise<GroupCallReport>;
   /** The same report recounted from the group's tasks, for `outboundbot verify`. */
   recountCallReport(jobGroupId: string): Promise<GroupCallReport>;

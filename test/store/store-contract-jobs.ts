@@ -37,7 +37,11 @@ const NOW = T0 + DAY;
 /** A call's lease, as the engine grants it: ringing + talk limit + margin. */
 const LEASE_MS = 7 * MINUTE;
 
-/** The Progress counter each job status is counted in. */
+/**
+ * The Progress counter each job status is counted in, stated here again rather than
+ * imported from src/store/job-status-counters.ts: the expectations must not share a
+ * mistake with the stores they check.
+ */
 const COUNTER_OF_STATUS: Record<JobStatus, keyof CounterDelta> = {
   Scheduling: 'scheduling',
   Executing: 'executing',

@@ -42,11 +42,11 @@ import type {
 import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
 import { emptyCallReport, keptCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import { migrate } from './migrate.ts';
-import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
+import { COUNTER_OF_STATUS, jobsInStatuses, ZERO_DELTA } from '../job-status-counters.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
 import { PostgresFileStore } from './postgres-file-store.ts';
 import * as q from './queries.ts';
-import { bind, copyLine, COUNTER_FIELDS } from './queries.ts';
+import { bind, copyLine } from './queries.ts';
 import { toDueJob, toJob, toTask } from './row-mapping.ts';
 
 type Row = Record<string, unknown>;
@@ -952,8 +952,6 @@ export function jobCopyLine(job: JobRow): string {
     job.scriptVersion, job.nextAttemptAt, job.createdAt, job.modifiedAt,
   ]);
 }
-
-const ZERO_DELTA: Required<CounterDelta> = Object.fromEntries(Object.keys(COUNTER_FIELDS).map((key) => [key, 0])) as Required<CounterDelta>;
 
 function addDelta(sum: CounterDelta, delta: CounterDelta): void {
   for (const [key, value] of Object.entries(delta) as Array<[keyof CounterDelta, number]>) sum[key] = (sum[key] ?? 0) + value;

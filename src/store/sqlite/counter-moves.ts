@@ -1,4 +1,5 @@
 import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
+import { ZERO_DELTA } from '../job-status-counters.ts';
 import type { ConversationTurn } from '../rows.ts';
 import type { CounterDelta, GroupCallReport } from '../store.ts';
 
@@ -12,11 +13,6 @@ export interface GroupMove {
   /** What the transaction's answered calls add to the group's call report. */
   calls: GroupCallReport;
 }
-
-export const ZERO_DELTA: Required<CounterDelta> = {
-  totalJobs: 0, scheduling: 0, executing: 0, completed: 0, failed: 0, paused: 0, cancelled: 0, notAnswered: 0,
-  totalCalls: 0, inFlight: 0, finishedNum: 0, clientHangupNum: 0, noInteractNum: 0, timeoutHangupNum: 0, unrecognizedNum: 0,
-};
 
 /** A group's row after its moves were applied (queries.ts counters.applyMoves). */
 export interface GroupAfterMoves {

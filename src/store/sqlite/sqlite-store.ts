@@ -38,13 +38,13 @@ import type {
   Store,
 } from '../store.ts';
 import { migrate } from './migrate.ts';
-import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
+import { COUNTER_OF_STATUS, jobsInStatuses, ZERO_DELTA } from '../job-status-counters.ts';
 import * as q from './queries.ts';
 import type { JobFilterKey } from './queries.ts';
 import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
-import { CounterMoves, statusOrEndTimeStale, ZERO_DELTA } from './counter-moves.ts';
+import { CounterMoves, statusOrEndTimeStale } from './counter-moves.ts';
 import { keptCallReport } from '../call-report-tally.ts';
 
 type Row = Record<string, unknown>;
