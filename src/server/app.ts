@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { errorCodes, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { SignedRequest } from '../protocol/authenticator.ts';
 import { errorResponse } from '../protocol/envelope.ts';
@@ -7,6 +7,14 @@ import { randomUUID } from 'node:crypto';
 
 /** Largest request body accepted: 99 jobs per AssignJobs call fit well within it. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/**
+ * A body declared larger than BODY_LIMIT_BYTES but no larger than this is read and
+ * thrown away after its 413 is sent, so the client's upload ends and it reads the
+ * answer. Closing at once, as fastify does, resets a connection the client is still
+ * sending on, and the client could meet the reset before the answer. Larger ones are
+ * still cut off.
+ */
+const DRAINED_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface AppDeps {
   gateway: Gateway;
@@ -38,6 +46,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
+  });
+
+  // Refused before the body is read; once the 413 is sent, Node reads the rest and
+  // drops it, and the connection stays open for the next request.
+  app.addHook('onRequest', async (request) => {
+    const declared = Number(request.headers['content-length']);
+    if (declared > BODY_LIMIT_BYTES && declared <= DRAINED_BODY_LIMIT_BYTES) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
   });
 
   // Every body is kept raw: form bodies are decoded here, others are only hashed.
