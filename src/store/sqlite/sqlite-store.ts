@@ -45,21 +45,31 @@ import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
 import { CounterMoves, statusOrEndTimeStale } from './counter-moves.ts';
+import { BackgroundCheckpointer, DEFAULT_CHECKPOINTER_OPTIONS } from './wal-checkpointer.ts';
 import { keptCallReport } from '../call-report-tally.ts';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement<unknown[], Row>;
 
-/**
- * Opens (creating if needed) `<dataDir>/outboundbot.sqlite` and applies pending
- * migrations. `checkpointsPerCommit` tunes groupWrites (tests make it small).
- */
-export function openSqliteStore(dataDir: string, clock: Clock, options: { checkpointsPerCommit?: number } = {}): SqliteStore {
+/** Engine and ingest writes between two looks at the WAL's size (BackgroundCheckpointer.notice). */
+const WRITES_PER_WAL_LOOK = 64;
+
+export interface SqliteStoreOptions {
+  /** Tunes groupWrites (tests make it small). */
+  checkpointsPerCommit?: number;
+  /** When the background WAL checkpointer starts, and how often it runs (tests start it at once). */
+  walCheckpointer?: { startAtWalBytes: number; intervalMs: number };
+}
+
+/** Opens (creating if needed) `<dataDir>/outboundbot.sqlite` and applies pending migrations. */
+export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteStoreOptions = {}): SqliteStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'outboundbot.sqlite'));
+  const path = join(dataDir, 'outboundbot.sqlite');
+  const db = new Database(path);
   for (const pragma of q.PRAGMAS) db.exec(pragma);
   migrate(db, clock.now());
-  const store = new SqliteStore(db, options.checkpointsPerCommit);
+  const checkpointer = new BackgroundCheckpointer(path, options.walCheckpointer ?? DEFAULT_CHECKPOINTER_OPTIONS);
+  const store = new SqliteStore(db, checkpointer, options.checkpointsPerCommit);
   return waitingOutsideGroups(store, store.writeGroups, ['files', 'dialog']);
 }
 
@@ -81,7 +91,14 @@ export class SqliteStore implements Store {
   /** The virtual-clock walk's grouped commits; openSqliteStore makes every other caller wait for them. */
   readonly writeGroups: WriteGroups;
 
-  constructor(readonly db: Database.Database, checkpointsPerCommit?: number) {
+  /** Writes that may have grown the WAL since the checkpointer last looked at it. */
+  private writesUnnoticed = 0;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly walCheckpointer: BackgroundCheckpointer,
+    checkpointsPerCommit?: number,
+  ) {
     this.files = new SqliteFileStore(db, (jobGroupId, added, now) => this.countNewJobs(jobGroupId, added, now));
     this.dialog = new SqliteDialogStore(db);
     this.writeGroups = new WriteGroups(db, checkpointsPerCommit);
@@ -97,7 +114,15 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.walCheckpointer.close();
     this.db.close();
+  }
+
+  /** Lets the WAL checkpointer start once the WAL is large; looks at one write in 64 (a stat each time). */
+  private noticeWrite(): void {
+    if (++this.writesUnnoticed < WRITES_PER_WAL_LOOK) return;
+    this.writesUnnoticed = 0;
+    this.walCheckpointer.notice();
   }
 
   // Accounts and keys --------------------------------------------------------
@@ -311,6 +336,7 @@ export class SqliteStore implements Store {
 
   /** The counters of jobs added to a group (AssignJobs, a parsed file's assignment), inside their transaction. */
   private countNewJobs(jobGroupId: string, added: number, now: number): void {
+    this.noticeWrite();
     this.applyDelta(jobGroupId, { totalJobs: added, scheduling: added });
     // New jobs move no call in flight, so a running group's status stays what it
     // was; only a group they wake (Draft or Completed) needs its status and end time redone.
@@ -457,6 +483,7 @@ export class SqliteStore implements Store {
   }
 
   async claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]> {
+    this.noticeWrite();
     return this.writeGroups.atomic(() => this.withCounterMoves((moves) => this.claimInTransaction(claims, now, moves)));
   }
 
@@ -466,6 +493,7 @@ export class SqliteStore implements Store {
 
   async settleAttempts(settlements: AttemptSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
+    this.noticeWrite();
     this.writeGroups.atomic(() => this.withCounterMoves((moves) => this.settleInTransaction(settlements, moves)));
   }
 
@@ -474,6 +502,7 @@ export class SqliteStore implements Store {
   }
 
   async commitRound(round: RoundWrites): Promise<TaskRow[]> {
+    this.noticeWrite();
     return this.writeGroups.atomic(() =>
       this.withCounterMoves((moves) => {
         this.settleInTransaction(round.settlements, moves);
