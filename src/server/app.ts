@@ -48,13 +48,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (closing) reply.header('connection', 'close');
   });
 
-  // Refused before the body is read; once the 413 is sent, Node reads the rest and
-  // drops it, and the connection stays open for the next request.
-  app.addHook('onRequest', async (request) => {
-    const declared = Number(request.headers['content-length']);
-    if (declared > BODY_LIMIT_BYTES && declared <= DRAINED_BODY_LIMIT_BYTES) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-  });
-
   // Every body is kept raw: form bodies are decoded here, others are only hashed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -68,8 +61,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const result = await deps.gateway.handle(toSignedRequest(request), hostId(request));
     return reply.code(result.status).header('content-type', 'application/json; charset=utf-8').send(result.body);
   };
-  app.get('/', rpc);
-  app.post('/', rpc);
+  // An RPC body over the limit is refused before it is read; once the 413 is sent,
+  // Node reads the rest and drops it, and the connection stays open for the next
+  // request. (The file routes stream their uploads under limits of their own.)
+  const refuseOversized = async (request: FastifyRequest) => {
+    const declared = Number(request.headers['content-length']);
+    if (declared > BODY_LIMIT_BYTES && declared <= DRAINED_BODY_LIMIT_BYTES) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  };
+  app.get('/', { onRequest: refuseOversized }, rpc);
+  app.post('/', { onRequest: refuseOversized }, rpc);
 
   app.setNotFoundHandler((request, reply) => {
     const { status, body } = errorResponse(randomUUID().toUpperCase(), hostId(request), 'NotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
