@@ -260,7 +260,7 @@ const JOB_COLUMNS = `j.id, j.instance_id AS instanceId, j.job_group_id AS jobGro
   j.last_attempt_at AS lastAttemptAt, j.failure_reason AS failureReason, j.end_reason AS endReason,
   j.created_at AS createdAt, j.modified_at AS modifiedAt`;
 
-/** A due job's columns (DueJob): its group is the one asked for. */
+/** A due job's columns (DueJob): its group is the one asked for. toDueJob (sqlite-store.ts) reads them by position. */
 const DUE_JOB_COLUMNS = `j.id, j.instance_id AS instanceId, j.contacts, j.extras, j.calling_numbers AS callingNumbers,
   j.script_version AS scriptVersion, j.next_attempt_at AS nextAttemptAt, j.attempts, j.attempt_day AS attemptDay,
   j.day_attempts AS dayAttempts`;

@@ -91,6 +91,8 @@ export class SqliteStore implements Store {
   /** The virtual-clock walk's grouped commits; openSqliteStore makes every other caller wait for them. */
   readonly writeGroups: WriteGroups;
 
+  /** dispatch.due, returning rows as arrays (dueJobs). */
+  private dueStatement: Database.Statement<unknown[], unknown> | undefined;
   /** Writes that may have grown the WAL since the checkpointer last looked at it. */
   private writesUnnoticed = 0;
 
@@ -472,9 +474,10 @@ export class SqliteStore implements Store {
   }
 
   async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {
-    return this.stmt(q.dispatch.due)
-      .all(jobGroupId, now, limit)
-      .map((row) => toDueJob(row, jobGroupId));
+    // Rows as arrays: no object with named keys to build per row (a 7-row read took
+    // 28 µs against 36 µs), mapped by position in toDueJob.
+    const due = (this.dueStatement ??= this.db.prepare(q.dispatch.due).raw(true));
+    return (due.all(jobGroupId, now, limit) as unknown[][]).map((row) => toDueJob(row, jobGroupId));
   }
 
   async nextDueTime(after: number): Promise<number | undefined> {
@@ -580,7 +583,7 @@ export class SqliteStore implements Store {
       }).changes;
       if (changes === 0) continue;
       freeLines.set(task.instanceId, free - 1);
-      this.stmt(q.dispatch.insertTask).run({ ...task, contact: JSON.stringify(task.contact) });
+      this.stmt(q.dispatch.insertTask).run(insertTaskParams(task));
       moves.add(task.jobGroupId, { scheduling: -1, executing: 1, inFlight: 1, totalCalls: 1 }, now);
       moves.markStarted(task.jobGroupId, now);
       claimed.push(task);
@@ -591,10 +594,7 @@ export class SqliteStore implements Store {
   private settleInTransaction(settlements: AttemptSettlement[], moves: CounterMoves): void {
     for (const settlement of settlements) {
       const { task, job, now } = settlement;
-      const settled = this.stmt(q.dispatch.settleTask).run({
-        ...task,
-        conversation: JSON.stringify(task.conversation),
-      }).changes;
+      const settled = this.stmt(q.dispatch.settleTask).run(settleTaskParams(task)).changes;
       if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
       if (settlement.results) this.dialog.applyResults(settledResults(settlement, settlement.results));
       moves.add(task.jobGroupId, settlement.taskDelta, now);
@@ -687,20 +687,42 @@ function toJob(row: Row): JobRow {
   };
 }
 
-/** Built as a literal, not spread from the row: V8 makes such an object many times faster. */
-function toDueJob(row: Row, jobGroupId: string): DueJob {
+/**
+ * A due job from a raw row, its columns in DUE_JOB_COLUMNS' order (queries.ts). Built
+ * as a literal, not spread from the row: V8 makes such an object many times faster.
+ */
+function toDueJob(row: unknown[], jobGroupId: string): DueJob {
   return {
-    id: String(row.id),
-    instanceId: String(row.instanceId),
+    id: String(row[0]),
+    instanceId: String(row[1]),
     jobGroupId,
-    contacts: JSON.parse(String(row.contacts)),
-    extras: JSON.parse(String(row.extras)),
-    callingNumbers: JSON.parse(String(row.callingNumbers)),
-    scriptVersion: String(row.scriptVersion),
-    nextAttemptAt: Number(row.nextAttemptAt),
-    attempts: Number(row.attempts),
-    attemptDay: String(row.attemptDay),
-    dayAttempts: Number(row.dayAttempts),
+    contacts: JSON.parse(String(row[2])),
+    extras: JSON.parse(String(row[3])),
+    callingNumbers: JSON.parse(String(row[4])),
+    scriptVersion: String(row[5]),
+    nextAttemptAt: Number(row[6]),
+    attempts: Number(row[7]),
+    attemptDay: String(row[8]),
+    dayAttempts: Number(row[9]),
+  };
+}
+
+/**
+ * The parameters of dispatch.insertTask and dispatch.settleTask, named one by one: a
+ * spread of the whole task row (19 fields) cost more than binding them, once per call.
+ */
+function insertTaskParams(task: TaskRow) {
+  return {
+    id: task.id, jobId: task.jobId, jobGroupId: task.jobGroupId, instanceId: task.instanceId, attempt: task.attempt,
+    callingNumber: task.callingNumber, calledNumber: task.calledNumber, contact: JSON.stringify(task.contact),
+    plannedTime: task.plannedTime, actualTime: task.actualTime, leaseExpiresAt: task.leaseExpiresAt,
+  };
+}
+
+function settleTaskParams(task: TaskRow) {
+  return {
+    id: task.id, status: task.status, endTime: task.endTime, ringingMs: task.ringingMs, talkMs: task.talkMs, endReason: task.endReason,
+    hangupDirection: task.hangupDirection, sipCode: task.sipCode, conversation: JSON.stringify(task.conversation),
   };
 }
 
