@@ -45,7 +45,7 @@ import { SqliteDialogStore, settledResults } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
 import { waitingOutsideGroups, WriteGroups } from './write-groups.ts';
 import { CounterMoves, statusOrEndTimeStale } from './counter-moves.ts';
-import { BackgroundCheckpointer, DEFAULT_CHECKPOINTER_OPTIONS } from './wal-checkpointer.ts';
+import { BackgroundCheckpointer, type CheckpointerOptions } from './wal-checkpointer.ts';
 import { keptCallReport } from '../call-report-tally.ts';
 
 type Row = Record<string, unknown>;
@@ -58,7 +58,7 @@ export interface SqliteStoreOptions {
   /** Tunes groupWrites (tests make it small). */
   checkpointsPerCommit?: number;
   /** When the background WAL checkpointer starts, and how often it runs (tests start it at once). */
-  walCheckpointer?: { startAtWalBytes: number; intervalMs: number };
+  walCheckpointer?: CheckpointerOptions;
 }
 
 /** Opens (creating if needed) `<dataDir>/outboundbot.sqlite` and applies pending migrations. */
@@ -68,7 +68,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
   const db = new Database(path);
   for (const pragma of q.PRAGMAS) db.exec(pragma);
   migrate(db, clock.now());
-  const checkpointer = new BackgroundCheckpointer(path, options.walCheckpointer ?? DEFAULT_CHECKPOINTER_OPTIONS);
+  const checkpointer = new BackgroundCheckpointer(path, options.walCheckpointer);
   const store = new SqliteStore(db, checkpointer, options.checkpointsPerCommit);
   return waitingOutsideGroups(store, store.writeGroups, ['files', 'dialog']);
 }

@@ -24,6 +24,12 @@ import { Worker } from 'node:worker_threads';
  * (`notice`, which the store calls on one engine or ingest write in 64, costs one
  * stat), so a store that writes little never starts a thread.
  */
+/** When the worker starts (the WAL file's size) and how often it checkpoints. */
+export interface CheckpointerOptions {
+  startAtWalBytes: number;
+  intervalMs: number;
+}
+
 export class BackgroundCheckpointer {
   private worker: Worker | undefined;
   /** Closed, or the worker failed: nothing more to start. */
@@ -31,7 +37,7 @@ export class BackgroundCheckpointer {
 
   constructor(
     private readonly databasePath: string,
-    private readonly options: { startAtWalBytes: number; intervalMs: number } = DEFAULT_CHECKPOINTER_OPTIONS,
+    private readonly options: CheckpointerOptions = DEFAULT_CHECKPOINTER_OPTIONS,
   ) {}
 
   /** True while the worker runs. */
@@ -74,7 +80,7 @@ export class BackgroundCheckpointer {
 }
 
 /** 8 MB: past what a test or a quiet server writes between checkpoints; 50 ms: 20 passes a second. */
-export const DEFAULT_CHECKPOINTER_OPTIONS = { startAtWalBytes: 8 * 1024 * 1024, intervalMs: 50 };
+export const DEFAULT_CHECKPOINTER_OPTIONS: CheckpointerOptions = { startAtWalBytes: 8 * 1024 * 1024, intervalMs: 50 };
 
 function walBytes(databasePath: string): number {
   try {
