@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ApiError } from '../domain/errors.ts';
 import type { ManualClock } from '../engine/clock.ts';
 import { ClockBackwardsError, DriverStoppedError, type VirtualDriver } from '../engine/virtual-driver.ts';
-import { errorResponse } from '../protocol/envelope.ts';
 
 /** The furthest one request may move the clock: ten years. */
 const MAX_ADVANCE_MS = 10 * 366 * 24 * 3600 * 1000;
@@ -22,27 +21,24 @@ const advanceSchema = z.union([
 export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, driver: VirtualDriver): void {
   app.get('/_outboundbot/clock', async () => ({ now: clock.now() }));
 
-  app.post('/_outboundbot/clock', async (request, reply) => {
-    const fail = (message: string, code: 'InvalidParameter' | 'ServiceUnavailable' = 'InvalidParameter') => {
-      const { status, body } = errorResponse(randomUUID().toUpperCase(), String(request.headers.host ?? ''), code, message);
-      return reply.code(status).send(body);
-    };
+  // Failures are thrown to the app's one error handler, which answers the API's envelope.
+  app.post('/_outboundbot/clock', async (request) => {
     let input: unknown;
     try {
       input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
     } catch {
-      return fail('The body must be JSON: {"advanceMs": N} or {"to": epochMs}.');
+      throw new ApiError('InvalidParameter', 'The body must be JSON: {"advanceMs": N} or {"to": epochMs}.');
     }
     const parsed = advanceSchema.safeParse(input);
-    if (!parsed.success) return fail('The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
+    if (!parsed.success) throw new ApiError('InvalidParameter', 'The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
     const advance = parsed.data;
     try {
       return { now: await ('advanceMs' in advance ? driver.advanceBy(advance.advanceMs) : driver.advanceTo(advance.to)) };
     } catch (error) {
       // Another node may have moved the shared clock past the target meanwhile.
-      if (error instanceof ClockBackwardsError) return fail(`The virtual clock cannot go backwards (now ${error.now}).`);
+      if (error instanceof ClockBackwardsError) throw new ApiError('InvalidParameter', `The virtual clock cannot go backwards (now ${error.now}).`);
       if (error instanceof DriverStoppedError) {
-        return fail(`The server is shutting down: the virtual clock stopped at ${error.now}, with everything due by then processed. Advance again once it has restarted.`, 'ServiceUnavailable');
+        throw new ApiError('ServiceUnavailable', `The server is shutting down: the virtual clock stopped at ${error.now}, with everything due by then processed. Advance again once it has restarted.`);
       }
       throw error;
     }

@@ -1,10 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 import { ApiError } from '../domain/errors.ts';
-import { errorResponse } from '../protocol/envelope.ts';
 import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type FileService } from '../services/file-service.ts';
 
 /**
@@ -16,47 +13,39 @@ import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type FileService } from '
  * - `GET /_files/download/<key>?Expires=&Signature=`: a signed, expiring URL that
  *   serves an export (or an error report) without other credentials.
  *
- * Failures answer the API's error envelope with a 4xx.
+ * Failures are thrown to the app's one error handler (src/server/error-handler.ts),
+ * which answers the API's error envelope with a 4xx.
  */
 const CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export function registerFileRoutes(app: FastifyInstance, files: FileService, logger: Logger): void {
+export function registerFileRoutes(app: FastifyInstance, files: FileService): void {
   app.register(async (scope) => {
     await scope.register(multipart, {
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 20, fieldSize: 16 * 1024, parts: 25, headerPairs: 100 },
     });
 
-    scope.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
-      const requestId = randomUUID().toUpperCase();
-      const host = String(request.headers.host ?? 'outboundbot').slice(0, 255);
-      let answer;
-      if (error instanceof ApiError) answer = errorResponse(requestId, host, error.code, error.message);
-      else if (error.statusCode && error.statusCode < 500) answer = errorResponse(requestId, host, 'InvalidPolicyDocument', 'The upload is not a valid multipart form.');
-      else {
-        logger.error({ err: error, requestId }, 'file endpoint failed');
-        answer = errorResponse(requestId, host, 'InternalError');
-      }
-      return reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
-    });
-
     scope.post(UPLOAD_PATH, async (request: FastifyRequest, reply) => {
       const form = new Map<string, string>();
       let stored: { key: string; size: number } | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          // OSS form field names are case-insensitive.
-          form.set(part.fieldname.toLowerCase(), String(part.value));
-          continue;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            // OSS form field names are case-insensitive.
+            form.set(part.fieldname.toLowerCase(), String(part.value));
+            continue;
+          }
+          if (stored) throw new ApiError('InvalidPolicyDocument', 'only one file per upload');
+          // OSS replaces ${filename} in the key with the uploaded file's name.
+          const key = form.get('key')?.replace('${filename}', part.filename);
+          const target = await files.checkUpload({ key, policy: form.get('policy'), signature: form.get('signature') });
+          const size = await files.storeUpload(target, part.file, () => part.file.truncated);
+          stored = { key: target.key, size };
         }
-        if (stored) throw new ApiError('InvalidPolicyDocument', 'only one file per upload');
-        // OSS replaces ${filename} in the key with the uploaded file's name.
-        const key = form.get('key')?.replace('${filename}', part.filename);
-        const target = await files.checkUpload({ key, policy: form.get('policy'), signature: form.get('signature') });
-        const size = await files.storeUpload(target, part.file, () => part.file.truncated);
-        stored = { key: target.key, size };
+      } catch (error) {
+        throw asUploadError(error);
       }
       if (!stored) throw new ApiError('InvalidPolicyDocument', 'the form has no file field');
       const status = Number(form.get('success_action_status'));
@@ -77,4 +66,11 @@ export function registerFileRoutes(app: FastifyInstance, files: FileService, log
         .send(createReadStream(file.path));
     });
   });
+}
+
+/** The multipart reader's own 4xx (limits, a body that is not a form) is a form the policy cannot accept. */
+function asUploadError(error: unknown): unknown {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (error instanceof ApiError || !status || status >= 500) return error;
+  return new ApiError('InvalidPolicyDocument', 'The upload is not a valid multipart form.');
 }

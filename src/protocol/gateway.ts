@@ -1,26 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import { ApiError, missingParameter } from '../domain/errors.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import { ramActionOf, type ActionDefinition } from './action.ts';
 import type { Authenticator, SignedRequest } from './authenticator.ts';
-import { errorResponse, successBody, type ErrorResponse } from './envelope.ts';
+import { successBody } from './envelope.ts';
 import { decodeParams } from './params.ts';
 import { evaluatePolicy, resourceName } from './ram-policy.ts';
 
 export const API_VERSION = '2019-12-26';
 
-export interface GatewayResponse {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 /**
  * The RPC pipeline for one request: authenticate, check version and action,
- * authorize, decode parameters, run the handler, wrap the reply. Every failure
- * leaves through the one catch below, so each action gets the identical envelope
- * and nothing a client sends can escape as an unhandled error.
+ * authorize, decode parameters, run the handler, wrap the reply. Every failure is
+ * thrown to the app's one error handler (src/server/error-handler.ts), so each
+ * action gets the identical envelope and no handler builds an error body.
  */
 export class Gateway {
   private readonly actions: ReadonlyMap<string, ActionDefinition>;
@@ -30,46 +23,34 @@ export class Gateway {
     private readonly authenticator: Authenticator,
     private readonly services: Services,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {
     this.actions = new Map(actions.map((action) => [action.name, action]));
   }
 
-  async handle(request: SignedRequest, hostId: string): Promise<GatewayResponse> {
-    const requestId = randomUUID().toUpperCase();
-    try {
-      const caller = await this.authenticator.authenticate(request);
-      const params = new Map([...request.query, ...request.body]);
-      const version = params.get('Version') ?? header(request, 'x-acs-version');
-      if (!version) throw missingParameter('Version');
-      if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Version ${version.slice(0, 20)} is not supported; use ${API_VERSION}.`);
-      const actionName = params.get('Action') ?? header(request, 'x-acs-action');
-      if (!actionName) throw missingParameter('Action');
-      const action = this.actions.get(actionName);
-      if (!action) throw new ApiError('InvalidAction.NotFound', `The action ${actionName.slice(0, 64)} is not supported.`);
+  /** The success body for `request`; throws ApiError for anything the caller got wrong. */
+  async handle(request: SignedRequest, requestId: string): Promise<Record<string, unknown>> {
+    const caller = await this.authenticator.authenticate(request);
+    const params = new Map([...request.query, ...request.body]);
+    const version = params.get('Version') ?? header(request, 'x-acs-version');
+    if (!version) throw missingParameter('Version');
+    if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Version ${version.slice(0, 20)} is not supported; use ${API_VERSION}.`);
+    const actionName = params.get('Action') ?? header(request, 'x-acs-action');
+    if (!actionName) throw missingParameter('Action');
+    const action = this.actions.get(actionName);
+    if (!action) throw new ApiError('InvalidAction.NotFound', `The action ${actionName.slice(0, 64)} is not supported.`);
 
-      if (!caller.isRoot) {
-        const ramAction = ramActionOf(action);
-        const resource = resourceName(caller.accountId, params.get('InstanceId') || undefined);
-        const decision = caller.policy ? evaluatePolicy(caller.policy, ramAction, resource) : 'ImplicitDeny';
-        if (decision !== 'Allow') {
-          throw new ApiError('Forbidden.RAM', `You are not authorized to do action ${ramAction} on resource ${resource}.`);
-        }
+    if (!caller.isRoot) {
+      const ramAction = ramActionOf(action);
+      const resource = resourceName(caller.accountId, params.get('InstanceId') || undefined);
+      const decision = caller.policy ? evaluatePolicy(caller.policy, ramAction, resource) : 'ImplicitDeny';
+      if (decision !== 'Allow') {
+        throw new ApiError('Forbidden.RAM', `You are not authorized to do action ${ramAction} on resource ${resource}.`);
       }
-
-      const decoded = decodeParams(action.params, params);
-      const reply = await action.handler({ caller, services: this.services, requestId, clock: this.clock }, decoded);
-      return { status: 200, body: successBody(requestId, reply) };
-    } catch (error) {
-      return this.failure(error, requestId, hostId);
     }
-  }
 
-  private failure(error: unknown, requestId: string, hostId: string): ErrorResponse {
-    if (error instanceof ApiError) return errorResponse(requestId, hostId, error.code, error.message);
-    // The cause goes to the log with the request id, never to the caller.
-    this.logger.error({ err: error, requestId }, 'unexpected failure while handling an RPC request');
-    return errorResponse(requestId, hostId, 'InternalError');
+    const decoded = decodeParams(action.params, params);
+    const reply = await action.handler({ caller, services: this.services, requestId, clock: this.clock }, decoded);
+    return successBody(requestId, reply);
   }
 }
 

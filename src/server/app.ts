@@ -1,9 +1,10 @@
 import Fastify, { errorCodes, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ApiError } from '../domain/errors.ts';
+import type { IdGenerator } from '../domain/ids.ts';
 import type { SignedRequest } from '../protocol/authenticator.ts';
-import { errorResponse } from '../protocol/envelope.ts';
 import type { Gateway } from '../protocol/gateway.ts';
-import { randomUUID } from 'node:crypto';
+import { errorHandler } from './error-handler.ts';
 
 /** Largest request body accepted: 99 jobs per AssignJobs call fit well within it. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -19,14 +20,19 @@ const DRAINED_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 export interface AppDeps {
   gateway: Gateway;
   logger: Logger;
+  /** The one source of request ids: every response, success or error, carries one of its ids. */
+  requestIds: IdGenerator;
   /** False until the store is open and keys are bootstrapped; /healthz reports it. */
   isReady: () => boolean;
+  /** True once the server was told to stop: new requests answer 503 ServiceUnavailable. */
+  isStopping: () => boolean;
 }
 
 /**
  * HTTP wiring only: the RPC endpoint `/` (GET and POST, as the official clients
- * call it), `/healthz`, and one error path for failures that happen before the
- * gateway sees the request (oversized or unreadable bodies, unknown paths).
+ * call it), `/healthz`, and the one error handler (error-handler.ts) every route
+ * registered on this app answers its failures through (oversized or unreadable
+ * bodies, unknown paths, the gateway's ApiErrors, a server that is stopping).
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
@@ -35,7 +41,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // would carry URLs full of signing parameters.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => deps.requestIds.next().toUpperCase(),
+    // A request that arrives while the server closes is refused by the hook below,
+    // in the API's envelope, rather than by fastify's own 503 body.
+    return503OnClosing: false,
   });
+  app.setErrorHandler(errorHandler(deps.logger));
 
   // A response that finishes while the server closes (a clock advance cut short, say)
   // tells the client to drop its connection: a kept-alive one would otherwise hold
@@ -47,19 +58,23 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
+  app.addHook('onRequest', async (request) => {
+    if ((closing || deps.isStopping()) && request.url !== '/healthz') throw new ApiError('ServiceUnavailable');
+  });
 
   // Every body is kept raw: form bodies are decoded here, others are only hashed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.get('/healthz', async (_request, reply) => {
+    if (deps.isStopping()) return reply.code(503).send({ status: 'stopping' });
     if (!deps.isReady()) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok' };
   });
 
   const rpc = async (request: FastifyRequest, reply: FastifyReply) => {
-    const result = await deps.gateway.handle(toSignedRequest(request), hostId(request));
-    return reply.code(result.status).header('content-type', 'application/json; charset=utf-8').send(result.body);
+    const body = await deps.gateway.handle(toSignedRequest(request), request.id);
+    return reply.header('content-type', 'application/json; charset=utf-8').send(body);
   };
   // An RPC body over the limit is refused before it is read; once the 413 is sent,
   // Node reads the rest and drops it, and the connection stays open for the next
@@ -71,17 +86,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/', { onRequest: refuseOversized }, rpc);
   app.post('/', { onRequest: refuseOversized }, rpc);
 
-  app.setNotFoundHandler((request, reply) => {
-    const { status, body } = errorResponse(randomUUID().toUpperCase(), hostId(request), 'NotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
-    return reply.code(status).send(body);
-  });
-
-  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
-    const requestId = randomUUID().toUpperCase();
-    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'RequestEntityTooLarge' : error.statusCode && error.statusCode < 500 ? 'InvalidParameter' : 'InternalError';
-    if (code === 'InternalError') deps.logger.error({ err: error, requestId }, 'unexpected failure before the gateway');
-    const { status, body } = errorResponse(requestId, hostId(request), code);
-    return reply.code(status).send(body);
+  app.setNotFoundHandler(async (request) => {
+    throw new ApiError('NotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
   });
 
   return app;
@@ -95,8 +101,4 @@ function toSignedRequest(request: FastifyRequest): SignedRequest {
   const contentType = String(request.headers['content-type'] ?? '');
   const body = contentType.startsWith('application/x-www-form-urlencoded') ? new Map(new URLSearchParams(rawBody.toString('utf8'))) : new Map<string, string>();
   return { method: request.method, path, query, body, rawBody, headers: request.headers };
-}
-
-function hostId(request: FastifyRequest): string {
-  return String(request.headers.host ?? 'outboundbot').slice(0, 255);
 }

@@ -58,10 +58,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const runtime = await createRuntime(config, store, logger, wallClock);
   const { clock, services } = runtime;
   let ready = false;
-  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
-  const app = buildApp({ gateway, logger, isReady: () => ready });
+  let stopping = false;
+  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock);
+  // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
+  const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
-  registerFileRoutes(app, services.files, logger);
+  registerFileRoutes(app, services.files);
 
   try {
     // Nodes starting together on one database bootstrap the root account once.
@@ -104,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(purge);
       ready = false;
+      stopping = true;
       await services.files.stop();
       await runtime.stop();
       await app.close();

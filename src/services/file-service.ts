@@ -134,7 +134,7 @@ export class FileService {
     if (this.rescan) clearInterval(this.rescan);
     await this.runner?.stop();
     for (const item of [...this.waiters.keys()]) {
-      this.settle(item, new ApiError('InternalError', 'The server is stopping; the assignment continues when it starts again.'));
+      this.settle(item, new ApiError('ServiceUnavailable', 'The server is stopping; the assignment continues when it starts again.'));
     }
   }
 
