@@ -1,7 +1,7 @@
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import type { Caller } from './authenticator.ts';
-import type { Decoded, ParamSpecs } from './params.ts';
+import { decodeParams, type Decoded, type ParamSpecs, type RawParams } from './params.ts';
 
 export interface ActionContext {
   caller: Caller;
@@ -15,11 +15,11 @@ export interface ActionContext {
 export type ActionReply = Record<string, unknown>;
 
 /**
- * One API action: its wire name, the parameters it accepts, the RAM action that
- * authorizes it and its handler. Handlers only map wire shapes to a service call
- * and back; they throw ApiError and never build error bodies.
+ * What an action module declares: its wire name, the parameters it accepts, the RAM
+ * action that authorizes it and its handler. Handlers only map wire shapes to a
+ * service call and back; they throw ApiError and never build error bodies.
  */
-export interface ActionDefinition<S extends ParamSpecs = ParamSpecs> {
+export interface ActionSpec<S extends ParamSpecs> {
   name: string;
   summary: string;
   /** Defaults to `outboundbot:<name>`. */
@@ -28,9 +28,23 @@ export interface ActionDefinition<S extends ParamSpecs = ParamSpecs> {
   handler(context: ActionContext, params: Decoded<S>): Promise<ActionReply>;
 }
 
-/** Identity function that lets TypeScript infer the decoded parameter types for the handler. */
-export function defineAction<S extends ParamSpecs>(definition: ActionDefinition<S>): ActionDefinition<S> {
-  return definition;
+/**
+ * A registered action, its parameter types closed over: `run` decodes the raw
+ * parameters against `params` (every failure a 400 naming the parameter) and calls
+ * the handler with typed values. Every action module exports a list of these.
+ */
+export interface ActionDefinition {
+  readonly name: string;
+  readonly summary: string;
+  readonly ramAction?: string;
+  readonly params: ParamSpecs;
+  run(context: ActionContext, raw: RawParams): Promise<ActionReply>;
+}
+
+/** Lets TypeScript infer the decoded parameter types for the handler, then erases them behind `run`. */
+export function defineAction<S extends ParamSpecs>(spec: ActionSpec<S>): ActionDefinition {
+  const { handler, ...described } = spec;
+  return { ...described, run: (context, raw) => handler(context, decodeParams(spec.params, raw)) };
 }
 
 export function ramActionOf(action: ActionDefinition): string {

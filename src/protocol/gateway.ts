@@ -4,14 +4,13 @@ import type { Services } from '../services/services.ts';
 import { ramActionOf, type ActionDefinition } from './action.ts';
 import type { Authenticator, SignedRequest } from './authenticator.ts';
 import { successBody } from './envelope.ts';
-import { decodeParams } from './params.ts';
 import { evaluatePolicy, resourceName } from './ram-policy.ts';
 
 export const API_VERSION = '2019-12-26';
 
 /**
  * The RPC pipeline for one request: authenticate, check version and action,
- * authorize, decode parameters, run the handler, wrap the reply. Every failure is
+ * authorize, run the action (which decodes its parameters), wrap the reply. Every failure is
  * thrown to the app's one error handler (src/server/error-handler.ts), so each
  * action gets the identical envelope and no handler builds an error body.
  */
@@ -48,8 +47,7 @@ export class Gateway {
       }
     }
 
-    const decoded = decodeParams(action.params, params);
-    const reply = await action.handler({ caller, services: this.services, requestId, clock: this.clock }, decoded);
+    const reply = await action.run({ caller, services: this.services, requestId, clock: this.clock }, params);
     return successBody(requestId, reply);
   }
 }

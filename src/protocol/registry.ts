@@ -1,47 +1,33 @@
 import type { ActionDefinition } from './action.ts';
-import * as instances from './actions/instances.ts';
-import * as jobGroups from './actions/job-groups.ts';
-import * as jobs from './actions/jobs.ts';
-import * as reports from './actions/reports.ts';
-import * as scripts from './actions/scripts.ts';
-import { DIALOG_ACTIONS } from './actions/dialog-actions.ts';
+import { BLOCK_LIST_ACTIONS } from './actions/block-list.ts';
+import { DIALOGUE_FLOW_ACTIONS } from './actions/dialogue-flows.ts';
+import { DIALOGUE_ACTIONS } from './actions/dialogue.ts';
 import { FILE_ACTIONS } from './actions/file-actions.ts';
+import { GLOBAL_QUESTION_ACTIONS } from './actions/global-questions.ts';
+import { INSTANCE_ACTIONS } from './actions/instances.ts';
+import { INTENT_ACTIONS } from './actions/intents.ts';
+import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
+import { JOB_ACTIONS } from './actions/jobs.ts';
+import { REPORT_ACTIONS } from './actions/reports.ts';
+import { SCRIPT_TRANSFER_ACTIONS } from './actions/script-transfer.ts';
+import { SCRIPT_ACTIONS } from './actions/scripts.ts';
 
 /**
- * Every supported action. docs/api.md is generated from this list
- * (npm run docs:api), and tests check it against ../shared/reference.
+ * Every supported action: each module of src/protocol/actions/ holds one family and
+ * exports its list. docs/api.md is generated from this list (npm run docs:api), and
+ * test/unit/registry.test.ts checks each action against the reference.
  */
 export const ACTIONS: readonly ActionDefinition[] = [
-  instances.createInstance,
-  instances.describeInstance,
-  instances.listInstances,
-  instances.modifyInstance,
-  instances.deleteInstance,
-  scripts.createScript,
-  scripts.describeScript,
-  scripts.listScripts,
-  scripts.modifyScript,
-  scripts.deleteScript,
-  scripts.publishScript,
-  scripts.listScriptPublishHistories,
-  jobGroups.createJobGroup,
-  jobGroups.getJobGroup,
-  jobGroups.describeJobGroup,
-  jobGroups.listJobGroups,
-  jobGroups.modifyJobGroup,
-  jobGroups.deleteJobGroup,
-  jobs.assignJobs,
-  jobs.describeJob,
-  jobs.listJobs,
-  jobs.listJobsByGroup,
-  jobs.queryJobs,
-  jobs.suspendJobs,
-  jobs.resumeJobs,
-  jobs.cancelJobs,
-  jobs.getCurrentConcurrency,
-  jobs.getConcurrentConversationQuota,
-  reports.describeGroupExecutingInfo,
-  reports.getSummaryInfo,
-  ...DIALOG_ACTIONS,
+  ...INSTANCE_ACTIONS,
+  ...SCRIPT_ACTIONS,
+  ...JOB_GROUP_ACTIONS,
+  ...JOB_ACTIONS,
+  ...REPORT_ACTIONS,
+  ...DIALOGUE_FLOW_ACTIONS,
+  ...INTENT_ACTIONS,
+  ...GLOBAL_QUESTION_ACTIONS,
+  ...SCRIPT_TRANSFER_ACTIONS,
+  ...DIALOGUE_ACTIONS,
+  ...BLOCK_LIST_ACTIONS,
   ...FILE_ACTIONS,
-] as unknown as readonly ActionDefinition[];
+];

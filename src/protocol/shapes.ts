@@ -1,10 +1,15 @@
-import type { InstanceRow, JobGroupView, ScriptRow, ScriptVersionRow, Strategy } from '../store/rows.ts';
+import type { InstanceRow, JobGroupView, Page, PageRequest, ScriptRow, ScriptVersionRow, Strategy } from '../store/rows.ts';
 
 /**
  * Stored rows as the public API shapes them (PascalCase, times as epoch-ms numbers
  * except ModifyTime, which the API returns as a string). Field names and JSON types
  * follow ../shared/reference; test/api checks them against it.
  */
+
+/** One page of a list, as every paged list action returns it. */
+export function pageShape<T, S>(page: Page<T>, request: PageRequest, shape: (item: T) => S) {
+  return { List: page.items.map(shape), TotalCount: page.totalCount, PageNumber: request.pageNumber, PageSize: request.pageSize };
+}
 
 export function instanceShape(instance: InstanceRow) {
   return {
@@ -44,6 +49,26 @@ export function scriptSummaryShape(script: ScriptRow) {
     IsDebugDrafted: script.isDrafted,
     NluEngine: script.nluEngine,
     NluAccessType: script.nluAccessType,
+    UpdateTime: script.updatedAt,
+  };
+}
+
+/** The script DescribeJob returns with WithScript: fewer fields, and `Name` for ScriptName. */
+export function jobScriptShape(script: ScriptRow) {
+  return {
+    ScriptId: script.id,
+    Name: script.name,
+    ScriptDescription: script.description,
+    Industry: script.industry,
+    Scene: script.scene,
+    Status: scriptStatus(script),
+    DebugStatus: scriptStatus(script),
+    IsDrafted: script.isDrafted,
+    IsDebugDrafted: script.isDrafted,
+    AsrConfig: script.settings.asrConfig ?? '',
+    TtsConfig: script.settings.ttsConfig ?? '',
+    ChatbotId: script.settings.chatbotId ?? '',
+    MiniPlaybackConfigEnabled: script.settings.miniPlaybackEnable ?? false,
     UpdateTime: script.updatedAt,
   };
 }
@@ -128,9 +153,8 @@ function runDuration(view: JobGroupView, now: number): number {
   return Math.max(0, (endTime || now) - startTime);
 }
 
-/** GetJobGroup / DescribeJobGroup, field for field as the seed page. */
-export function jobGroupShape(view: JobGroupView, now: number) {
-  const { group, counters } = view;
+/** The fields a group's full and list shapes open with. */
+function jobGroupHeadShape({ group }: JobGroupView) {
   return {
     JobGroupId: group.id,
     JobGroupName: group.name,
@@ -139,6 +163,14 @@ export function jobGroupShape(view: JobGroupView, now: number) {
     CreationTime: group.createdAt,
     ModifyTime: String(group.modifiedAt),
     ScriptId: group.scriptId,
+  };
+}
+
+/** GetJobGroup / DescribeJobGroup, field for field as the seed page. */
+export function jobGroupShape(view: JobGroupView, now: number) {
+  const { group, counters } = view;
+  return {
+    ...jobGroupHeadShape(view),
     ScenarioId: group.scenarioId,
     ScriptName: view.scriptName,
     ScriptVersion: view.scriptVersion,
@@ -190,13 +222,7 @@ export function jobGroupShape(view: JobGroupView, now: number) {
 export function jobGroupListItemShape(view: JobGroupView, now: number) {
   const { group, counters } = view;
   return {
-    JobGroupId: group.id,
-    JobGroupName: group.name,
-    JobGroupDescription: group.description,
-    Status: group.status,
-    CreationTime: group.createdAt,
-    ModifyTime: String(group.modifiedAt),
-    ScriptId: group.scriptId,
+    ...jobGroupHeadShape(view),
     ScriptName: view.scriptName,
     ScriptVersion: view.scriptVersion,
     JobDataParsingTaskId: group.jobDataParsingTaskId,

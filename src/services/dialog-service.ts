@@ -1,5 +1,6 @@
 import { ApiError, invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
 import { BUILTIN_VARIABLES, FlowError, isEmptyDefinition, parseFlow, type FlowVariable } from '../dialog/flow.ts';
+import { checkKeywordPatterns } from '../dialog/keyword-patterns.ts';
 import { nluFor, builtinNlu } from '../dialog/nlu-engines.ts';
 import { DialogSession, variableValues, type BotStep, type SessionState } from '../dialog/runtime.ts';
 import {
@@ -13,9 +14,11 @@ import {
   type QuestionItem,
   type ScriptContent,
 } from '../dialog/script-content.ts';
+import { scriptFileDataUrl, scriptFileFromUrl } from '../dialog/script-file-url.ts';
 import type { ScriptItemKind, ScriptItemRow } from '../store/dialog-store.ts';
-import type { ScriptRow } from '../store/rows.ts';
+import type { Page, PageRequest, ScriptRow } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
+import { pageOf } from './paging.ts';
 import type { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './services.ts';
 
@@ -25,6 +28,16 @@ const NOT_FOUND: Record<ScriptItemKind, () => ApiError> = {
   question: () => new ApiError('NotExist.GlobalQuestion'),
 };
 const DUPLICATE: Record<ScriptItemKind, string> = { flow: 'dialogue flow', intent: 'intent', question: 'global question' };
+
+/** What an item's body must satisfy before it is stored: an intent's /regex/ keywords compile and run in linear time. */
+function checkBody(kind: ScriptItemKind, body: Record<string, unknown>): void {
+  if (kind === 'intent' && Array.isArray(body.keywords)) checkKeywordPatterns(body.keywords);
+}
+
+/** ListIntents' keyword filter: part of the name, an utterance or a keyword. */
+function containsKeyword(item: ScriptItemRow, keyword: string): boolean {
+  return item.name.includes(keyword) || JSON.stringify([item.body.utterances, item.body.keywords]).includes(keyword);
+}
 
 export const invalidFlow = (error: FlowError) => new ApiError('InvalidDialogueFlow', error.message);
 
@@ -66,6 +79,7 @@ export class DialogService {
   // Draft items ---------------------------------------------------------------------
 
   async createItem(accountId: string, instanceId: string, scriptId: string, kind: ScriptItemKind, name: string, body: Record<string, unknown>): Promise<ScriptItemRow> {
+    checkBody(kind, body);
     await this.scripts.require(accountId, instanceId, scriptId);
     const now = this.deps.clock.now();
     const item: ScriptItemRow = { id: this.deps.ids.next(), scriptId, instanceId, kind, name, body, createdAt: now, updatedAt: now };
@@ -86,7 +100,14 @@ export class DialogService {
     return this.deps.store.dialog.listScriptItems(instanceId, scriptId, kind);
   }
 
+  /** One page of the draft's items of `kind`; with `keyword`, those whose name or texts contain it. */
+  async pageItems(accountId: string, instanceId: string, scriptId: string, kind: ScriptItemKind, page: PageRequest, keyword?: string): Promise<Page<ScriptItemRow>> {
+    const items = await this.listItems(accountId, instanceId, scriptId, kind);
+    return pageOf(keyword ? items.filter((item) => containsKeyword(item, keyword)) : items, page);
+  }
+
   async modifyItem(accountId: string, instanceId: string, scriptId: string, kind: ScriptItemKind, id: string, change: { name?: string; body: Record<string, unknown> }): Promise<ScriptItemRow> {
+    checkBody(kind, change.body);
     const current = await this.requireItem(accountId, instanceId, scriptId, kind, id);
     const updated: ScriptItemRow = { ...current, name: change.name ?? current.name, body: { ...current.body, ...change.body }, updatedAt: this.deps.clock.now() };
     if (!(await this.deps.store.dialog.updateScriptItem(updated))) throw new ApiError('Duplicate.Name', `A ${DUPLICATE[kind]} named "${updated.name}" already exists in this script.`);
@@ -141,6 +162,16 @@ export class DialogService {
       script: { name, description, industry, scene, nluEngine, nluAccessType, settings },
       dialog: contentOf(await this.deps.store.dialog.listScriptItems(instanceId, scriptId)),
     };
+  }
+
+  /** ExportScript's answer: the script file as a data: URL. */
+  async exportScriptUrl(accountId: string, instanceId: string, scriptId: string): Promise<string> {
+    return scriptFileDataUrl(await this.exportScript(accountId, instanceId, scriptId));
+  }
+
+  /** ImportScript: the file a data: URL (or the file's JSON) carries. */
+  async importScriptUrl(accountId: string, instanceId: string, signatureUrl: string, nluEngine: string | undefined): Promise<ScriptRow> {
+    return this.importScript(accountId, instanceId, scriptFileFromUrl(signatureUrl), nluEngine);
   }
 
   async importScript(accountId: string, instanceId: string, file: unknown, nluEngine: string | undefined): Promise<ScriptRow> {

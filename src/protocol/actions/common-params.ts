@@ -1,11 +1,34 @@
-import { p } from '../params.ts';
+import { z } from 'zod';
+import { p, parseJson } from '../params.ts';
 
-/** Parameters many actions share, declared once so their limits agree. */
+/**
+ * Parameters many actions share, declared once so their limits and descriptions
+ * agree (docs/api.md is rendered from them). Each builder returns a fresh
+ * declaration, so an action may still narrow one (`.require()`).
+ */
+const id = (description: string) => p.string({ maxLength: 64, description }).require();
+
 export const ids = {
-  instanceId: () => p.string({ maxLength: 64, description: 'Instance ID.' }).require(),
-  scriptId: () => p.string({ maxLength: 64, description: 'Script (scenario) ID.' }).require(),
-  jobGroupId: () => p.string({ maxLength: 64, description: 'Job group ID.' }).require(),
+  instanceId: () => id('Instance ID.'),
+  scriptId: () => id('Script (scenario) ID.'),
+  jobGroupId: () => id('Job group ID.'),
+  jobId: () => id('Job ID.'),
+  dialogueFlowId: () => id('Flow ID.'),
+  intentId: () => id('Intent ID.'),
+  globalQuestionId: () => id('Global question ID.'),
 };
+
+/** The instance and script every script-content action names. */
+export const inScript = () => ({ InstanceId: ids.instanceId(), ScriptId: ids.scriptId() });
+
+/** The instance and job group every group-level action names. */
+export const inJobGroup = () => ({ InstanceId: ids.instanceId(), JobGroupId: ids.jobGroupId() });
+
+/** A name of up to 256 characters (instances, scripts, groups, flows, intents ...). */
+export const nameParam = (description: string) => p.string({ maxLength: 256, description });
+
+/** A free-text description, where an empty value clears it. */
+export const descriptionParam = (description: string) => p.text({ maxLength: 1024, description });
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -14,9 +37,27 @@ export const paging = {
   pageSize: () => p.integer({ min: 1, max: MAX_PAGE_SIZE, description: `Entries per page, 1 to ${MAX_PAGE_SIZE}.` }),
 };
 
+/** PageNumber and PageSize, both required, as most list actions declare them. */
+export const requiredPage = () => ({ PageNumber: paging.pageNumber().require(), PageSize: paging.pageSize().require() });
+
 export function pageRequest(pageNumber: number | undefined, pageSize: number | undefined) {
   return { pageNumber: pageNumber ?? 1, pageSize: pageSize ?? 10 };
 }
 
 /** Calling numbers: digits with an optional leading +, as carriers accept them. */
-export const phoneNumbers = (description: string) => p.stringArray({ maxItems: 1000, maxLength: 32, description });
+export const phoneNumbers = (text: string) => p.stringArray({ maxItems: 1000, maxLength: 32, description: text });
+
+const strings = z.array(z.string().max(1_000)).max(1_000);
+
+/**
+ * A JSON array of strings sent as text (Utterances, Keywords, Questions, Answers).
+ * Parsed by `listOf` in the handler, once every parameter has decoded, so a missing
+ * required parameter is reported before a malformed one.
+ */
+export const jsonStringList = (description: string, maxLength = 200_000) => p.text({ maxLength, description });
+
+export function listOf(name: string, value: string): string[];
+export function listOf(name: string, value: string | undefined): string[] | undefined;
+export function listOf(name: string, value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : parseJson(name, value, strings);
+}

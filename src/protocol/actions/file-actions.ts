@@ -1,9 +1,9 @@
 import { ApiError, missingParameter } from '../../domain/errors.ts';
-import type { FileTaskRow } from '../../store/file-store.ts';
-import type { ActionDefinition } from '../action.ts';
-import { defineAction } from '../action.ts';
+import { defineAction, type ActionDefinition } from '../action.ts';
+import { downloadTaskShape, exportPercent, parsingProgressShape } from '../file-shapes.ts';
 import { p } from '../params.ts';
-import { ids, pageRequest, paging } from './common-params.ts';
+import { pageShape } from '../shapes.ts';
+import { ids, pageRequest, requiredPage } from './common-params.ts';
 
 /**
  * The contact-list upload, parsing and export actions (docs/files.md): a signed
@@ -12,9 +12,7 @@ import { ids, pageRequest, paging } from './common-params.ts';
  * actions (jobs.ts).
  */
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
-
-export const getJobDataUploadParams = defineAction({
+const getJobDataUploadParams = defineAction({
   name: 'GetJobDataUploadParams',
   summary: 'Returns a signed form-upload policy (OSS style) for a contact file, posted to this server\'s /_files/upload.',
   params: {
@@ -30,7 +28,7 @@ export const getJobDataUploadParams = defineAction({
   },
 });
 
-export const createJobDataParsingTask = defineAction({
+const createJobDataParsingTask = defineAction({
   name: 'CreateJobDataParsingTask',
   summary: 'Parses an uploaded .csv or .xlsx contact file in the background; rows are checked one by one.',
   params: {
@@ -43,7 +41,7 @@ export const createJobDataParsingTask = defineAction({
   },
 });
 
-export const describeJobDataParsingTaskProgress = defineAction({
+const describeJobDataParsingTaskProgress = defineAction({
   name: 'DescribeJobDataParsingTaskProgress',
   summary: 'Returns a parsing task\'s status and counts, and the error report of rejected rows (FeedbackUrl).',
   params: {
@@ -52,26 +50,11 @@ export const describeJobDataParsingTaskProgress = defineAction({
   },
   async handler({ caller, services }, params) {
     const { task, feedbackUrl, samples } = await services.files.parsingTask(caller.accountId, params.InstanceId, params.JobDataParsingTaskId);
-    return {
-      Progress: {
-        Status: task.status,
-        TotalJobCount: task.total,
-        HandledJobCount: task.handled,
-        FailErrorCode: task.failCode,
-        FailReason: task.failReason,
-        FeedbackUrl: feedbackUrl,
-        // Extensions: what the reference's counts leave out.
-        AcceptedJobCount: task.accepted,
-        RejectedJobCount: task.rejected,
-        RejectedRows: samples.map(([row, reason, phone]) => ({ RowNumber: Number(row), Reason: reason ?? '', PhoneNumber: phone ?? '' })),
-        AssignStatus: task.assignStatus,
-        AssignedJobCount: task.assigned,
-      },
-    };
+    return { Progress: parsingProgressShape(task, feedbackUrl, samples) };
   },
 });
 
-export const createJobGroupExportTask = defineAction({
+const createJobGroupExportTask = defineAction({
   name: 'CreateJobGroupExportTask',
   summary: 'Exports a job group\'s jobs (one row each: contact, extras, status, attempts, end reason, Briefs, Categories) in the background.',
   params: {
@@ -86,7 +69,7 @@ export const createJobGroupExportTask = defineAction({
   },
 });
 
-export const describeJobGroupExportTaskProgress = defineAction({
+const describeJobGroupExportTaskProgress = defineAction({
   name: 'DescribeJobGroupExportTaskProgress',
   summary: 'Returns an export task\'s progress (percent) and, once finished, a signed download URL.',
   params: {
@@ -96,11 +79,11 @@ export const describeJobGroupExportTaskProgress = defineAction({
   async handler({ caller, services }, params) {
     if (!params.TaskId) throw missingParameter('TaskId');
     const { task, fileHttpUrl } = await services.files.exportTask(caller.accountId, params.TaskId, params.InstanceId);
-    return { Progress: percent(task), FileHttpUrl: fileHttpUrl };
+    return { Progress: exportPercent(task), FileHttpUrl: fileHttpUrl };
   },
 });
 
-export const createTaskExportTask = defineAction({
+const createTaskExportTask = defineAction({
   name: 'CreateTaskExportTask',
   summary: 'Exports an instance\'s calls (one row per task) matching the filters, as .xlsx, in the background.',
   params: {
@@ -162,35 +145,21 @@ export const createTaskExportTask = defineAction({
   },
 });
 
-export const listDownloadTasks = defineAction({
+const listDownloadTasks = defineAction({
   name: 'ListDownloadTasks',
   summary: 'Lists the caller\'s export tasks (Download Hub), newest first, each with its one file.',
   params: {
     InstanceId: p.string({ maxLength: 64, description: 'Only this instance\'s exports.' }),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...requiredPage(),
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.files.listExports(caller.accountId, params.InstanceId, page);
-    return {
-      DownloadTasks: {
-        List: result.items.map((task) => ({
-          TaskId: task.id,
-          Title: task.title,
-          Status: task.status,
-          ExpireTime: seconds(task.updatedAt) + 7 * 24 * 3600,
-          DownloadTaskFiles: [{ FileId: task.id, Title: task.resultPath.slice(task.resultPath.lastIndexOf('/') + 1) || task.title, Status: task.status, Progress: percent(task) }],
-        })),
-        TotalCount: result.totalCount,
-        PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
-      },
-    };
+    return { DownloadTasks: pageShape(result, page, downloadTaskShape) };
   },
 });
 
-export const createDownloadUrl = defineAction({
+const createDownloadUrl = defineAction({
   name: 'CreateDownloadUrl',
   summary: 'Returns a signed, expiring URL on this server for a finished export\'s file.',
   params: {
@@ -206,11 +175,6 @@ export const createDownloadUrl = defineAction({
   },
 });
 
-function percent(task: FileTaskRow): number {
-  if (task.status === 'Finished') return 100;
-  return task.total > 0 ? Math.min(99, Math.floor((task.handled / task.total) * 100)) : 0;
-}
-
 export const FILE_ACTIONS: readonly ActionDefinition[] = [
   getJobDataUploadParams,
   createJobDataParsingTask,
@@ -220,4 +184,4 @@ export const FILE_ACTIONS: readonly ActionDefinition[] = [
   createTaskExportTask,
   listDownloadTasks,
   createDownloadUrl,
-] as unknown as readonly ActionDefinition[];
+];

@@ -1,8 +1,8 @@
 import { invalidParameter } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
+import { defineAction, type ActionDefinition } from '../action.ts';
 import { p } from '../params.ts';
-import { instanceListShape, instanceShape } from '../shapes.ts';
-import { ids, pageRequest, paging, phoneNumbers } from './common-params.ts';
+import { instanceListShape, instanceShape, pageShape } from '../shapes.ts';
+import { descriptionParam, ids, nameParam, pageRequest, paging, phoneNumbers } from './common-params.ts';
 
 /** Highest MaxConcurrentConversation an instance may ask for. */
 export const MAX_INSTANCE_CONCURRENCY = 10_000;
@@ -18,12 +18,22 @@ export function checkNumbers(name: string, numbers: string[] | undefined): strin
   return numbers;
 }
 
-export const createInstance = defineAction({
+/** The settings CreateInstance and ModifyInstance both take, as the service takes them. */
+function settingsOf(params: { InstanceName?: string; InstanceDescription?: string; MaxConcurrentConversation: number; CallingNumber?: string[] }) {
+  return {
+    name: params.InstanceName,
+    description: params.InstanceDescription,
+    maxConcurrentConversation: params.MaxConcurrentConversation,
+    callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
+  };
+}
+
+const createInstance = defineAction({
   name: 'CreateInstance',
   summary: 'Creates an outbound call instance.',
   params: {
-    InstanceName: p.string({ maxLength: 256, description: 'Instance name.' }).require(),
-    InstanceDescription: p.text({ maxLength: 1024, description: 'Instance description.' }),
+    InstanceName: nameParam('Instance name.').require(),
+    InstanceDescription: descriptionParam('Instance description.'),
     MaxConcurrentConversation: concurrency(),
     NluServiceType: p.string({ oneOf: ['Managed', 'DialogStudio', 'Authorized', 'Provided'], description: 'NLU service type.' }),
     ResourceGroupId: p.string({ maxLength: 64, description: 'Resource group ID.' }),
@@ -31,18 +41,16 @@ export const createInstance = defineAction({
   },
   async handler({ caller, services }, params) {
     const instance = await services.instances.create(caller, {
+      ...settingsOf(params),
       name: params.InstanceName,
-      description: params.InstanceDescription,
-      maxConcurrentConversation: params.MaxConcurrentConversation,
       nluServiceType: params.NluServiceType,
       resourceGroupId: params.ResourceGroupId,
-      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
     });
     return { Instance: instanceShape(instance) };
   },
 });
 
-export const describeInstance = defineAction({
+const describeInstance = defineAction({
   name: 'DescribeInstance',
   summary: 'Queries an instance.',
   params: { InstanceId: ids.instanceId() },
@@ -51,11 +59,11 @@ export const describeInstance = defineAction({
   },
 });
 
-export const listInstances = defineAction({
+const listInstances = defineAction({
   name: 'ListInstances',
   summary: 'Lists the account\'s instances.',
   params: {
-    Name: p.string({ maxLength: 256, description: 'Filter: part of the instance name.' }),
+    Name: nameParam('Filter: part of the instance name.'),
     ResourceGroupId: p.string({ maxLength: 64, description: 'Filter: resource group ID.' }),
     Tag: p.objectArray(['Key', 'Value'] as const, { maxItems: 20, maxLength: 128, description: 'Filter: resource tags (Tag.N.Key, Tag.N.Value).' }),
     PageNumber: paging.pageNumber(),
@@ -65,43 +73,29 @@ export const listInstances = defineAction({
     const page = pageRequest(params.PageNumber, params.PageSize);
     // Instances carry no resource tags (no tagging action exists yet), so a tag
     // filter matches nothing rather than being silently ignored.
-    if (params.Tag?.length) return { Instances: [], TotalCount: 0, PageNumber: page.pageNumber, PageSize: page.pageSize };
-    const result = await services.instances.list(
-      caller.accountId,
-      { name: params.Name, resourceGroupId: params.ResourceGroupId },
-      page,
-    );
-    return {
-      Instances: result.items.map(instanceListShape),
-      TotalCount: result.totalCount,
-      PageNumber: page.pageNumber,
-      PageSize: page.pageSize,
-    };
+    const result = params.Tag?.length ? { items: [], totalCount: 0 } : await services.instances.list(caller.accountId, { name: params.Name, resourceGroupId: params.ResourceGroupId }, page);
+    // ListInstances answers its page flat, not under a List.
+    const { List, ...counts } = pageShape(result, page, instanceListShape);
+    return { Instances: List, ...counts };
   },
 });
 
-export const modifyInstance = defineAction({
+const modifyInstance = defineAction({
   name: 'ModifyInstance',
   summary: 'Modifies an instance\'s name, description, concurrency ceiling or calling numbers.',
   params: {
     InstanceId: ids.instanceId(),
-    InstanceName: p.string({ maxLength: 256, description: 'New instance name.' }),
-    InstanceDescription: p.text({ maxLength: 1024, description: 'New description.' }),
+    InstanceName: nameParam('New instance name.'),
+    InstanceDescription: descriptionParam('New description.'),
     MaxConcurrentConversation: concurrency(),
     CallingNumber: phoneNumbers('Calling numbers bound to the instance (replaces the list).'),
   },
   async handler({ caller, services }, params) {
-    const instance = await services.instances.modify(caller.accountId, params.InstanceId, {
-      name: params.InstanceName,
-      description: params.InstanceDescription,
-      maxConcurrentConversation: params.MaxConcurrentConversation,
-      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
-    });
-    return { Instance: instanceShape(instance) };
+    return { Instance: instanceShape(await services.instances.modify(caller.accountId, params.InstanceId, settingsOf(params))) };
   },
 });
 
-export const deleteInstance = defineAction({
+const deleteInstance = defineAction({
   name: 'DeleteInstance',
   summary: 'Deletes an instance with its scripts and job groups.',
   params: { InstanceId: ids.instanceId() },
@@ -111,4 +105,4 @@ export const deleteInstance = defineAction({
   },
 });
 
-
+export const INSTANCE_ACTIONS: readonly ActionDefinition[] = [createInstance, describeInstance, listInstances, modifyInstance, deleteInstance];

@@ -3,10 +3,10 @@ import { invalidParameter } from '../../domain/errors.ts';
 import { JOB_GROUP_STATUSES } from '../../domain/job-group-status.ts';
 import { recallStrategyInputSchema, strategyInputSchema } from '../../domain/strategy.ts';
 import type { JobGroupStatus } from '../../store/rows.ts';
-import { defineAction } from '../action.ts';
-import { p } from '../params.ts';
-import { jobGroupListItemShape, jobGroupShape } from '../shapes.ts';
-import { ids, pageRequest, paging, phoneNumbers } from './common-params.ts';
+import { defineAction, type ActionContext, type ActionDefinition } from '../action.ts';
+import { p, type Decoded } from '../params.ts';
+import { jobGroupListItemShape, jobGroupShape, pageShape } from '../shapes.ts';
+import { descriptionParam, ids, inJobGroup, nameParam, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
 import { checkNumbers } from './instances.ts';
 
 const flashSmsSchema = z.object({
@@ -29,58 +29,64 @@ const groupSettingParams = {
   FlashSmsExtras: p.json(flashSmsSchema, { description: 'Flash SMS settings (JSON).' }),
 };
 
-export const createJobGroup = defineAction({
+/** The shared settings as the service takes them. */
+function groupSettingsOf(params: Decoded<typeof groupSettingParams>) {
+  return {
+    scriptId: params.ScriptId,
+    scenarioId: params.ScenarioId,
+    strategy: params.StrategyJson,
+    recallStrategy: params.RecallStrategyJson,
+    callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
+    recallCallingNumbers: checkNumbers('RecallCallingNumber', params.RecallCallingNumber),
+    priority: params.Priority as 'Urgent' | 'Daily' | undefined,
+    ringingDuration: params.RingingDuration,
+    minConcurrency: params.MinConcurrency,
+    flashSmsExtras: params.FlashSmsExtras,
+  };
+}
+
+const createJobGroup = defineAction({
   name: 'CreateJobGroup',
   summary: 'Creates a job group (campaign) in Draft.',
   params: {
     InstanceId: ids.instanceId(),
-    JobGroupName: p.string({ maxLength: 256, description: 'Job group name.' }).require(),
-    JobGroupDescription: p.text({ maxLength: 1024, description: 'Job group description.' }),
+    JobGroupName: nameParam('Job group name.').require(),
+    JobGroupDescription: descriptionParam('Job group description.'),
     ...groupSettingParams,
   },
   async handler({ caller, services, clock }, params) {
     const view = await services.jobGroups.create(caller.accountId, params.InstanceId, {
       name: params.JobGroupName,
       description: params.JobGroupDescription,
-      scriptId: params.ScriptId,
-      scenarioId: params.ScenarioId,
-      strategy: params.StrategyJson,
-      recallStrategy: params.RecallStrategyJson,
-      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
-      recallCallingNumbers: checkNumbers('RecallCallingNumber', params.RecallCallingNumber),
-      priority: params.Priority as 'Urgent' | 'Daily' | undefined,
-      ringingDuration: params.RingingDuration,
-      minConcurrency: params.MinConcurrency,
-      flashSmsExtras: params.FlashSmsExtras,
+      ...groupSettingsOf(params),
     });
     return { JobGroup: jobGroupShape(view, clock.now()) };
   },
 });
 
 const viewParams = {
-  InstanceId: ids.instanceId(),
-  JobGroupId: ids.jobGroupId(),
+  ...inJobGroup(),
   BriefTypes: p.stringArray({ maxItems: 100, maxLength: 256, description: 'Only these Brief keys in Progress.Briefs.' }),
 };
 
-export const getJobGroup = defineAction({
+/** GetJobGroup and DescribeJobGroup answer the same. */
+async function viewJobGroup({ caller, services, clock }: ActionContext, params: Decoded<typeof viewParams>) {
+  const view = await services.jobGroups.view(caller.accountId, params.InstanceId, params.JobGroupId, params.BriefTypes);
+  return { JobGroup: jobGroupShape(view, clock.now()) };
+}
+
+const getJobGroup = defineAction({
   name: 'GetJobGroup',
   summary: 'Returns a job group with its strategy, progress and results (the seed page).',
   params: viewParams,
-  async handler({ caller, services, clock }, params) {
-    const view = await services.jobGroups.view(caller.accountId, params.InstanceId, params.JobGroupId, params.BriefTypes);
-    return { JobGroup: jobGroupShape(view, clock.now()) };
-  },
+  handler: viewJobGroup,
 });
 
-export const describeJobGroup = defineAction({
+const describeJobGroup = defineAction({
   name: 'DescribeJobGroup',
   summary: 'Same as GetJobGroup.',
   params: viewParams,
-  async handler({ caller, services, clock }, params) {
-    const view = await services.jobGroups.view(caller.accountId, params.InstanceId, params.JobGroupId, params.BriefTypes);
-    return { JobGroup: jobGroupShape(view, clock.now()) };
-  },
+  handler: viewJobGroup,
 });
 
 function parseStatusFilter(filter: string | undefined): JobGroupStatus[] | undefined {
@@ -94,13 +100,12 @@ function parseStatusFilter(filter: string | undefined): JobGroupStatus[] | undef
   return statuses as JobGroupStatus[];
 }
 
-export const listJobGroups = defineAction({
+const listJobGroups = defineAction({
   name: 'ListJobGroups',
   summary: 'Lists an instance\'s job groups, newest first, with status, text and creation-time filters.',
   params: {
     InstanceId: ids.instanceId(),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...requiredPage(),
     JobGroupStatusFilter: p.string({ maxLength: 256, description: 'Comma-separated statuses (OR).' }),
     SearchText: p.string({ maxLength: 256, description: 'Part of the name or description.' }),
     StartTime: p.integer({ min: 0, description: 'Created at or after (epoch ms).' }),
@@ -123,26 +128,17 @@ export const listJobGroups = defineAction({
       page,
     );
     const now = clock.now();
-    return {
-      AsyncTaskId: '',
-      JobGroups: {
-        List: result.items.map((view) => jobGroupListItemShape(view, now)),
-        TotalCount: result.totalCount,
-        PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
-      },
-    };
+    return { AsyncTaskId: '', JobGroups: pageShape(result, page, (view) => jobGroupListItemShape(view, now)) };
   },
 });
 
-export const modifyJobGroup = defineAction({
+const modifyJobGroup = defineAction({
   name: 'ModifyJobGroup',
   summary: 'Modifies a job group; JobGroupStatus pauses or resumes it.',
   params: {
-    InstanceId: ids.instanceId(),
-    JobGroupId: ids.jobGroupId(),
-    Name: p.string({ maxLength: 256, description: 'Job group name.' }).require(),
-    Description: p.text({ maxLength: 1024, description: 'Job group description.' }),
+    ...inJobGroup(),
+    Name: nameParam('Job group name.').require(),
+    Description: descriptionParam('Job group description.'),
     JobGroupStatus: p.string({ oneOf: JOB_GROUP_STATUSES, description: 'Paused pauses; Scheduling resumes a paused group.' }),
     ...groupSettingParams,
   },
@@ -151,16 +147,7 @@ export const modifyJobGroup = defineAction({
       name: params.Name,
       description: params.Description,
       status: params.JobGroupStatus as JobGroupStatus | undefined,
-      scriptId: params.ScriptId,
-      scenarioId: params.ScenarioId,
-      strategy: params.StrategyJson,
-      recallStrategy: params.RecallStrategyJson,
-      callingNumbers: checkNumbers('CallingNumber', params.CallingNumber),
-      recallCallingNumbers: checkNumbers('RecallCallingNumber', params.RecallCallingNumber),
-      priority: params.Priority as 'Urgent' | 'Daily' | undefined,
-      ringingDuration: params.RingingDuration,
-      minConcurrency: params.MinConcurrency,
-      flashSmsExtras: params.FlashSmsExtras,
+      ...groupSettingsOf(params),
     });
     const shape = jobGroupShape(view, clock.now());
     // ModifyJobGroup reports FlashSmsExtras as the JSON text it was given.
@@ -169,12 +156,14 @@ export const modifyJobGroup = defineAction({
   },
 });
 
-export const deleteJobGroup = defineAction({
+const deleteJobGroup = defineAction({
   name: 'DeleteJobGroup',
   summary: 'Deletes a job group.',
-  params: { InstanceId: ids.instanceId(), JobGroupId: ids.jobGroupId() },
+  params: inJobGroup(),
   async handler({ caller, services }, params) {
     await services.jobGroups.delete(caller.accountId, params.InstanceId, params.JobGroupId);
     return {};
   },
 });
+
+export const JOB_GROUP_ACTIONS: readonly ActionDefinition[] = [createJobGroup, getJobGroup, describeJobGroup, listJobGroups, modifyJobGroup, deleteJobGroup];

@@ -1,22 +1,22 @@
 import { invalidParameter, missingParameter } from '../../domain/errors.ts';
 import { jobInputSchema, MAX_JOBS_PER_ASSIGNMENT } from '../../domain/job-input.ts';
 import { strategyInputSchema } from '../../domain/strategy.ts';
-import type { JobStatus } from '../../store/rows.ts';
+import type { JobRow, JobStatus } from '../../store/rows.ts';
 import type { JobSelector } from '../../store/store.ts';
-import { defineAction, type ActionContext } from '../action.ts';
+import { defineAction, type ActionContext, type ActionDefinition } from '../action.ts';
 import { jobShape } from '../job-shapes.ts';
 import { p } from '../params.ts';
-import { ids, pageRequest, paging, phoneNumbers } from './common-params.ts';
+import { jobScriptShape, pageShape } from '../shapes.ts';
+import { ids, inJobGroup, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
 import { checkNumbers } from './instances.ts';
 
 const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
 
-export const assignJobs = defineAction({
+const assignJobs = defineAction({
   name: 'AssignJobs',
   summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
   params: {
-    InstanceId: ids.instanceId(),
-    JobGroupId: ids.jobGroupId(),
+    ...inJobGroup(),
     JobsJson: p
       .jsonArray(jobInputSchema, { maxItems: MAX_JOBS_PER_ASSIGNMENT, description: 'The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}].' })
       .require(),
@@ -42,12 +42,12 @@ export const assignJobs = defineAction({
   },
 });
 
-export const describeJob = defineAction({
+const describeJob = defineAction({
   name: 'DescribeJob',
   summary: 'Returns a job with every attempt (task): times, numbers, status, end reason, duration and conversation.',
   params: {
     InstanceId: ids.instanceId(),
-    JobId: p.string({ maxLength: 64, description: 'Job ID.' }).require(),
+    JobId: ids.jobId(),
     WithScript: p.boolean({ description: 'Also return the group\'s script.' }),
   },
   async handler({ caller, services }, params) {
@@ -55,30 +55,13 @@ export const describeJob = defineAction({
     const shape: Record<string, unknown> = jobShape(job, group, tasks);
     if (params.WithScript && group.scriptId) {
       const script = await services.scripts.requireInInstance(params.InstanceId, group.scriptId).catch(() => undefined);
-      if (script) {
-        shape.Script = {
-          ScriptId: script.id,
-          Name: script.name,
-          ScriptDescription: script.description,
-          Industry: script.industry,
-          Scene: script.scene,
-          Status: script.publishedVersion ? 'PUBLISHED' : 'DRAFTED',
-          DebugStatus: script.publishedVersion ? 'PUBLISHED' : 'DRAFTED',
-          IsDrafted: script.isDrafted,
-          IsDebugDrafted: script.isDrafted,
-          AsrConfig: script.settings.asrConfig ?? '',
-          TtsConfig: script.settings.ttsConfig ?? '',
-          ChatbotId: script.settings.chatbotId ?? '',
-          MiniPlaybackConfigEnabled: script.settings.miniPlaybackEnable ?? false,
-          UpdateTime: script.updatedAt,
-        };
-      }
+      if (script) shape.Script = jobScriptShape(script);
     }
     return { Job: shape };
   },
 });
 
-export const listJobs = defineAction({
+const listJobs = defineAction({
   name: 'ListJobs',
   summary: 'Returns the given jobs (up to 99) with their tasks.',
   params: {
@@ -92,16 +75,14 @@ export const listJobs = defineAction({
   },
 });
 
-export const listJobsByGroup = defineAction({
+const listJobsByGroup = defineAction({
   name: 'ListJobsByGroup',
   summary: 'Lists a job group\'s jobs, newest first, by status or failure reason.',
   params: {
-    InstanceId: ids.instanceId(),
-    JobGroupId: ids.jobGroupId(),
+    ...inJobGroup(),
     JobStatus: p.string({ oneOf: JOB_STATUSES, description: 'Only jobs in this status.' }),
     JobFailureReason: p.string({ maxLength: 64, description: 'Only failed jobs with this reason (e.g. NoAnswer).' }),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...requiredPage(),
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
@@ -112,21 +93,15 @@ export const listJobsByGroup = defineAction({
       { jobGroupId: params.JobGroupId, statuses: params.JobStatus ? [params.JobStatus as JobStatus] : undefined, failureReason: params.JobFailureReason },
       page,
     );
-    return {
-      Jobs: {
-        List: result.items.map(({ job }) => {
-          const { Tasks: _tasks, ...rest } = jobShape(job, group.group);
-          return rest;
-        }),
-        TotalCount: result.totalCount,
-        PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
-      },
+    const withoutTasks = ({ job }: { job: JobRow }) => {
+      const { Tasks: _tasks, ...rest } = jobShape(job, group.group);
+      return rest;
     };
+    return { Jobs: pageShape(result, page, withoutTasks) };
   },
 });
 
-export const queryJobs = defineAction({
+const queryJobs = defineAction({
   name: 'QueryJobs',
   summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
   params: {
@@ -138,11 +113,9 @@ export const queryJobs = defineAction({
     EndTime: p.integer({ min: 0, description: 'Created at or before (epoch ms).' }),
     TimeAlignment: p.string({ oneOf: ['start', 'end', 'job_create'], description: 'Accepted; the time range applies to job creation.' }),
     ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; ignored.' }),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...requiredPage(),
   },
-  async handler(context, params) {
-    const { caller, services } = context;
+  async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.jobs.query(
       caller.accountId,
@@ -157,8 +130,8 @@ export const queryJobs = defineAction({
       page,
     );
     const details = await services.jobs.details(caller.accountId, params.InstanceId, result.items.map((item) => item.job));
-    const list = details.map((d) => ({ ...jobShape(d.job, d.group, d.tasks), TagHits: [] as Array<{ TagGroup: string; TagName: string }> }));
-    return { Jobs: { List: list, TotalCount: result.totalCount, PageNumber: page.pageNumber, PageSize: page.pageSize } };
+    const withTags = (d: (typeof details)[number]) => ({ ...jobShape(d.job, d.group, d.tasks), TagHits: [] as Array<{ TagGroup: string; TagName: string }> });
+    return { Jobs: pageShape({ items: details, totalCount: result.totalCount }, page, withTags) };
   },
 });
 
@@ -194,37 +167,24 @@ async function moveSelected(
   return moved;
 }
 
-export const suspendJobs = defineAction({
-  name: 'SuspendJobs',
-  summary: 'Pauses waiting jobs: they are not called until resumed.',
-  params: selectorParams,
-  async handler(context, params) {
-    await moveSelected(context, params, 'suspend');
-    return {};
-  },
-});
+/** SuspendJobs, ResumeJobs and CancelJobs: the same selection, one move each. */
+function moveJobsAction(name: string, summary: string, move: 'suspend' | 'resume' | 'cancel'): ActionDefinition {
+  return defineAction({
+    name,
+    summary,
+    params: selectorParams,
+    async handler(context, params) {
+      await moveSelected(context, params, move);
+      return {};
+    },
+  });
+}
 
-export const resumeJobs = defineAction({
-  name: 'ResumeJobs',
-  summary: 'Resumes paused jobs: they are called again by the strategy.',
-  params: selectorParams,
-  async handler(context, params) {
-    await moveSelected(context, params, 'resume');
-    return {};
-  },
-});
+const suspendJobs = moveJobsAction('SuspendJobs', 'Pauses waiting jobs: they are not called until resumed.', 'suspend');
+const resumeJobs = moveJobsAction('ResumeJobs', 'Resumes paused jobs: they are called again by the strategy.', 'resume');
+const cancelJobs = moveJobsAction('CancelJobs', 'Cancels unfinished jobs for good; a call in flight finishes normally.', 'cancel');
 
-export const cancelJobs = defineAction({
-  name: 'CancelJobs',
-  summary: 'Cancels unfinished jobs for good; a call in flight finishes normally.',
-  params: selectorParams,
-  async handler(context, params) {
-    await moveSelected(context, params, 'cancel');
-    return {};
-  },
-});
-
-export const getCurrentConcurrency = defineAction({
+const getCurrentConcurrency = defineAction({
   name: 'GetCurrentConcurrency',
   summary: 'Returns the calls an instance has in flight and its ceiling.',
   params: { InstanceId: ids.instanceId() },
@@ -234,7 +194,7 @@ export const getCurrentConcurrency = defineAction({
   },
 });
 
-export const getConcurrentConversationQuota = defineAction({
+const getConcurrentConversationQuota = defineAction({
   name: 'GetConcurrentConversationQuota',
   summary: 'Returns the account\'s concurrency: the sum of its instances\' ceilings and what is not in use.',
   params: {},
@@ -243,3 +203,16 @@ export const getConcurrentConversationQuota = defineAction({
     return { MaxConcurrent: usage.max, RemainingConcurrent: Math.max(0, usage.max - usage.inFlight) };
   },
 });
+
+export const JOB_ACTIONS: readonly ActionDefinition[] = [
+  assignJobs,
+  describeJob,
+  listJobs,
+  listJobsByGroup,
+  queryJobs,
+  suspendJobs,
+  resumeJobs,
+  cancelJobs,
+  getCurrentConcurrency,
+  getConcurrentConversationQuota,
+];

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import type { ScriptSettings } from '../../store/rows.ts';
-import { defineAction } from '../action.ts';
+import { defineAction, type ActionDefinition } from '../action.ts';
 import { p, type Decoded } from '../params.ts';
-import { scriptListItemShape, scriptShape, scriptSummaryShape, scriptVersionShape } from '../shapes.ts';
-import { ids, pageRequest, paging } from './common-params.ts';
+import { pageShape, scriptListItemShape, scriptShape, scriptSummaryShape, scriptVersionShape } from '../shapes.ts';
+import { descriptionParam, ids, inScript, nameParam, pageRequest, requiredPage } from './common-params.ts';
 
 const nluProfileSchema = z.object({
   fcFunction: z.string().max(256).optional(),
   fcHttpTriggerUrl: z.string().max(1024).optional(),
   fcRegion: z.string().max(64).optional(),
   supportBeebotPrompts: z.boolean().optional(),
+});
+
+/** What names a script, required by CreateScript and ModifyScript alike. */
+const identityParams = () => ({
+  ScriptName: nameParam('Script name.').require(),
+  Industry: p.string({ maxLength: 128, description: 'Industry.' }).require(),
+  Scene: p.string({ maxLength: 128, description: 'Scenario.' }).require(),
 });
 
 /** Settings both CreateScript and ModifyScript accept and store as given. */
@@ -25,10 +32,24 @@ const settingParams = {
   MiniPlaybackEnable: p.boolean({ description: 'Transition phrase switch.' }),
   NewBargeInEnable: p.boolean({ description: 'Graceful barge-in switch.' }),
   NluAccessType: p.string({ maxLength: 64, description: 'NLU access method (LLM scenarios).' }),
-  ScriptDescription: p.text({ maxLength: 1024, description: 'Script description.' }),
+  ScriptDescription: descriptionParam('Script description.'),
   ScriptContent: p.stringArray({ maxItems: 100, description: 'Notification script texts (deprecated).' }),
   ScriptWaveform: p.stringArray({ maxItems: 100, description: 'Notification script voices (deprecated).' }),
 };
+
+type ScriptParams = Decoded<typeof settingParams> & Decoded<ReturnType<typeof identityParams>> & { NluEngine?: string };
+
+/** The script's own fields, as the service takes them. */
+function scriptInputOf(params: ScriptParams) {
+  return {
+    name: params.ScriptName,
+    description: params.ScriptDescription,
+    industry: params.Industry,
+    scene: params.Scene,
+    nluEngine: params.NluEngine,
+    nluAccessType: params.NluAccessType,
+  };
+}
 
 function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
   return {
@@ -47,80 +68,57 @@ function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
   };
 }
 
-export const createScript = defineAction({
+const createScript = defineAction({
   name: 'CreateScript',
   summary: 'Creates a script (scenario) as a draft.',
   params: {
     InstanceId: ids.instanceId(),
-    ScriptName: p.string({ maxLength: 256, description: 'Script name.' }).require(),
-    Industry: p.string({ maxLength: 128, description: 'Industry.' }).require(),
-    Scene: p.string({ maxLength: 128, description: 'Scenario.' }).require(),
+    ...identityParams(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine (e.g. Prompts); fixed once created.' }),
     ScriptNluProfileJsonString: p.json(nluProfileSchema, { description: 'NLU profile (JSON); set at creation only.' }),
     ...settingParams,
   },
   async handler({ caller, services }, params) {
     const script = await services.scripts.create(caller.accountId, params.InstanceId, {
-      name: params.ScriptName,
-      description: params.ScriptDescription,
-      industry: params.Industry,
-      scene: params.Scene,
-      nluEngine: params.NluEngine,
-      nluAccessType: params.NluAccessType,
+      ...scriptInputOf(params),
       settings: { ...settingsOf(params), nluProfile: params.ScriptNluProfileJsonString },
     });
     return { Script: scriptSummaryShape(script) };
   },
 });
 
-export const describeScript = defineAction({
+const describeScript = defineAction({
   name: 'DescribeScript',
   summary: 'Returns a script\'s draft settings and status.',
-  params: { InstanceId: ids.instanceId(), ScriptId: ids.scriptId() },
+  params: inScript(),
   async handler({ caller, services }, params) {
     const script = await services.scripts.require(caller.accountId, params.InstanceId, params.ScriptId);
     return { Script: scriptShape(script), NlsConfig: script.settings.nlsConfig ?? '' };
   },
 });
 
-export const listScripts = defineAction({
+const listScripts = defineAction({
   name: 'ListScripts',
   summary: 'Lists an instance\'s scripts.',
   params: {
     InstanceId: ids.instanceId(),
-    ScriptName: p.string({ maxLength: 256, description: 'Filter: part of the script name.' }),
+    ScriptName: nameParam('Filter: part of the script name.'),
     NluEngine: p.string({ maxLength: 64, description: 'Filter: NLU engine.' }),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...requiredPage(),
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
-    const result = await services.scripts.list(
-      caller.accountId,
-      params.InstanceId,
-      { name: params.ScriptName, nluEngine: params.NluEngine },
-      page,
-    );
-    return {
-      Scripts: {
-        List: result.items.map(scriptListItemShape),
-        TotalCount: result.totalCount,
-        PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
-      },
-    };
+    const result = await services.scripts.list(caller.accountId, params.InstanceId, { name: params.ScriptName, nluEngine: params.NluEngine }, page);
+    return { Scripts: pageShape(result, page, scriptListItemShape) };
   },
 });
 
-export const modifyScript = defineAction({
+const modifyScript = defineAction({
   name: 'ModifyScript',
   summary: 'Modifies a script\'s draft; published versions are unchanged.',
   params: {
-    InstanceId: ids.instanceId(),
-    ScriptId: ids.scriptId(),
-    ScriptName: p.string({ maxLength: 256, description: 'Script name.' }).require(),
-    Industry: p.string({ maxLength: 128, description: 'Industry.' }).require(),
-    Scene: p.string({ maxLength: 128, description: 'Scenario.' }).require(),
+    ...inScript(),
+    ...identityParams(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine; ignored once set, as in the public API.' }),
     ChatConfig: p.text({ maxLength: 8192, description: 'Call configuration (JSON text).' }),
     LabelConfig: p.text({ maxLength: 8192, description: 'Label configuration.' }),
@@ -130,12 +128,7 @@ export const modifyScript = defineAction({
   },
   async handler({ caller, services }, params) {
     const script = await services.scripts.modify(caller.accountId, params.InstanceId, params.ScriptId, {
-      name: params.ScriptName,
-      description: params.ScriptDescription,
-      industry: params.Industry,
-      scene: params.Scene,
-      nluEngine: params.NluEngine,
-      nluAccessType: params.NluAccessType,
+      ...scriptInputOf(params),
       settings: {
         ...settingsOf(params),
         chatConfig: params.ChatConfig,
@@ -147,22 +140,21 @@ export const modifyScript = defineAction({
   },
 });
 
-export const deleteScript = defineAction({
+const deleteScript = defineAction({
   name: 'DeleteScript',
   summary: 'Deletes a script and its versions.',
-  params: { InstanceId: ids.instanceId(), ScriptId: ids.scriptId() },
+  params: inScript(),
   async handler({ caller, services }, params) {
     await services.scripts.delete(caller.accountId, params.InstanceId, params.ScriptId);
     return {};
   },
 });
 
-export const publishScript = defineAction({
+const publishScript = defineAction({
   name: 'PublishScript',
   summary: 'Freezes the script\'s draft into a new immutable version.',
   params: {
-    InstanceId: ids.instanceId(),
-    ScriptId: ids.scriptId(),
+    ...inScript(),
     Description: p.string({ maxLength: 1024, description: 'What this version changes.' }).require(),
   },
   async handler({ caller, services }, params) {
@@ -171,25 +163,18 @@ export const publishScript = defineAction({
   },
 });
 
-export const listScriptPublishHistories = defineAction({
+const listScriptPublishHistories = defineAction({
   name: 'ListScriptPublishHistories',
   summary: 'Lists a script\'s published versions, newest first.',
   params: {
-    InstanceId: ids.instanceId(),
-    ScriptId: ids.scriptId(),
-    PageNumber: paging.pageNumber().require(),
-    PageSize: paging.pageSize().require(),
+    ...inScript(),
+    ...requiredPage(),
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.scripts.listVersions(caller.accountId, params.InstanceId, params.ScriptId, page);
-    return {
-      ScriptPublishHistories: {
-        List: result.items.map(scriptVersionShape),
-        TotalCount: result.totalCount,
-        PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
-      },
-    };
+    return { ScriptPublishHistories: pageShape(result, page, scriptVersionShape) };
   },
 });
+
+export const SCRIPT_ACTIONS: readonly ActionDefinition[] = [createScript, describeScript, listScripts, modifyScript, deleteScript, publishScript, listScriptPublishHistories];
