@@ -36,10 +36,9 @@ function scriptStatus(script: ScriptRow): string {
   return script.publishedVersion ? 'PUBLISHED' : 'DRAFTED';
 }
 
-export function scriptSummaryShape(script: ScriptRow) {
+/** What describes a script and where its draft stands, in every script shape. */
+function scriptStateShape(script: ScriptRow) {
   return {
-    ScriptId: script.id,
-    ScriptName: script.name,
     ScriptDescription: script.description,
     Industry: script.industry,
     Scene: script.scene,
@@ -47,6 +46,14 @@ export function scriptSummaryShape(script: ScriptRow) {
     DebugStatus: scriptStatus(script),
     IsDrafted: script.isDrafted,
     IsDebugDrafted: script.isDrafted,
+  };
+}
+
+export function scriptSummaryShape(script: ScriptRow) {
+  return {
+    ScriptId: script.id,
+    ScriptName: script.name,
+    ...scriptStateShape(script),
     NluEngine: script.nluEngine,
     NluAccessType: script.nluAccessType,
     UpdateTime: script.updatedAt,
@@ -58,13 +65,7 @@ export function jobScriptShape(script: ScriptRow) {
   return {
     ScriptId: script.id,
     Name: script.name,
-    ScriptDescription: script.description,
-    Industry: script.industry,
-    Scene: script.scene,
-    Status: scriptStatus(script),
-    DebugStatus: scriptStatus(script),
-    IsDrafted: script.isDrafted,
-    IsDebugDrafted: script.isDrafted,
+    ...scriptStateShape(script),
     AsrConfig: script.settings.asrConfig ?? '',
     TtsConfig: script.settings.ttsConfig ?? '',
     ChatbotId: script.settings.chatbotId ?? '',
@@ -154,7 +155,7 @@ function runDuration(view: JobGroupView, now: number): number {
 }
 
 /** The fields a group's full and list shapes open with. */
-function jobGroupHeadShape({ group }: JobGroupView) {
+function jobGroupHeadShape({ group, scriptName, scriptVersion }: JobGroupView) {
   return {
     JobGroupId: group.id,
     JobGroupName: group.name,
@@ -163,6 +164,8 @@ function jobGroupHeadShape({ group }: JobGroupView) {
     CreationTime: group.createdAt,
     ModifyTime: String(group.modifiedAt),
     ScriptId: group.scriptId,
+    ScriptName: scriptName,
+    ScriptVersion: scriptVersion,
   };
 }
 
@@ -172,8 +175,6 @@ export function jobGroupShape(view: JobGroupView, now: number) {
   return {
     ...jobGroupHeadShape(view),
     ScenarioId: group.scenarioId,
-    ScriptName: view.scriptName,
-    ScriptVersion: view.scriptVersion,
     ScriptNluEngine: view.scriptNluEngine,
     JobFilePath: group.jobFilePath,
     JobDataParsingTaskId: group.jobDataParsingTaskId,
@@ -223,8 +224,6 @@ export function jobGroupListItemShape(view: JobGroupView, now: number) {
   const { group, counters } = view;
   return {
     ...jobGroupHeadShape(view),
-    ScriptName: view.scriptName,
-    ScriptVersion: view.scriptVersion,
     JobDataParsingTaskId: group.jobDataParsingTaskId,
     MinConcurrency: group.minConcurrency,
     TotalCallNum: counters.totalCalls,

@@ -20,8 +20,7 @@ const blockEntrySchema = z
   .max(1000);
 
 const saveContactBlockList = defineAction({
-  name: 'SaveContactBlockList',
-  summary: 'Adds numbers to the instance\'s block list: never dialled for any of its groups. Numbers already listed are kept.',
+  name: 'SaveContactBlockList', summary: 'Adds numbers to the instance\'s block list: never dialled for any of its groups. Numbers already listed are kept.',
   params: {
     InstanceId: ids.instanceId(),
     ContactBlockListsJson: p.json(blockEntrySchema, { maxLength: 500_000, description: 'JSON array of {phoneNumber, name, remark, creator}.' }).require(),
@@ -33,8 +32,7 @@ const saveContactBlockList = defineAction({
 });
 
 const getContactBlockList = defineAction({
-  name: 'GetContactBlockList',
-  summary: 'Lists the instance\'s block list, newest first; SearchPattern matches part of the number, name or remark.',
+  name: 'GetContactBlockList', summary: 'Lists the instance\'s block list, newest first; SearchPattern matches part of the number, name or remark.',
   params: {
     InstanceId: ids.instanceId(),
     ...requiredPage(),
@@ -49,8 +47,7 @@ const getContactBlockList = defineAction({
 });
 
 const deleteContactBlockList = defineAction({
-  name: 'DeleteContactBlockList',
-  summary: 'Removes one entry from the instance\'s block list.',
+  name: 'DeleteContactBlockList', summary: 'Removes one entry from the instance\'s block list.',
   params: {
     InstanceId: ids.instanceId(),
     ContactBlockListId: p.string({ maxLength: 64, description: 'Entry ID (GetContactBlockList).' }).require(),

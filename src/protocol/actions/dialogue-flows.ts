@@ -2,6 +2,7 @@ import { invalidParameter } from '../../domain/errors.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { dialogueFlowShape, flowDefinitionText, scriptVariableShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
+import { deleteItemAction } from './script-items.ts';
 import { ids, inScript, nameParam } from './common-params.ts';
 
 /** The dialogue flows of a script's draft (docs/dialog.md), and the variables their texts may use. */
@@ -9,8 +10,7 @@ import { ids, inScript, nameParam } from './common-params.ts';
 const MAX_FLOW_JSON = 1_000_000;
 
 const createDialogueFlow = defineAction({
-  name: 'CreateDialogueFlow',
-  summary: 'Adds an empty dialogue flow (MainFlow or SubFlow) to a script\'s draft; ModifyDialogueFlow sets its nodes.',
+  name: 'CreateDialogueFlow', summary: 'Adds an empty dialogue flow (MainFlow or SubFlow) to a script\'s draft; ModifyDialogueFlow sets its nodes.',
   params: {
     ...inScript(),
     DialogueName: nameParam('Flow name, unique in the script.').require(),
@@ -23,8 +23,7 @@ const createDialogueFlow = defineAction({
 });
 
 const modifyDialogueFlow = defineAction({
-  name: 'ModifyDialogueFlow',
-  summary: 'Saves a flow\'s definition (the node graph of docs/dialog.md), checked on save: errors name the node.',
+  name: 'ModifyDialogueFlow', summary: 'Saves a flow\'s definition (the node graph of docs/dialog.md), checked on save: errors name the node.',
   params: {
     ...inScript(),
     DialogueFlowId: ids.dialogueFlowId(),
@@ -44,8 +43,7 @@ const modifyDialogueFlow = defineAction({
 });
 
 const listDialogueFlows = defineAction({
-  name: 'ListDialogueFlows',
-  summary: 'Lists a script\'s dialogue flows (the draft).',
+  name: 'ListDialogueFlows', summary: 'Lists a script\'s dialogue flows (the draft).',
   params: inScript(),
   async handler({ caller, services }, params) {
     const script = await services.scripts.require(caller.accountId, params.InstanceId, params.ScriptId);
@@ -54,19 +52,14 @@ const listDialogueFlows = defineAction({
   },
 });
 
-const deleteDialogueFlow = defineAction({
-  name: 'DeleteDialogueFlow',
-  summary: 'Deletes a dialogue flow from the draft; published versions keep theirs.',
-  params: { ...inScript(), DialogueFlowId: ids.dialogueFlowId() },
-  async handler({ caller, services }, params) {
-    await services.dialog.deleteItem(caller.accountId, params.InstanceId, params.ScriptId, 'flow', params.DialogueFlowId);
-    return {};
-  },
+const deleteDialogueFlow = deleteItemAction({
+  name: 'DeleteDialogueFlow', summary: 'Deletes a dialogue flow from the draft; published versions keep theirs.',
+  kind: 'flow', params: { ...inScript(), DialogueFlowId: ids.dialogueFlowId() },
+  item: (params) => ({ instanceId: params.InstanceId, scriptId: params.ScriptId, id: params.DialogueFlowId }),
 });
 
 const listScriptVariables = defineAction({
-  name: 'ListScriptVariables',
-  summary: 'Lists the ${variables} a script\'s texts may use: the contact\'s and those its flows declare.',
+  name: 'ListScriptVariables', summary: 'Lists the ${variables} a script\'s texts may use: the contact\'s and those its flows declare.',
   params: { ...inScript(), Sandbox: p.boolean({ description: 'true: the draft; false (default): the published version.' }) },
   async handler({ caller, services }, params) {
     const variables = await services.dialog.variables(caller.accountId, params.InstanceId, params.ScriptId, params.Sandbox ?? false);

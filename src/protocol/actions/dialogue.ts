@@ -7,8 +7,7 @@ import { ids, inJobGroup } from './common-params.ts';
 /** Conversations with a script: a trial turn by turn (Dialogue), and what a group's answered calls said (statistics). */
 
 const dialogue = defineAction({
-  name: 'Dialogue',
-  summary: 'One turn of a trial conversation with a script, no call placed: the first request of a CallId starts it (the bot speaks first), later ones send the callee\'s Utterance. CallType Sandbox runs the draft, otherwise the published version.',
+  name: 'Dialogue', summary: 'One turn of a trial conversation with a script, no call placed: the first request of a CallId starts it (the bot speaks first), later ones send the callee\'s Utterance. CallType Sandbox runs the draft, otherwise the published version.',
   params: {
     InstanceId: ids.instanceId(),
     ScriptId: p.string({ maxLength: 64, description: 'Script ID (or ScenarioId).' }),
@@ -37,8 +36,7 @@ const dialogue = defineAction({
 });
 
 const describeDialogueNodeStatistics = defineAction({
-  name: 'DescribeDialogueNodeStatistics',
-  summary: 'Per flow node of a group\'s answered calls: where callees hung up and where they went silent or were not understood.',
+  name: 'DescribeDialogueNodeStatistics', summary: 'Per flow node of a group\'s answered calls: where callees hung up and where they went silent or were not understood.',
   params: { ...inJobGroup(), Limit: p.integer({ min: 1, max: 1000, description: 'Most nodes per list.' }).require() },
   async handler({ caller, services }, params) {
     return nodeStatisticsShape(await services.dialog.nodeStatistics(caller.accountId, params.InstanceId, params.JobGroupId), params.Limit);
@@ -46,8 +44,7 @@ const describeDialogueNodeStatistics = defineAction({
 });
 
 const describeIntentStatistics = defineAction({
-  name: 'DescribeIntentStatistics',
-  summary: 'Hits per intent (flow intents and global questions) over a group\'s answered calls.',
+  name: 'DescribeIntentStatistics', summary: 'Hits per intent (flow intents and global questions) over a group\'s answered calls.',
   params: { ...inJobGroup(), Limit: p.integer({ min: 1, max: 1000, description: 'Most intents per list (default 5).' }) },
   async handler({ caller, services }, params) {
     return intentStatisticsShape(await services.dialog.intentStatistics(caller.accountId, params.InstanceId, params.JobGroupId), params.Limit ?? 5);

@@ -13,8 +13,7 @@ import { ids, pageRequest, requiredPage } from './common-params.ts';
  */
 
 const getJobDataUploadParams = defineAction({
-  name: 'GetJobDataUploadParams',
-  summary: 'Returns a signed form-upload policy (OSS style) for a contact file, posted to this server\'s /_files/upload.',
+  name: 'GetJobDataUploadParams', summary: 'Returns a signed form-upload policy (OSS style) for a contact file, posted to this server\'s /_files/upload.',
   params: {
     InstanceId: ids.instanceId(),
     FileName: p.string({ maxLength: 255, description: 'The file\'s name (.csv or .xlsx to parse it later).' }).require(),
@@ -29,8 +28,7 @@ const getJobDataUploadParams = defineAction({
 });
 
 const createJobDataParsingTask = defineAction({
-  name: 'CreateJobDataParsingTask',
-  summary: 'Parses an uploaded .csv or .xlsx contact file in the background; rows are checked one by one.',
+  name: 'CreateJobDataParsingTask', summary: 'Parses an uploaded .csv or .xlsx contact file in the background; rows are checked one by one.',
   params: {
     InstanceId: ids.instanceId(),
     JobFilePath: p.string({ maxLength: 1023, description: 'The Folder GetJobDataUploadParams returned, once the file is uploaded.' }).require(),
@@ -42,8 +40,7 @@ const createJobDataParsingTask = defineAction({
 });
 
 const describeJobDataParsingTaskProgress = defineAction({
-  name: 'DescribeJobDataParsingTaskProgress',
-  summary: 'Returns a parsing task\'s status and counts, and the error report of rejected rows (FeedbackUrl).',
+  name: 'DescribeJobDataParsingTaskProgress', summary: 'Returns a parsing task\'s status and counts, and the error report of rejected rows (FeedbackUrl).',
   params: {
     InstanceId: ids.instanceId(),
     JobDataParsingTaskId: p.string({ maxLength: 64, description: 'The task CreateJobDataParsingTask returned.' }).require(),
@@ -55,8 +52,7 @@ const describeJobDataParsingTaskProgress = defineAction({
 });
 
 const createJobGroupExportTask = defineAction({
-  name: 'CreateJobGroupExportTask',
-  summary: 'Exports a job group\'s jobs (one row each: contact, extras, status, attempts, end reason, Briefs, Categories) in the background.',
+  name: 'CreateJobGroupExportTask', summary: 'Exports a job group\'s jobs (one row each: contact, extras, status, attempts, end reason, Briefs, Categories) in the background.',
   params: {
     InstanceId: ids.instanceId(),
     JobGroupId: p.string({ maxLength: 64, description: 'The job group to export (required).' }),
@@ -70,8 +66,7 @@ const createJobGroupExportTask = defineAction({
 });
 
 const describeJobGroupExportTaskProgress = defineAction({
-  name: 'DescribeJobGroupExportTaskProgress',
-  summary: 'Returns an export task\'s progress (percent) and, once finished, a signed download URL.',
+  name: 'DescribeJobGroupExportTaskProgress', summary: 'Returns an export task\'s progress (percent) and, once finished, a signed download URL.',
   params: {
     InstanceId: p.string({ maxLength: 64, description: 'Instance ID.' }),
     TaskId: p.string({ maxLength: 64, description: 'The export task (required).' }),
@@ -84,8 +79,7 @@ const describeJobGroupExportTaskProgress = defineAction({
 });
 
 const createTaskExportTask = defineAction({
-  name: 'CreateTaskExportTask',
-  summary: 'Exports an instance\'s calls (one row per task) matching the filters, as .xlsx, in the background.',
+  name: 'CreateTaskExportTask', summary: 'Exports an instance\'s calls (one row per task) matching the filters, as .xlsx, in the background.',
   params: {
     InstanceId: ids.instanceId(),
     JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s calls.' }),
@@ -146,8 +140,7 @@ const createTaskExportTask = defineAction({
 });
 
 const listDownloadTasks = defineAction({
-  name: 'ListDownloadTasks',
-  summary: 'Lists the caller\'s export tasks (Download Hub), newest first, each with its one file.',
+  name: 'ListDownloadTasks', summary: 'Lists the caller\'s export tasks (Download Hub), newest first, each with its one file.',
   params: {
     InstanceId: p.string({ maxLength: 64, description: 'Only this instance\'s exports.' }),
     ...requiredPage(),
@@ -160,8 +153,7 @@ const listDownloadTasks = defineAction({
 });
 
 const createDownloadUrl = defineAction({
-  name: 'CreateDownloadUrl',
-  summary: 'Returns a signed, expiring URL on this server for a finished export\'s file.',
+  name: 'CreateDownloadUrl', summary: 'Returns a signed, expiring URL on this server for a finished export\'s file.',
   params: {
     DownloadTaskId: p.string({ maxLength: 64, description: 'The TaskId ListDownloadTasks returned.' }).require(),
     FileId: p.string({ maxLength: 64, description: 'The FileId ListDownloadTasks returned.' }).require(),

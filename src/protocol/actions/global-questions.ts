@@ -2,6 +2,7 @@ import { defineAction, type ActionDefinition } from '../action.ts';
 import { globalQuestionShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
 import { pageShape } from '../shapes.ts';
+import { deleteItemAction, describeItemAction } from './script-items.ts';
 import { ids, inScript, jsonStringList, listOf, nameParam, pageRequest, requiredPage } from './common-params.ts';
 
 /** The global questions of a script's draft: answered at any listen node, which then asks again. */
@@ -18,8 +19,7 @@ function questionBody(params: { GlobalQuestionType: string; Questions: string; A
 }
 
 const createGlobalQuestion = defineAction({
-  name: 'CreateGlobalQuestion',
-  summary: 'Adds a global question: answered at any listen node, which then asks again.',
+  name: 'CreateGlobalQuestion', summary: 'Adds a global question: answered at any listen node, which then asks again.',
   params: { ...inScript(), ...questionParams() },
   async handler({ caller, services }, params) {
     const question = await services.dialog.createItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionName, questionBody(params));
@@ -28,8 +28,7 @@ const createGlobalQuestion = defineAction({
 });
 
 const modifyGlobalQuestion = defineAction({
-  name: 'ModifyGlobalQuestion',
-  summary: 'Changes a global question of a script\'s draft.',
+  name: 'ModifyGlobalQuestion', summary: 'Changes a global question of a script\'s draft.',
   params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId(), ...questionParams() },
   async handler({ caller, services }, params) {
     const question = await services.dialog.modifyItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionId, {
@@ -41,8 +40,7 @@ const modifyGlobalQuestion = defineAction({
 });
 
 const listGlobalQuestions = defineAction({
-  name: 'ListGlobalQuestions',
-  summary: 'Lists a script\'s global questions (the draft).',
+  name: 'ListGlobalQuestions', summary: 'Lists a script\'s global questions (the draft).',
   params: { ...inScript(), ...requiredPage() },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
@@ -51,23 +49,16 @@ const listGlobalQuestions = defineAction({
   },
 });
 
-const describeGlobalQuestion = defineAction({
-  name: 'DescribeGlobalQuestion',
-  summary: 'Returns one global question of a script\'s draft.',
-  params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() },
-  async handler({ caller, services }, params) {
-    return { GlobalQuestion: globalQuestionShape(await services.dialog.requireItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionId)) };
-  },
+const question = (params: { InstanceId: string; ScriptId: string; GlobalQuestionId: string }) => ({ instanceId: params.InstanceId, scriptId: params.ScriptId, id: params.GlobalQuestionId });
+
+const describeGlobalQuestion = describeItemAction({
+  name: 'DescribeGlobalQuestion', summary: 'Returns one global question of a script\'s draft.',
+  kind: 'question', params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() }, item: question, reply: (row) => ({ GlobalQuestion: globalQuestionShape(row) }),
 });
 
-const deleteGlobalQuestion = defineAction({
-  name: 'DeleteGlobalQuestion',
-  summary: 'Deletes a global question from the draft.',
-  params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() },
-  async handler({ caller, services }, params) {
-    await services.dialog.deleteItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionId);
-    return {};
-  },
+const deleteGlobalQuestion = deleteItemAction({
+  name: 'DeleteGlobalQuestion', summary: 'Deletes a global question from the draft.',
+  kind: 'question', params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() }, item: question,
 });
 
 export const GLOBAL_QUESTION_ACTIONS: readonly ActionDefinition[] = [createGlobalQuestion, modifyGlobalQuestion, listGlobalQuestions, describeGlobalQuestion, deleteGlobalQuestion];

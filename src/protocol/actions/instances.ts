@@ -29,8 +29,7 @@ function settingsOf(params: { InstanceName?: string; InstanceDescription?: strin
 }
 
 const createInstance = defineAction({
-  name: 'CreateInstance',
-  summary: 'Creates an outbound call instance.',
+  name: 'CreateInstance', summary: 'Creates an outbound call instance.',
   params: {
     InstanceName: nameParam('Instance name.').require(),
     InstanceDescription: descriptionParam('Instance description.'),
@@ -51,8 +50,7 @@ const createInstance = defineAction({
 });
 
 const describeInstance = defineAction({
-  name: 'DescribeInstance',
-  summary: 'Queries an instance.',
+  name: 'DescribeInstance', summary: 'Queries an instance.',
   params: { InstanceId: ids.instanceId() },
   async handler({ caller, services }, params) {
     return { Instance: instanceShape(await services.instances.require(caller.accountId, params.InstanceId)) };
@@ -60,8 +58,7 @@ const describeInstance = defineAction({
 });
 
 const listInstances = defineAction({
-  name: 'ListInstances',
-  summary: 'Lists the account\'s instances.',
+  name: 'ListInstances', summary: 'Lists the account\'s instances.',
   params: {
     Name: nameParam('Filter: part of the instance name.'),
     ResourceGroupId: p.string({ maxLength: 64, description: 'Filter: resource group ID.' }),
@@ -81,8 +78,7 @@ const listInstances = defineAction({
 });
 
 const modifyInstance = defineAction({
-  name: 'ModifyInstance',
-  summary: 'Modifies an instance\'s name, description, concurrency ceiling or calling numbers.',
+  name: 'ModifyInstance', summary: 'Modifies an instance\'s name, description, concurrency ceiling or calling numbers.',
   params: {
     InstanceId: ids.instanceId(),
     InstanceName: nameParam('New instance name.'),
@@ -96,8 +92,7 @@ const modifyInstance = defineAction({
 });
 
 const deleteInstance = defineAction({
-  name: 'DeleteInstance',
-  summary: 'Deletes an instance with its scripts and job groups.',
+  name: 'DeleteInstance', summary: 'Deletes an instance with its scripts and job groups.',
   params: { InstanceId: ids.instanceId() },
   async handler({ caller, services }, params) {
     await services.instances.delete(caller.accountId, params.InstanceId);

@@ -2,6 +2,7 @@ import { defineAction, type ActionDefinition } from '../action.ts';
 import { intentShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
 import { pageShape } from '../shapes.ts';
+import { deleteItemAction, describeItemAction } from './script-items.ts';
 import { ids, inScript, jsonStringList, listOf, nameParam, pageRequest, requiredPage } from './common-params.ts';
 
 /** The intents of a script's draft: example utterances and keywords (a /regex/ keyword is checked on save). */
@@ -14,8 +15,7 @@ const intentParams = () => ({
 });
 
 const createIntent = defineAction({
-  name: 'CreateIntent',
-  summary: 'Adds an intent (example utterances, keywords) to a script\'s draft.',
+  name: 'CreateIntent', summary: 'Adds an intent (example utterances, keywords) to a script\'s draft.',
   params: { ...inScript(), ...intentParams() },
   async handler({ caller, services }, params) {
     const intent = await services.dialog.createItem(caller.accountId, params.InstanceId, params.ScriptId, 'intent', params.IntentName, {
@@ -28,8 +28,7 @@ const createIntent = defineAction({
 });
 
 const modifyIntent = defineAction({
-  name: 'ModifyIntent',
-  summary: 'Changes an intent of a script\'s draft.',
+  name: 'ModifyIntent', summary: 'Changes an intent of a script\'s draft.',
   params: { ...inScript(), IntentId: ids.intentId(), ...intentParams() },
   async handler({ caller, services }, params) {
     const utterances = listOf('Utterances', params.Utterances);
@@ -47,8 +46,7 @@ const modifyIntent = defineAction({
 });
 
 const listIntents = defineAction({
-  name: 'ListIntents',
-  summary: 'Lists a script\'s intents (the draft), optionally those whose name, utterances or keywords contain a keyword.',
+  name: 'ListIntents', summary: 'Lists a script\'s intents (the draft), optionally those whose name, utterances or keywords contain a keyword.',
   params: {
     ...inScript(),
     Keyword: p.string({ maxLength: 256, description: 'Filter: part of the name, an utterance or a keyword.' }),
@@ -61,23 +59,16 @@ const listIntents = defineAction({
   },
 });
 
-const describeIntent = defineAction({
-  name: 'DescribeIntent',
-  summary: 'Returns one intent of a script\'s draft.',
-  params: { ...inScript(), IntentId: ids.intentId() },
-  async handler({ caller, services }, params) {
-    return { Intent: intentShape(await services.dialog.requireItem(caller.accountId, params.InstanceId, params.ScriptId, 'intent', params.IntentId)) };
-  },
+const intent = (params: { InstanceId: string; ScriptId: string; IntentId: string }) => ({ instanceId: params.InstanceId, scriptId: params.ScriptId, id: params.IntentId });
+
+const describeIntent = describeItemAction({
+  name: 'DescribeIntent', summary: 'Returns one intent of a script\'s draft.',
+  kind: 'intent', params: { ...inScript(), IntentId: ids.intentId() }, item: intent, reply: (row) => ({ Intent: intentShape(row) }),
 });
 
-const deleteIntent = defineAction({
-  name: 'DeleteIntent',
-  summary: 'Deletes an intent from the draft (PublishScript then refuses flows whose branches still name it).',
-  params: { ...inScript(), IntentId: ids.intentId() },
-  async handler({ caller, services }, params) {
-    await services.dialog.deleteItem(caller.accountId, params.InstanceId, params.ScriptId, 'intent', params.IntentId);
-    return {};
-  },
+const deleteIntent = deleteItemAction({
+  name: 'DeleteIntent', summary: 'Deletes an intent from the draft (PublishScript then refuses flows whose branches still name it).',
+  kind: 'intent', params: { ...inScript(), IntentId: ids.intentId() }, item: intent,
 });
 
 export const INTENT_ACTIONS: readonly ActionDefinition[] = [createIntent, modifyIntent, listIntents, describeIntent, deleteIntent];

@@ -46,8 +46,7 @@ function groupSettingsOf(params: Decoded<typeof groupSettingParams>) {
 }
 
 const createJobGroup = defineAction({
-  name: 'CreateJobGroup',
-  summary: 'Creates a job group (campaign) in Draft.',
+  name: 'CreateJobGroup', summary: 'Creates a job group (campaign) in Draft.',
   params: {
     InstanceId: ids.instanceId(),
     JobGroupName: nameParam('Job group name.').require(),
@@ -76,15 +75,13 @@ async function viewJobGroup({ caller, services, clock }: ActionContext, params: 
 }
 
 const getJobGroup = defineAction({
-  name: 'GetJobGroup',
-  summary: 'Returns a job group with its strategy, progress and results (the seed page).',
+  name: 'GetJobGroup', summary: 'Returns a job group with its strategy, progress and results (the seed page).',
   params: viewParams,
   handler: viewJobGroup,
 });
 
 const describeJobGroup = defineAction({
-  name: 'DescribeJobGroup',
-  summary: 'Same as GetJobGroup.',
+  name: 'DescribeJobGroup', summary: 'Same as GetJobGroup.',
   params: viewParams,
   handler: viewJobGroup,
 });
@@ -101,8 +98,7 @@ function parseStatusFilter(filter: string | undefined): JobGroupStatus[] | undef
 }
 
 const listJobGroups = defineAction({
-  name: 'ListJobGroups',
-  summary: 'Lists an instance\'s job groups, newest first, with status, text and creation-time filters.',
+  name: 'ListJobGroups', summary: 'Lists an instance\'s job groups, newest first, with status, text and creation-time filters.',
   params: {
     InstanceId: ids.instanceId(),
     ...requiredPage(),
@@ -133,8 +129,7 @@ const listJobGroups = defineAction({
 });
 
 const modifyJobGroup = defineAction({
-  name: 'ModifyJobGroup',
-  summary: 'Modifies a job group; JobGroupStatus pauses or resumes it.',
+  name: 'ModifyJobGroup', summary: 'Modifies a job group; JobGroupStatus pauses or resumes it.',
   params: {
     ...inJobGroup(),
     Name: nameParam('Job group name.').require(),
@@ -157,8 +152,7 @@ const modifyJobGroup = defineAction({
 });
 
 const deleteJobGroup = defineAction({
-  name: 'DeleteJobGroup',
-  summary: 'Deletes a job group.',
+  name: 'DeleteJobGroup', summary: 'Deletes a job group.',
   params: inJobGroup(),
   async handler({ caller, services }, params) {
     await services.jobGroups.delete(caller.accountId, params.InstanceId, params.JobGroupId);

@@ -13,8 +13,7 @@ import { checkNumbers } from './instances.ts';
 const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
 
 const assignJobs = defineAction({
-  name: 'AssignJobs',
-  summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
+  name: 'AssignJobs', summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
   params: {
     ...inJobGroup(),
     JobsJson: p
@@ -43,8 +42,7 @@ const assignJobs = defineAction({
 });
 
 const describeJob = defineAction({
-  name: 'DescribeJob',
-  summary: 'Returns a job with every attempt (task): times, numbers, status, end reason, duration and conversation.',
+  name: 'DescribeJob', summary: 'Returns a job with every attempt (task): times, numbers, status, end reason, duration and conversation.',
   params: {
     InstanceId: ids.instanceId(),
     JobId: ids.jobId(),
@@ -62,8 +60,7 @@ const describeJob = defineAction({
 });
 
 const listJobs = defineAction({
-  name: 'ListJobs',
-  summary: 'Returns the given jobs (up to 99) with their tasks.',
+  name: 'ListJobs', summary: 'Returns the given jobs (up to 99) with their tasks.',
   params: {
     InstanceId: ids.instanceId(),
     JobId: p.stringArray({ maxItems: 99, maxLength: 64, description: 'Job IDs.' }).require(),
@@ -76,8 +73,7 @@ const listJobs = defineAction({
 });
 
 const listJobsByGroup = defineAction({
-  name: 'ListJobsByGroup',
-  summary: 'Lists a job group\'s jobs, newest first, by status or failure reason.',
+  name: 'ListJobsByGroup', summary: 'Lists a job group\'s jobs, newest first, by status or failure reason.',
   params: {
     ...inJobGroup(),
     JobStatus: p.string({ oneOf: JOB_STATUSES, description: 'Only jobs in this status.' }),
@@ -102,8 +98,7 @@ const listJobsByGroup = defineAction({
 });
 
 const queryJobs = defineAction({
-  name: 'QueryJobs',
-  summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
+  name: 'QueryJobs', summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
   params: {
     InstanceId: ids.instanceId(),
     JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s jobs.' }),
@@ -185,8 +180,7 @@ const resumeJobs = moveJobsAction('ResumeJobs', 'Resumes paused jobs: they are c
 const cancelJobs = moveJobsAction('CancelJobs', 'Cancels unfinished jobs for good; a call in flight finishes normally.', 'cancel');
 
 const getCurrentConcurrency = defineAction({
-  name: 'GetCurrentConcurrency',
-  summary: 'Returns the calls an instance has in flight and its ceiling.',
+  name: 'GetCurrentConcurrency', summary: 'Returns the calls an instance has in flight and its ceiling.',
   params: { InstanceId: ids.instanceId() },
   async handler({ caller, services }, params) {
     const usage = await services.instances.concurrency(caller.accountId, params.InstanceId);
@@ -195,8 +189,7 @@ const getCurrentConcurrency = defineAction({
 });
 
 const getConcurrentConversationQuota = defineAction({
-  name: 'GetConcurrentConversationQuota',
-  summary: 'Returns the account\'s concurrency: the sum of its instances\' ceilings and what is not in use.',
+  name: 'GetConcurrentConversationQuota', summary: 'Returns the account\'s concurrency: the sum of its instances\' ceilings and what is not in use.',
   params: {},
   async handler({ caller, services }) {
     const usage = await services.instances.accountConcurrency(caller.accountId);

@@ -6,8 +6,7 @@ import { inJobGroup } from './common-params.ts';
 /** Reports over calls made: one group's execution, and the account's calls per instance. */
 
 const describeGroupExecutingInfo = defineAction({
-  name: 'DescribeGroupExecutingInfo',
-  summary: 'Returns a job group\'s execution: job counters, calls, outcomes, average talk time and distributions.',
+  name: 'DescribeGroupExecutingInfo', summary: 'Returns a job group\'s execution: job counters, calls, outcomes, average talk time and distributions.',
   params: inJobGroup(),
   async handler({ caller, services, clock }, params) {
     const info = await services.jobGroups.executingInfo(caller.accountId, params.InstanceId, params.JobGroupId);
@@ -16,8 +15,7 @@ const describeGroupExecutingInfo = defineAction({
 });
 
 const getSummaryInfo = defineAction({
-  name: 'GetSummaryInfo',
-  summary: 'Returns calls and talk time (seconds) per instance of the account.',
+  name: 'GetSummaryInfo', summary: 'Returns calls and talk time (seconds) per instance of the account.',
   params: {
     InstanceIdList: p.stringArray({ maxItems: 100, maxLength: 64, description: 'Only these instances (default: all of the account\'s).' }),
   },

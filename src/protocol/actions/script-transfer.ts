@@ -5,8 +5,7 @@ import { ids, inScript, nameParam } from './common-params.ts';
 /** Whole scripts moved as one: export to a portable file, import it, duplicate, roll back to a published version. */
 
 const exportScript = defineAction({
-  name: 'ExportScript',
-  summary: 'Exports a script\'s draft (settings, flows, intents, global questions) as one portable JSON file, returned as a data: URL.',
+  name: 'ExportScript', summary: 'Exports a script\'s draft (settings, flows, intents, global questions) as one portable JSON file, returned as a data: URL.',
   params: inScript(),
   async handler({ caller, services }, params) {
     return { DownloadParams: { SignatureUrl: await services.dialog.exportScriptUrl(caller.accountId, params.InstanceId, params.ScriptId) } };
@@ -14,8 +13,7 @@ const exportScript = defineAction({
 });
 
 const importScript = defineAction({
-  name: 'ImportScript',
-  summary: 'Creates a script from a file ExportScript wrote (its data: URL, or the file\'s JSON itself); flows are checked first.',
+  name: 'ImportScript', summary: 'Creates a script from a file ExportScript wrote (its data: URL, or the file\'s JSON itself); flows are checked first.',
   params: {
     InstanceId: ids.instanceId(),
     SignatureUrl: p.text({ maxLength: 1_500_000, description: 'The data: URL ExportScript returned, or the script file\'s JSON.' }).require(),
@@ -28,8 +26,7 @@ const importScript = defineAction({
 });
 
 const duplicateScript = defineAction({
-  name: 'DuplicateScript',
-  summary: 'Copies a script\'s draft (settings and content) into a new, unpublished script.',
+  name: 'DuplicateScript', summary: 'Copies a script\'s draft (settings and content) into a new, unpublished script.',
   params: { InstanceId: ids.instanceId(), SourceScriptId: ids.scriptId(), Name: nameParam('Name of the copy.').require() },
   async handler({ caller, services }, params) {
     const script = await services.dialog.duplicateScript(caller.accountId, params.InstanceId, params.SourceScriptId, params.Name);
@@ -38,8 +35,7 @@ const duplicateScript = defineAction({
 });
 
 const rollbackScript = defineAction({
-  name: 'RollbackScript',
-  summary: 'Makes a published version the draft again; PublishScript then makes it a new version. Running groups are unaffected.',
+  name: 'RollbackScript', summary: 'Makes a published version the draft again; PublishScript then makes it a new version. Running groups are unaffected.',
   params: { ...inScript(), RollbackVersion: p.string({ maxLength: 64, description: 'A version from ListScriptPublishHistories.' }).require() },
   async handler({ caller, services }, params) {
     await services.dialog.rollbackScript(caller.accountId, params.InstanceId, params.ScriptId, params.RollbackVersion);

@@ -69,8 +69,7 @@ function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
 }
 
 const createScript = defineAction({
-  name: 'CreateScript',
-  summary: 'Creates a script (scenario) as a draft.',
+  name: 'CreateScript', summary: 'Creates a script (scenario) as a draft.',
   params: {
     InstanceId: ids.instanceId(),
     ...identityParams(),
@@ -88,8 +87,7 @@ const createScript = defineAction({
 });
 
 const describeScript = defineAction({
-  name: 'DescribeScript',
-  summary: 'Returns a script\'s draft settings and status.',
+  name: 'DescribeScript', summary: 'Returns a script\'s draft settings and status.',
   params: inScript(),
   async handler({ caller, services }, params) {
     const script = await services.scripts.require(caller.accountId, params.InstanceId, params.ScriptId);
@@ -98,8 +96,7 @@ const describeScript = defineAction({
 });
 
 const listScripts = defineAction({
-  name: 'ListScripts',
-  summary: 'Lists an instance\'s scripts.',
+  name: 'ListScripts', summary: 'Lists an instance\'s scripts.',
   params: {
     InstanceId: ids.instanceId(),
     ScriptName: nameParam('Filter: part of the script name.'),
@@ -114,8 +111,7 @@ const listScripts = defineAction({
 });
 
 const modifyScript = defineAction({
-  name: 'ModifyScript',
-  summary: 'Modifies a script\'s draft; published versions are unchanged.',
+  name: 'ModifyScript', summary: 'Modifies a script\'s draft; published versions are unchanged.',
   params: {
     ...inScript(),
     ...identityParams(),
@@ -141,8 +137,7 @@ const modifyScript = defineAction({
 });
 
 const deleteScript = defineAction({
-  name: 'DeleteScript',
-  summary: 'Deletes a script and its versions.',
+  name: 'DeleteScript', summary: 'Deletes a script and its versions.',
   params: inScript(),
   async handler({ caller, services }, params) {
     await services.scripts.delete(caller.accountId, params.InstanceId, params.ScriptId);
@@ -151,8 +146,7 @@ const deleteScript = defineAction({
 });
 
 const publishScript = defineAction({
-  name: 'PublishScript',
-  summary: 'Freezes the script\'s draft into a new immutable version.',
+  name: 'PublishScript', summary: 'Freezes the script\'s draft into a new immutable version.',
   params: {
     ...inScript(),
     Description: p.string({ maxLength: 1024, description: 'What this version changes.' }).require(),
@@ -164,8 +158,7 @@ const publishScript = defineAction({
 });
 
 const listScriptPublishHistories = defineAction({
-  name: 'ListScriptPublishHistories',
-  summary: 'Lists a script\'s published versions, newest first.',
+  name: 'ListScriptPublishHistories', summary: 'Lists a script\'s published versions, newest first.',
   params: {
     ...inScript(),
     ...requiredPage(),
