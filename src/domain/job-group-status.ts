@@ -12,25 +12,44 @@ import type { JobGroupStatus } from '../store/rows.ts';
  *   Failed       the group could not run (e.g. import failed) (final)
  *   Cancelled    stopped by the user for good                (final)
  *
- * The engine moves Draft -> Scheduling <-> Executing -> Completed; users move
- * groups to Paused and back, or to Cancelled. Anything not in this table is an
- * illegal move and is refused.
+ * One table holds every legal move and who makes it: the user (ModifyJobGroup's
+ * JobGroupStatus: pause, resume, back to Draft; cancel) or the engine (new jobs wake
+ * a Draft or Completed group; a running group's status follows its counters, in the
+ * stores' SQL: counters.wakeGroup and counters.refreshStatus in the sqlite and
+ * postgres queries.ts). Anything not in this table is an illegal move and is
+ * refused; test/store/job-group-engine-moves.test.ts checks that the SQL, fed every
+ * status and counter combination, makes only the engine's moves listed here.
  */
-export const JOB_GROUP_TRANSITIONS: Readonly<Record<JobGroupStatus, readonly JobGroupStatus[]>> = {
-  Draft: ['Initializing', 'Scheduling', 'Paused', 'Cancelled'],
-  Initializing: ['Draft', 'Scheduling', 'Failed', 'Cancelled'],
-  Scheduling: ['Executing', 'Paused', 'Completed', 'Cancelled'],
-  Executing: ['Scheduling', 'Paused', 'Completed', 'Cancelled'],
-  Paused: ['Draft', 'Scheduling', 'Cancelled'],
-  Completed: ['Scheduling'],
-  Failed: [],
-  Cancelled: [],
+export type JobGroupMover = 'user' | 'engine';
+
+const MOVES: Readonly<Record<JobGroupStatus, Partial<Record<JobGroupStatus, JobGroupMover>>>> = {
+  Draft: { Initializing: 'engine', Scheduling: 'engine', Paused: 'user', Cancelled: 'user' },
+  Initializing: { Draft: 'engine', Scheduling: 'engine', Failed: 'engine', Cancelled: 'user' },
+  Scheduling: { Executing: 'engine', Paused: 'user', Completed: 'engine', Cancelled: 'user' },
+  Executing: { Scheduling: 'engine', Paused: 'user', Completed: 'engine', Cancelled: 'user' },
+  Paused: { Draft: 'user', Scheduling: 'user', Cancelled: 'user' },
+  Completed: { Scheduling: 'engine' },
+  Failed: {},
+  Cancelled: {},
 };
 
-export const JOB_GROUP_STATUSES = Object.keys(JOB_GROUP_TRANSITIONS) as JobGroupStatus[];
+/** Where each status may move, whoever moves it. */
+export const JOB_GROUP_TRANSITIONS: Readonly<Record<JobGroupStatus, readonly JobGroupStatus[]>> = Object.fromEntries(
+  Object.entries(MOVES).map(([from, to]) => [from, Object.keys(to)]),
+) as Record<JobGroupStatus, JobGroupStatus[]>;
 
-export function canMove(from: JobGroupStatus, to: JobGroupStatus): boolean {
-  return from === to || JOB_GROUP_TRANSITIONS[from].includes(to);
+export const JOB_GROUP_STATUSES = Object.keys(MOVES) as JobGroupStatus[];
+
+/** Who makes the move `from` -> `to`; undefined when it is illegal. */
+export function moverOf(from: JobGroupStatus, to: JobGroupStatus): JobGroupMover | undefined {
+  return MOVES[from][to];
+}
+
+/** Whether `from` -> `to` is legal (staying put always is), for anyone or for `by` only. */
+export function canMove(from: JobGroupStatus, to: JobGroupStatus, by?: JobGroupMover): boolean {
+  if (from === to) return true;
+  const mover = moverOf(from, to);
+  return mover !== undefined && (by === undefined || mover === by);
 }
 
 export function isFinal(status: JobGroupStatus): boolean {
@@ -44,7 +63,7 @@ export function isFinal(status: JobGroupStatus): boolean {
  */
 export function requestedStatus(current: JobGroupStatus, requested: JobGroupStatus, hasJobs: boolean): JobGroupStatus | undefined {
   if (requested === current) return current;
-  if (requested === 'Paused') return canMove(current, 'Paused') ? 'Paused' : undefined;
+  if (requested === 'Paused') return canMove(current, 'Paused', 'user') ? 'Paused' : undefined;
   if (requested === 'Scheduling' || requested === 'Executing') {
     if (current !== 'Paused') return undefined;
     return hasJobs ? 'Scheduling' : 'Draft';
