@@ -3,7 +3,7 @@ import { defineAction, type ActionDefinition } from '../action.ts';
 import { blockListEntryShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
 import { pageShape } from '../shapes.ts';
-import { ids, pageRequest, requiredPage } from './common-params.ts';
+import { inInstance, pageRequest, requiredPage } from './common-params.ts';
 
 /** The instance's contact block list: numbers never dialled for any of its groups. */
 
@@ -21,11 +21,10 @@ const blockEntrySchema = z
 
 const saveContactBlockList = defineAction({
   name: 'SaveContactBlockList', summary: 'Adds numbers to the instance\'s block list: never dialled for any of its groups. Numbers already listed are kept.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ContactBlockListsJson: p.json(blockEntrySchema, { maxLength: 500_000, description: 'JSON array of {phoneNumber, name, remark, creator}.' }).require(),
     ContactBlockListList: p.stringArray({ maxItems: 1000, description: 'Deprecated; ignored.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     return { AffectedRows: await services.blockList.save(caller.accountId, params.InstanceId, params.ContactBlockListsJson) };
   },
@@ -33,12 +32,11 @@ const saveContactBlockList = defineAction({
 
 const getContactBlockList = defineAction({
   name: 'GetContactBlockList', summary: 'Lists the instance\'s block list, newest first; SearchPattern matches part of the number, name or remark.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ...requiredPage(),
     SearchPattern: p.string({ maxLength: 256, description: 'Filter: part of the number, name or remark.' }),
     CountTotalRow: p.boolean({ description: 'Accepted; the total is always counted.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.blockList.list(caller.accountId, params.InstanceId, params.SearchPattern, page);
@@ -48,11 +46,10 @@ const getContactBlockList = defineAction({
 
 const deleteContactBlockList = defineAction({
   name: 'DeleteContactBlockList', summary: 'Removes one entry from the instance\'s block list.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ContactBlockListId: p.string({ maxLength: 64, description: 'Entry ID (GetContactBlockList).' }).require(),
     Operator: p.string({ maxLength: 256, description: 'Who removes it (informational).' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     await services.blockList.delete(caller.accountId, params.InstanceId, params.ContactBlockListId);
     return { AffectedRows: 1 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { p, parseJson } from '../params.ts';
+import { p, parseJson, type ParamSpecs } from '../params.ts';
 
 /**
  * Parameters many actions share, declared once so their limits and descriptions
@@ -18,11 +18,20 @@ export const ids = {
   globalQuestionId: () => id('Global question ID.'),
 };
 
-/** The instance and script every script-content action names. */
-export const inScript = () => ({ InstanceId: ids.instanceId(), ScriptId: ids.scriptId() });
+/** An action's parameters, after the InstanceId almost every action names first. */
+export function inInstance<S extends ParamSpecs>(params: S) {
+  return { InstanceId: ids.instanceId(), ...params };
+}
 
-/** The instance and job group every group-level action names. */
-export const inJobGroup = () => ({ InstanceId: ids.instanceId(), JobGroupId: ids.jobGroupId() });
+/** ... after the instance and script every script-content action names. */
+export function inScript<S extends ParamSpecs>(params: S) {
+  return { InstanceId: ids.instanceId(), ScriptId: ids.scriptId(), ...params };
+}
+
+/** ... after the instance and job group every group-level action names. */
+export function inJobGroup<S extends ParamSpecs>(params: S) {
+  return { InstanceId: ids.instanceId(), JobGroupId: ids.jobGroupId(), ...params };
+}
 
 /** A name of up to 256 characters (instances, scripts, groups, flows, intents ...). */
 export const nameParam = (description: string) => p.string({ maxLength: 256, description });

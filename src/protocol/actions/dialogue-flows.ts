@@ -11,11 +11,10 @@ const MAX_FLOW_JSON = 1_000_000;
 
 const createDialogueFlow = defineAction({
   name: 'CreateDialogueFlow', summary: 'Adds an empty dialogue flow (MainFlow or SubFlow) to a script\'s draft; ModifyDialogueFlow sets its nodes.',
-  params: {
-    ...inScript(),
+  params: inScript({
     DialogueName: nameParam('Flow name, unique in the script.').require(),
     DialogueFlowType: p.string({ oneOf: ['MainFlow', 'SubFlow'], description: 'MainFlow (calls start there) or SubFlow (entered by a `@Name` target).' }).require(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const flow = await services.dialog.createItem(caller.accountId, params.InstanceId, params.ScriptId, 'flow', params.DialogueName, { type: params.DialogueFlowType, definition: {} });
     return { DialogueFlowId: flow.id };
@@ -24,12 +23,11 @@ const createDialogueFlow = defineAction({
 
 const modifyDialogueFlow = defineAction({
   name: 'ModifyDialogueFlow', summary: 'Saves a flow\'s definition (the node graph of docs/dialog.md), checked on save: errors name the node.',
-  params: {
-    ...inScript(),
+  params: inScript({
     DialogueFlowId: ids.dialogueFlowId(),
     DialogueFlowDefinition: p.text({ maxLength: MAX_FLOW_JSON, description: 'The flow as JSON: {"start", "nodes": [...], "variables"} (docs/dialog.md).' }).require(),
     IsDrafted: p.boolean({ description: 'Accepted for compatibility; every save is a draft until PublishScript.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     let definition: unknown;
     try {
@@ -44,7 +42,7 @@ const modifyDialogueFlow = defineAction({
 
 const listDialogueFlows = defineAction({
   name: 'ListDialogueFlows', summary: 'Lists a script\'s dialogue flows (the draft).',
-  params: inScript(),
+  params: inScript({}),
   async handler({ caller, services }, params) {
     const script = await services.scripts.require(caller.accountId, params.InstanceId, params.ScriptId);
     const flows = await services.dialog.listItems(caller.accountId, params.InstanceId, params.ScriptId, 'flow');
@@ -54,13 +52,13 @@ const listDialogueFlows = defineAction({
 
 const deleteDialogueFlow = deleteItemAction({
   name: 'DeleteDialogueFlow', summary: 'Deletes a dialogue flow from the draft; published versions keep theirs.',
-  kind: 'flow', params: { ...inScript(), DialogueFlowId: ids.dialogueFlowId() },
+  kind: 'flow', params: inScript({ DialogueFlowId: ids.dialogueFlowId() }),
   item: (params) => ({ instanceId: params.InstanceId, scriptId: params.ScriptId, id: params.DialogueFlowId }),
 });
 
 const listScriptVariables = defineAction({
   name: 'ListScriptVariables', summary: 'Lists the ${variables} a script\'s texts may use: the contact\'s and those its flows declare.',
-  params: { ...inScript(), Sandbox: p.boolean({ description: 'true: the draft; false (default): the published version.' }) },
+  params: inScript({ Sandbox: p.boolean({ description: 'true: the draft; false (default): the published version.' }) }),
   async handler({ caller, services }, params) {
     const variables = await services.dialog.variables(caller.accountId, params.InstanceId, params.ScriptId, params.Sandbox ?? false);
     return { Variables: variables.map(scriptVariableShape) };

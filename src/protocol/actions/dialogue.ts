@@ -2,14 +2,13 @@ import { invalidParameter } from '../../domain/errors.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { feedbackShape, intentStatisticsShape, nodeStatisticsShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
-import { ids, inJobGroup } from './common-params.ts';
+import { inInstance, inJobGroup } from './common-params.ts';
 
 /** Conversations with a script: a trial turn by turn (Dialogue), and what a group's answered calls said (statistics). */
 
 const dialogue = defineAction({
   name: 'Dialogue', summary: 'One turn of a trial conversation with a script, no call placed: the first request of a CallId starts it (the bot speaks first), later ones send the callee\'s Utterance. CallType Sandbox runs the draft, otherwise the published version.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ScriptId: p.string({ maxLength: 64, description: 'Script ID (or ScenarioId).' }),
     ScenarioId: p.string({ maxLength: 64, description: 'Script ID, as older clients send it.' }),
     CallId: p.string({ maxLength: 128, description: 'Identifies the trial conversation.' }).require(),
@@ -20,7 +19,7 @@ const dialogue = defineAction({
     Utterance: p.text({ maxLength: 2000, description: 'What the callee said (empty: silence).' }).require(),
     ActionKey: p.string({ maxLength: 64, description: 'Accepted for compatibility.' }),
     ActionParams: p.text({ maxLength: 4096, description: 'Deprecated; ignored.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const scriptId = params.ScriptId ?? params.ScenarioId;
     if (!scriptId) throw invalidParameter('ScriptId', 'give ScriptId (or ScenarioId)');
@@ -37,7 +36,7 @@ const dialogue = defineAction({
 
 const describeDialogueNodeStatistics = defineAction({
   name: 'DescribeDialogueNodeStatistics', summary: 'Per flow node of a group\'s answered calls: where callees hung up and where they went silent or were not understood.',
-  params: { ...inJobGroup(), Limit: p.integer({ min: 1, max: 1000, description: 'Most nodes per list.' }).require() },
+  params: inJobGroup({ Limit: p.integer({ min: 1, max: 1000, description: 'Most nodes per list.' }).require() }),
   async handler({ caller, services }, params) {
     return nodeStatisticsShape(await services.dialog.nodeStatistics(caller.accountId, params.InstanceId, params.JobGroupId), params.Limit);
   },
@@ -45,7 +44,7 @@ const describeDialogueNodeStatistics = defineAction({
 
 const describeIntentStatistics = defineAction({
   name: 'DescribeIntentStatistics', summary: 'Hits per intent (flow intents and global questions) over a group\'s answered calls.',
-  params: { ...inJobGroup(), Limit: p.integer({ min: 1, max: 1000, description: 'Most intents per list (default 5).' }) },
+  params: inJobGroup({ Limit: p.integer({ min: 1, max: 1000, description: 'Most intents per list (default 5).' }) }),
   async handler({ caller, services }, params) {
     return intentStatisticsShape(await services.dialog.intentStatistics(caller.accountId, params.InstanceId, params.JobGroupId), params.Limit ?? 5);
   },

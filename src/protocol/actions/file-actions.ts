@@ -3,7 +3,7 @@ import { defineAction, type ActionDefinition } from '../action.ts';
 import { downloadTaskShape, exportPercent, parsingProgressShape } from '../file-shapes.ts';
 import { p } from '../params.ts';
 import { pageShape } from '../shapes.ts';
-import { ids, pageRequest, requiredPage } from './common-params.ts';
+import { inInstance, pageRequest, requiredPage } from './common-params.ts';
 
 /**
  * The contact-list upload, parsing and export actions (docs/files.md): a signed
@@ -14,13 +14,12 @@ import { ids, pageRequest, requiredPage } from './common-params.ts';
 
 const getJobDataUploadParams = defineAction({
   name: 'GetJobDataUploadParams', summary: 'Returns a signed form-upload policy (OSS style) for a contact file, posted to this server\'s /_files/upload.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     FileName: p.string({ maxLength: 255, description: 'The file\'s name (.csv or .xlsx to parse it later).' }).require(),
     BusiType: p.string({ maxLength: 64, description: 'Accepted for compatibility; every upload is a job contact file.' }),
     Path: p.string({ maxLength: 255, description: 'Accepted for compatibility; uploads go under UPLOADED/JOB/<InstanceId>/.' }),
     UniqueId: p.string({ maxLength: 128, description: 'Prefix that makes the key unique (a new id when absent).' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const upload = await services.files.uploadParams(caller.accountId, params.InstanceId, params.FileName, params.UniqueId);
     return { UploadParams: upload };
@@ -29,10 +28,9 @@ const getJobDataUploadParams = defineAction({
 
 const createJobDataParsingTask = defineAction({
   name: 'CreateJobDataParsingTask', summary: 'Parses an uploaded .csv or .xlsx contact file in the background; rows are checked one by one.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobFilePath: p.string({ maxLength: 1023, description: 'The Folder GetJobDataUploadParams returned, once the file is uploaded.' }).require(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const id = await services.files.createParsingTask(caller.accountId, params.InstanceId, params.JobFilePath);
     return { JobDataParsingTaskId: id };
@@ -41,10 +39,9 @@ const createJobDataParsingTask = defineAction({
 
 const describeJobDataParsingTaskProgress = defineAction({
   name: 'DescribeJobDataParsingTaskProgress', summary: 'Returns a parsing task\'s status and counts, and the error report of rejected rows (FeedbackUrl).',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobDataParsingTaskId: p.string({ maxLength: 64, description: 'The task CreateJobDataParsingTask returned.' }).require(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const { task, feedbackUrl, samples } = await services.files.parsingTask(caller.accountId, params.InstanceId, params.JobDataParsingTaskId);
     return { Progress: parsingProgressShape(task, feedbackUrl, samples) };
@@ -53,11 +50,10 @@ const describeJobDataParsingTaskProgress = defineAction({
 
 const createJobGroupExportTask = defineAction({
   name: 'CreateJobGroupExportTask', summary: 'Exports a job group\'s jobs (one row each: contact, extras, status, attempts, end reason, Briefs, Categories) in the background.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobGroupId: p.string({ maxLength: 64, description: 'The job group to export (required).' }),
     Option: p.stringArray({ maxItems: 32, maxLength: 64, description: '`csv` or `xlsx` (the default) picks the format; column names (JobId, PhoneNumber, Extras, Status ...) pick the columns.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     if (!params.JobGroupId) throw missingParameter('JobGroupId');
     const id = await services.files.createGroupExport(caller.accountId, params.InstanceId, params.JobGroupId, params.Option ?? []);
@@ -80,8 +76,7 @@ const describeJobGroupExportTaskProgress = defineAction({
 
 const createTaskExportTask = defineAction({
   name: 'CreateTaskExportTask', summary: 'Exports an instance\'s calls (one row per task) matching the filters, as .xlsx, in the background.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s calls.' }),
     JobId: p.string({ maxLength: 64, description: 'Only this job\'s calls.' }),
     TaskId: p.string({ maxLength: 64, description: 'Only this call.' }),
@@ -108,7 +103,7 @@ const createTaskExportTask = defineAction({
     TaskCreateTimeGte: p.integer({ min: 0, description: 'Accepted; use ActualTimeGte.' }),
     TaskCreateTimeLte: p.integer({ min: 0, description: 'Accepted; use ActualTimeLte.' }),
     UserIdMatch: p.string({ maxLength: 128, description: 'Accepted; not filtered on yet.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
     const id = await services.files.createTaskExport(

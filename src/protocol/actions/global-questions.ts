@@ -20,7 +20,7 @@ function questionBody(params: { GlobalQuestionType: string; Questions: string; A
 
 const createGlobalQuestion = defineAction({
   name: 'CreateGlobalQuestion', summary: 'Adds a global question: answered at any listen node, which then asks again.',
-  params: { ...inScript(), ...questionParams() },
+  params: inScript({ ...questionParams() }),
   async handler({ caller, services }, params) {
     const question = await services.dialog.createItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionName, questionBody(params));
     return { GlobalQuestionId: question.id };
@@ -29,7 +29,7 @@ const createGlobalQuestion = defineAction({
 
 const modifyGlobalQuestion = defineAction({
   name: 'ModifyGlobalQuestion', summary: 'Changes a global question of a script\'s draft.',
-  params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId(), ...questionParams() },
+  params: inScript({ GlobalQuestionId: ids.globalQuestionId(), ...questionParams() }),
   async handler({ caller, services }, params) {
     const question = await services.dialog.modifyItem(caller.accountId, params.InstanceId, params.ScriptId, 'question', params.GlobalQuestionId, {
       name: params.GlobalQuestionName,
@@ -41,7 +41,7 @@ const modifyGlobalQuestion = defineAction({
 
 const listGlobalQuestions = defineAction({
   name: 'ListGlobalQuestions', summary: 'Lists a script\'s global questions (the draft).',
-  params: { ...inScript(), ...requiredPage() },
+  params: inScript({ ...requiredPage() }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const questions = await services.dialog.pageItems(caller.accountId, params.InstanceId, params.ScriptId, 'question', page);
@@ -53,12 +53,12 @@ const question = (params: { InstanceId: string; ScriptId: string; GlobalQuestion
 
 const describeGlobalQuestion = describeItemAction({
   name: 'DescribeGlobalQuestion', summary: 'Returns one global question of a script\'s draft.',
-  kind: 'question', params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() }, item: question, reply: (row) => ({ GlobalQuestion: globalQuestionShape(row) }),
+  kind: 'question', params: inScript({ GlobalQuestionId: ids.globalQuestionId() }), item: question, reply: (row) => ({ GlobalQuestion: globalQuestionShape(row) }),
 });
 
 const deleteGlobalQuestion = deleteItemAction({
   name: 'DeleteGlobalQuestion', summary: 'Deletes a global question from the draft.',
-  kind: 'question', params: { ...inScript(), GlobalQuestionId: ids.globalQuestionId() }, item: question,
+  kind: 'question', params: inScript({ GlobalQuestionId: ids.globalQuestionId() }), item: question,
 });
 
 export const GLOBAL_QUESTION_ACTIONS: readonly ActionDefinition[] = [createGlobalQuestion, modifyGlobalQuestion, listGlobalQuestions, describeGlobalQuestion, deleteGlobalQuestion];

@@ -2,7 +2,7 @@ import { invalidParameter } from '../../domain/errors.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { p } from '../params.ts';
 import { instanceListShape, instanceShape, pageShape } from '../shapes.ts';
-import { descriptionParam, ids, nameParam, pageRequest, paging, phoneNumbers } from './common-params.ts';
+import { descriptionParam, inInstance, nameParam, pageRequest, paging, phoneNumbers } from './common-params.ts';
 
 /** Highest MaxConcurrentConversation an instance may ask for. */
 export const MAX_INSTANCE_CONCURRENCY = 10_000;
@@ -51,7 +51,7 @@ const createInstance = defineAction({
 
 const describeInstance = defineAction({
   name: 'DescribeInstance', summary: 'Queries an instance.',
-  params: { InstanceId: ids.instanceId() },
+  params: inInstance({}),
   async handler({ caller, services }, params) {
     return { Instance: instanceShape(await services.instances.require(caller.accountId, params.InstanceId)) };
   },
@@ -79,13 +79,12 @@ const listInstances = defineAction({
 
 const modifyInstance = defineAction({
   name: 'ModifyInstance', summary: 'Modifies an instance\'s name, description, concurrency ceiling or calling numbers.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     InstanceName: nameParam('New instance name.'),
     InstanceDescription: descriptionParam('New description.'),
     MaxConcurrentConversation: concurrency(),
     CallingNumber: phoneNumbers('Calling numbers bound to the instance (replaces the list).'),
-  },
+  }),
   async handler({ caller, services }, params) {
     return { Instance: instanceShape(await services.instances.modify(caller.accountId, params.InstanceId, settingsOf(params))) };
   },
@@ -93,7 +92,7 @@ const modifyInstance = defineAction({
 
 const deleteInstance = defineAction({
   name: 'DeleteInstance', summary: 'Deletes an instance with its scripts and job groups.',
-  params: { InstanceId: ids.instanceId() },
+  params: inInstance({}),
   async handler({ caller, services }, params) {
     await services.instances.delete(caller.accountId, params.InstanceId);
     return {};

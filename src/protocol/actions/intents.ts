@@ -16,7 +16,7 @@ const intentParams = () => ({
 
 const createIntent = defineAction({
   name: 'CreateIntent', summary: 'Adds an intent (example utterances, keywords) to a script\'s draft.',
-  params: { ...inScript(), ...intentParams() },
+  params: inScript({ ...intentParams() }),
   async handler({ caller, services }, params) {
     const intent = await services.dialog.createItem(caller.accountId, params.InstanceId, params.ScriptId, 'intent', params.IntentName, {
       description: params.IntentDescription ?? '',
@@ -29,7 +29,7 @@ const createIntent = defineAction({
 
 const modifyIntent = defineAction({
   name: 'ModifyIntent', summary: 'Changes an intent of a script\'s draft.',
-  params: { ...inScript(), IntentId: ids.intentId(), ...intentParams() },
+  params: inScript({ IntentId: ids.intentId(), ...intentParams() }),
   async handler({ caller, services }, params) {
     const utterances = listOf('Utterances', params.Utterances);
     const keywords = listOf('Keywords', params.Keywords);
@@ -47,11 +47,10 @@ const modifyIntent = defineAction({
 
 const listIntents = defineAction({
   name: 'ListIntents', summary: 'Lists a script\'s intents (the draft), optionally those whose name, utterances or keywords contain a keyword.',
-  params: {
-    ...inScript(),
+  params: inScript({
     Keyword: p.string({ maxLength: 256, description: 'Filter: part of the name, an utterance or a keyword.' }),
     ...requiredPage(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const intents = await services.dialog.pageItems(caller.accountId, params.InstanceId, params.ScriptId, 'intent', page, params.Keyword);
@@ -63,12 +62,12 @@ const intent = (params: { InstanceId: string; ScriptId: string; IntentId: string
 
 const describeIntent = describeItemAction({
   name: 'DescribeIntent', summary: 'Returns one intent of a script\'s draft.',
-  kind: 'intent', params: { ...inScript(), IntentId: ids.intentId() }, item: intent, reply: (row) => ({ Intent: intentShape(row) }),
+  kind: 'intent', params: inScript({ IntentId: ids.intentId() }), item: intent, reply: (row) => ({ Intent: intentShape(row) }),
 });
 
 const deleteIntent = deleteItemAction({
   name: 'DeleteIntent', summary: 'Deletes an intent from the draft (PublishScript then refuses flows whose branches still name it).',
-  kind: 'intent', params: { ...inScript(), IntentId: ids.intentId() }, item: intent,
+  kind: 'intent', params: inScript({ IntentId: ids.intentId() }), item: intent,
 });
 
 export const INTENT_ACTIONS: readonly ActionDefinition[] = [createIntent, modifyIntent, listIntents, describeIntent, deleteIntent];

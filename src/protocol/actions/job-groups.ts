@@ -6,7 +6,7 @@ import type { JobGroupStatus } from '../../store/rows.ts';
 import { defineAction, type ActionContext, type ActionDefinition } from '../action.ts';
 import { p, type Decoded } from '../params.ts';
 import { jobGroupListItemShape, jobGroupShape, pageShape } from '../shapes.ts';
-import { descriptionParam, ids, inJobGroup, nameParam, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
+import { descriptionParam, inInstance, inJobGroup, nameParam, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
 import { checkNumbers } from './instances.ts';
 
 const flashSmsSchema = z.object({
@@ -47,12 +47,11 @@ function groupSettingsOf(params: Decoded<typeof groupSettingParams>) {
 
 const createJobGroup = defineAction({
   name: 'CreateJobGroup', summary: 'Creates a job group (campaign) in Draft.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobGroupName: nameParam('Job group name.').require(),
     JobGroupDescription: descriptionParam('Job group description.'),
     ...groupSettingParams,
-  },
+  }),
   async handler({ caller, services, clock }, params) {
     const view = await services.jobGroups.create(caller.accountId, params.InstanceId, {
       name: params.JobGroupName,
@@ -63,10 +62,9 @@ const createJobGroup = defineAction({
   },
 });
 
-const viewParams = {
-  ...inJobGroup(),
+const viewParams = inJobGroup({
   BriefTypes: p.stringArray({ maxItems: 100, maxLength: 256, description: 'Only these Brief keys in Progress.Briefs.' }),
-};
+});
 
 /** GetJobGroup and DescribeJobGroup answer the same. */
 async function viewJobGroup({ caller, services, clock }: ActionContext, params: Decoded<typeof viewParams>) {
@@ -99,8 +97,7 @@ function parseStatusFilter(filter: string | undefined): JobGroupStatus[] | undef
 
 const listJobGroups = defineAction({
   name: 'ListJobGroups', summary: 'Lists an instance\'s job groups, newest first, with status, text and creation-time filters.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ...requiredPage(),
     JobGroupStatusFilter: p.string({ maxLength: 256, description: 'Comma-separated statuses (OR).' }),
     SearchText: p.string({ maxLength: 256, description: 'Part of the name or description.' }),
@@ -108,7 +105,7 @@ const listJobGroups = defineAction({
     EndTime: p.integer({ min: 0, description: 'Created at or before (epoch ms).' }),
     OnlyMinConcurrencyEnabled: p.boolean({ description: 'Only groups with MinConcurrency > 0.' }),
     AsyncQuery: p.boolean({ description: 'Accepted for compatibility; results are always returned at once.' }),
-  },
+  }),
   async handler({ caller, services, clock }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.jobGroups.list(
@@ -130,13 +127,12 @@ const listJobGroups = defineAction({
 
 const modifyJobGroup = defineAction({
   name: 'ModifyJobGroup', summary: 'Modifies a job group; JobGroupStatus pauses or resumes it.',
-  params: {
-    ...inJobGroup(),
+  params: inJobGroup({
     Name: nameParam('Job group name.').require(),
     Description: descriptionParam('Job group description.'),
     JobGroupStatus: p.string({ oneOf: JOB_GROUP_STATUSES, description: 'Paused pauses; Scheduling resumes a paused group.' }),
     ...groupSettingParams,
-  },
+  }),
   async handler({ caller, services, clock }, params) {
     const view = await services.jobGroups.modify(caller.accountId, params.InstanceId, params.JobGroupId, {
       name: params.Name,
@@ -153,7 +149,7 @@ const modifyJobGroup = defineAction({
 
 const deleteJobGroup = defineAction({
   name: 'DeleteJobGroup', summary: 'Deletes a job group.',
-  params: inJobGroup(),
+  params: inJobGroup({}),
   async handler({ caller, services }, params) {
     await services.jobGroups.delete(caller.accountId, params.InstanceId, params.JobGroupId);
     return {};

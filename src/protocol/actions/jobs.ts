@@ -7,15 +7,14 @@ import { defineAction, type ActionContext, type ActionDefinition } from '../acti
 import { jobShape } from '../job-shapes.ts';
 import { p } from '../params.ts';
 import { jobScriptShape, pageShape } from '../shapes.ts';
-import { ids, inJobGroup, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
+import { ids, inInstance, inJobGroup, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
 import { checkNumbers } from './instances.ts';
 
 const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
 
 const assignJobs = defineAction({
   name: 'AssignJobs', summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
-  params: {
-    ...inJobGroup(),
+  params: inJobGroup({
     JobsJson: p
       .jsonArray(jobInputSchema, { maxItems: MAX_JOBS_PER_ASSIGNMENT, description: 'The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}].' })
       .require(),
@@ -24,7 +23,7 @@ const assignJobs = defineAction({
     IsAsynchrony: p.boolean({ description: 'With JobDataParsingTaskId: true replies at once while the file\'s jobs are created in the background. JobsJson jobs are always created before the reply.' }),
     JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (CreateJobDataParsingTask); send JobsJson as the empty array `[]` with it.' }),
     RosterType: p.string({ oneOf: ['json', 'excel'], description: 'json (JobsJson) or excel (a parsed file).' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     if (params.JobDataParsingTaskId && params.JobsJson.length > 0) {
       throw invalidParameter('JobsJson', 'send [] with JobDataParsingTaskId: the jobs come from the parsed file');
@@ -43,11 +42,10 @@ const assignJobs = defineAction({
 
 const describeJob = defineAction({
   name: 'DescribeJob', summary: 'Returns a job with every attempt (task): times, numbers, status, end reason, duration and conversation.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobId: ids.jobId(),
     WithScript: p.boolean({ description: 'Also return the group\'s script.' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const { job, tasks, group } = await services.jobs.describe(caller.accountId, params.InstanceId, params.JobId);
     const shape: Record<string, unknown> = jobShape(job, group, tasks);
@@ -61,10 +59,9 @@ const describeJob = defineAction({
 
 const listJobs = defineAction({
   name: 'ListJobs', summary: 'Returns the given jobs (up to 99) with their tasks.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobId: p.stringArray({ maxItems: 99, maxLength: 64, description: 'Job IDs.' }).require(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const jobs = await services.jobs.list(caller.accountId, params.InstanceId, params.JobId);
     const details = await services.jobs.details(caller.accountId, params.InstanceId, jobs);
@@ -74,12 +71,11 @@ const listJobs = defineAction({
 
 const listJobsByGroup = defineAction({
   name: 'ListJobsByGroup', summary: 'Lists a job group\'s jobs, newest first, by status or failure reason.',
-  params: {
-    ...inJobGroup(),
+  params: inJobGroup({
     JobStatus: p.string({ oneOf: JOB_STATUSES, description: 'Only jobs in this status.' }),
     JobFailureReason: p.string({ maxLength: 64, description: 'Only failed jobs with this reason (e.g. NoAnswer).' }),
     ...requiredPage(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const group = await services.jobGroups.view(caller.accountId, params.InstanceId, params.JobGroupId);
@@ -99,8 +95,7 @@ const listJobsByGroup = defineAction({
 
 const queryJobs = defineAction({
   name: 'QueryJobs', summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s jobs.' }),
     PhoneNumber: p.string({ maxLength: 32, description: 'A contact\'s exact phone number.' }),
     ContactName: p.string({ maxLength: 128, description: 'Part of a contact\'s name.' }),
@@ -109,7 +104,7 @@ const queryJobs = defineAction({
     TimeAlignment: p.string({ oneOf: ['start', 'end', 'job_create'], description: 'Accepted; the time range applies to job creation.' }),
     ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; ignored.' }),
     ...requiredPage(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.jobs.query(
@@ -130,14 +125,13 @@ const queryJobs = defineAction({
   },
 });
 
-const selectorParams = {
-  InstanceId: ids.instanceId(),
+const selectorParams = inInstance({
   All: p.boolean({ description: 'true: every job of JobGroupId; false: the jobs named by JobId or JobReferenceId.' }).require(),
   JobGroupId: p.string({ maxLength: 64, description: 'The job group (required with All or JobReferenceId).' }),
   JobId: p.stringArray({ maxItems: 1000, maxLength: 64, description: 'Job IDs.' }),
   JobReferenceId: p.stringArray({ maxItems: 1000, maxLength: 128, description: 'Job reference IDs (with JobGroupId).' }),
   ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; ignored.' }),
-};
+});
 
 async function moveSelected(
   { caller, services }: ActionContext,
@@ -181,7 +175,7 @@ const cancelJobs = moveJobsAction('CancelJobs', 'Cancels unfinished jobs for goo
 
 const getCurrentConcurrency = defineAction({
   name: 'GetCurrentConcurrency', summary: 'Returns the calls an instance has in flight and its ceiling.',
-  params: { InstanceId: ids.instanceId() },
+  params: inInstance({}),
   async handler({ caller, services }, params) {
     const usage = await services.instances.concurrency(caller.accountId, params.InstanceId);
     return { InstanceId: params.InstanceId, CurrentConcurrency: usage.inFlight, MaxConcurrentConversation: usage.max };

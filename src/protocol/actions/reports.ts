@@ -7,7 +7,7 @@ import { inJobGroup } from './common-params.ts';
 
 const describeGroupExecutingInfo = defineAction({
   name: 'DescribeGroupExecutingInfo', summary: 'Returns a job group\'s execution: job counters, calls, outcomes, average talk time and distributions.',
-  params: inJobGroup(),
+  params: inJobGroup({}),
   async handler({ caller, services, clock }, params) {
     const info = await services.jobGroups.executingInfo(caller.accountId, params.InstanceId, params.JobGroupId);
     return { InstanceId: params.InstanceId, GroupId: params.JobGroupId, ExecutingInfo: executingInfoShape(info, clock.now()) };

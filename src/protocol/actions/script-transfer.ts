@@ -1,12 +1,12 @@
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { p } from '../params.ts';
-import { ids, inScript, nameParam } from './common-params.ts';
+import { ids, inInstance, inScript, nameParam } from './common-params.ts';
 
 /** Whole scripts moved as one: export to a portable file, import it, duplicate, roll back to a published version. */
 
 const exportScript = defineAction({
   name: 'ExportScript', summary: 'Exports a script\'s draft (settings, flows, intents, global questions) as one portable JSON file, returned as a data: URL.',
-  params: inScript(),
+  params: inScript({}),
   async handler({ caller, services }, params) {
     return { DownloadParams: { SignatureUrl: await services.dialog.exportScriptUrl(caller.accountId, params.InstanceId, params.ScriptId) } };
   },
@@ -14,11 +14,10 @@ const exportScript = defineAction({
 
 const importScript = defineAction({
   name: 'ImportScript', summary: 'Creates a script from a file ExportScript wrote (its data: URL, or the file\'s JSON itself); flows are checked first.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     SignatureUrl: p.text({ maxLength: 1_500_000, description: 'The data: URL ExportScript returned, or the script file\'s JSON.' }).require(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine of the new script (the file\'s when absent).' }),
-  },
+  }),
   async handler({ caller, services }, params) {
     const script = await services.dialog.importScriptUrl(caller.accountId, params.InstanceId, params.SignatureUrl, params.NluEngine);
     return { ScriptId: script.id };
@@ -27,7 +26,7 @@ const importScript = defineAction({
 
 const duplicateScript = defineAction({
   name: 'DuplicateScript', summary: 'Copies a script\'s draft (settings and content) into a new, unpublished script.',
-  params: { InstanceId: ids.instanceId(), SourceScriptId: ids.scriptId(), Name: nameParam('Name of the copy.').require() },
+  params: inInstance({ SourceScriptId: ids.scriptId(), Name: nameParam('Name of the copy.').require() }),
   async handler({ caller, services }, params) {
     const script = await services.dialog.duplicateScript(caller.accountId, params.InstanceId, params.SourceScriptId, params.Name);
     return { ScriptId: script.id };
@@ -36,7 +35,7 @@ const duplicateScript = defineAction({
 
 const rollbackScript = defineAction({
   name: 'RollbackScript', summary: 'Makes a published version the draft again; PublishScript then makes it a new version. Running groups are unaffected.',
-  params: { ...inScript(), RollbackVersion: p.string({ maxLength: 64, description: 'A version from ListScriptPublishHistories.' }).require() },
+  params: inScript({ RollbackVersion: p.string({ maxLength: 64, description: 'A version from ListScriptPublishHistories.' }).require() }),
   async handler({ caller, services }, params) {
     await services.dialog.rollbackScript(caller.accountId, params.InstanceId, params.ScriptId, params.RollbackVersion);
     return {};

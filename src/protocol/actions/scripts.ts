@@ -3,7 +3,7 @@ import type { ScriptSettings } from '../../store/rows.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { p, type Decoded } from '../params.ts';
 import { pageShape, scriptListItemShape, scriptShape, scriptSummaryShape, scriptVersionShape } from '../shapes.ts';
-import { descriptionParam, ids, inScript, nameParam, pageRequest, requiredPage } from './common-params.ts';
+import { descriptionParam, inInstance, inScript, nameParam, pageRequest, requiredPage } from './common-params.ts';
 
 const nluProfileSchema = z.object({
   fcFunction: z.string().max(256).optional(),
@@ -70,13 +70,12 @@ function settingsOf(params: Decoded<typeof settingParams>): ScriptSettings {
 
 const createScript = defineAction({
   name: 'CreateScript', summary: 'Creates a script (scenario) as a draft.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ...identityParams(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine (e.g. Prompts); fixed once created.' }),
     ScriptNluProfileJsonString: p.json(nluProfileSchema, { description: 'NLU profile (JSON); set at creation only.' }),
     ...settingParams,
-  },
+  }),
   async handler({ caller, services }, params) {
     const script = await services.scripts.create(caller.accountId, params.InstanceId, {
       ...scriptInputOf(params),
@@ -88,7 +87,7 @@ const createScript = defineAction({
 
 const describeScript = defineAction({
   name: 'DescribeScript', summary: 'Returns a script\'s draft settings and status.',
-  params: inScript(),
+  params: inScript({}),
   async handler({ caller, services }, params) {
     const script = await services.scripts.require(caller.accountId, params.InstanceId, params.ScriptId);
     return { Script: scriptShape(script), NlsConfig: script.settings.nlsConfig ?? '' };
@@ -97,12 +96,11 @@ const describeScript = defineAction({
 
 const listScripts = defineAction({
   name: 'ListScripts', summary: 'Lists an instance\'s scripts.',
-  params: {
-    InstanceId: ids.instanceId(),
+  params: inInstance({
     ScriptName: nameParam('Filter: part of the script name.'),
     NluEngine: p.string({ maxLength: 64, description: 'Filter: NLU engine.' }),
     ...requiredPage(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.scripts.list(caller.accountId, params.InstanceId, { name: params.ScriptName, nluEngine: params.NluEngine }, page);
@@ -112,8 +110,7 @@ const listScripts = defineAction({
 
 const modifyScript = defineAction({
   name: 'ModifyScript', summary: 'Modifies a script\'s draft; published versions are unchanged.',
-  params: {
-    ...inScript(),
+  params: inScript({
     ...identityParams(),
     NluEngine: p.string({ maxLength: 64, description: 'NLU engine; ignored once set, as in the public API.' }),
     ChatConfig: p.text({ maxLength: 8192, description: 'Call configuration (JSON text).' }),
@@ -121,7 +118,7 @@ const modifyScript = defineAction({
     NlsConfig: p.text({ maxLength: 8192, description: 'Deprecated; stored as given.' }),
     MiniPlaybackConfigListJsonString: p.text({ maxLength: 8192, description: 'Deprecated; accepted and ignored.' }),
     ...settingParams,
-  },
+  }),
   async handler({ caller, services }, params) {
     const script = await services.scripts.modify(caller.accountId, params.InstanceId, params.ScriptId, {
       ...scriptInputOf(params),
@@ -138,7 +135,7 @@ const modifyScript = defineAction({
 
 const deleteScript = defineAction({
   name: 'DeleteScript', summary: 'Deletes a script and its versions.',
-  params: inScript(),
+  params: inScript({}),
   async handler({ caller, services }, params) {
     await services.scripts.delete(caller.accountId, params.InstanceId, params.ScriptId);
     return {};
@@ -147,10 +144,9 @@ const deleteScript = defineAction({
 
 const publishScript = defineAction({
   name: 'PublishScript', summary: 'Freezes the script\'s draft into a new immutable version.',
-  params: {
-    ...inScript(),
+  params: inScript({
     Description: p.string({ maxLength: 1024, description: 'What this version changes.' }).require(),
-  },
+  }),
   async handler({ caller, services }, params) {
     await services.scripts.publish(caller.accountId, params.InstanceId, params.ScriptId, params.Description);
     return {};
@@ -159,10 +155,9 @@ const publishScript = defineAction({
 
 const listScriptPublishHistories = defineAction({
   name: 'ListScriptPublishHistories', summary: 'Lists a script\'s published versions, newest first.',
-  params: {
-    ...inScript(),
+  params: inScript({
     ...requiredPage(),
-  },
+  }),
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
     const result = await services.scripts.listVersions(caller.accountId, params.InstanceId, params.ScriptId, page);
