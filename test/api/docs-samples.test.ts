@@ -53,6 +53,9 @@ function freePort(): Promise<number> {
   );
 }
 
+/** The CLI checks work on a data dir of their own, on SQLite whatever backend the suites run on (no schema left behind). */
+const SQLITE = { OUTBOUNDBOT_DATABASE_URL: '' };
+
 const trimLines = (text: string) => text.split('\n').map((line) => line.trimEnd()).join('\n').trim();
 
 describe('documentation samples', () => {
@@ -104,7 +107,7 @@ describe('documentation samples', () => {
     const checks: Record<string, (json: any) => Promise<unknown>> = {
       /** A RAM policy, as `outboundbot keys create --policy` takes it. */
       policy: async (json) => {
-        const created = await runCli(['keys', 'create', '--new-account', '--name', 'docs', '--policy', JSON.stringify(json), '--json'], join(work, 'keys'));
+        const created = await runCli(['keys', 'create', '--new-account', '--name', 'docs', '--policy', JSON.stringify(json), '--json'], join(work, 'keys'), SQLITE);
         assert.equal(created.code, 0, created.stderr);
         assert.equal(JSON.parse(created.stdout).Kind, 'sub-user');
         return undefined;
@@ -138,7 +141,7 @@ describe('documentation samples', () => {
       scenario: async (json) => {
         const path = join(work, 'scenario.json');
         writeFileSync(path, JSON.stringify(json));
-        const simulated = await runCli(['simulate', path], join(work, 'simulate'));
+        const simulated = await runCli(['simulate', path], join(work, 'simulate'), SQLITE);
         assert.equal(simulated.code, 0, simulated.stderr);
         assert.match(simulated.stdout, /^forecast: /m);
         return undefined;
