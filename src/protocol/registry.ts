@@ -15,7 +15,7 @@ import { SCRIPT_ACTIONS } from './actions/scripts.ts';
 /**
  * Every supported action: each module of src/protocol/actions/ holds one family and
  * exports its list. docs/api.md is generated from this list (npm run docs:api), and
- * test/unit/registry.test.ts checks each action against the reference.
+ * test/unit/registry.test.ts checks each action against reference/.
  */
 export const ACTIONS: readonly ActionDefinition[] = [
   ...INSTANCE_ACTIONS,

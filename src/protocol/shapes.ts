@@ -3,7 +3,7 @@ import type { InstanceRow, JobGroupView, Page, PageRequest, ScriptRow, ScriptVer
 /**
  * Stored rows as the public API shapes them (PascalCase, times as epoch-ms numbers
  * except ModifyTime, which the API returns as a string). Field names and JSON types
- * follow ../shared/reference; test/api checks them against it.
+ * follow reference/; test/api checks them against it.
  */
 
 /** One page of a list, as every paged list action returns it. */
