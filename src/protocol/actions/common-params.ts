@@ -1,3 +1,5 @@
+import { invalidParameter } from '../../domain/errors.ts';
+import { canonicalNumber, NOT_A_PHONE_NUMBER } from '../../domain/phone-number.ts';
 import { p } from '../params.ts';
 
 /** Parameters many actions share, declared once so their limits agree. */
@@ -20,3 +22,9 @@ export function pageRequest(pageNumber: number | undefined, pageSize: number | u
 
 /** Calling numbers: digits with an optional leading +, as carriers accept them. */
 export const phoneNumbers = (description: string) => p.stringArray({ maxItems: 1000, maxLength: 32, description });
+
+/** A called number sent as a plain parameter (Dialogue's CalledNumber), by the one rule of src/domain/phone-number.ts. */
+export function checkCalledNumber(name: string, number: string): string {
+  if (canonicalNumber(number) === undefined) throw invalidParameter(name, NOT_A_PHONE_NUMBER);
+  return number;
+}

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { invalidParameter } from '../../domain/errors.ts';
+import { withE164 } from '../../domain/phone-number.ts';
 import type { BotStep } from '../../dialog/runtime.ts';
 import type { ScriptItemRow } from '../../store/dialog-store.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { p, parseJson } from '../params.ts';
-import { ids, pageRequest, paging } from './common-params.ts';
+import { checkCalledNumber, ids, pageRequest, paging } from './common-params.ts';
 
 /**
  * The dialog actions: dialogue flows, intents, global questions, script variables,
@@ -396,7 +397,7 @@ export const dialogue = defineAction({
       scriptId,
       callId: params.CallId,
       callType: params.CallType,
-      calledNumber: params.CalledNumber,
+      calledNumber: checkCalledNumber('CalledNumber', params.CalledNumber),
       utterance: params.Utterance,
     });
     return { Feedback: feedbackOf(step) };
@@ -474,11 +475,11 @@ export const describeIntentStatistics = defineAction({
 const blockEntrySchema = z
   .array(
     z.object({
-      phoneNumber: z.string().regex(/^\+?\d{3,32}$/, 'a phone number: digits with an optional leading +'),
+      phoneNumber: z.string().max(32),
       name: z.string().max(256).optional(),
       remark: z.string().max(1024).optional(),
       creator: z.string().max(256).optional(),
-    }),
+    }).transform(withE164),
   )
   .min(1)
   .max(1000);
