@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ApiError, missingParameter } from '../domain/errors.ts';
+import { ApiError, invalidParameter, missingParameter } from '../domain/errors.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import { ramActionOf, type ActionDefinition } from './action.ts';
 import type { Authenticator, SignedRequest } from './authenticator.ts';
 import { errorResponse, successBody, type ErrorResponse } from './envelope.ts';
-import { decodeParams } from './params.ts';
+import { decodeParams, type DecodeOptions } from './params.ts';
 import { evaluatePolicy, resourceName } from './ram-policy.ts';
 
 export const API_VERSION = '2019-12-26';
@@ -31,6 +31,8 @@ export class Gateway {
     private readonly services: Services,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** OUTBOUNDBOT_STRICT: refuse the keys of JSON parameters nobody knows instead of logging them. */
+    private readonly strict = false,
   ) {
     this.actions = new Map(actions.map((action) => [action.name, action]));
   }
@@ -57,12 +59,26 @@ export class Gateway {
         }
       }
 
-      const decoded = decodeParams(action.params, params);
+      const decoded = decodeParams(action.params, params, this.decodeOptions(action.name, requestId));
       const reply = await action.handler({ caller, services: this.services, requestId, clock: this.clock }, decoded);
       return { status: 200, body: successBody(requestId, reply) };
     } catch (error) {
       return this.failure(error, requestId, hostId);
     }
+  }
+
+  /**
+   * A key of a JSON parameter nobody knows (StrategyJson's `maxAttemptPerDay`, a typo
+   * that would leave the default in force) is named in a warning and ignored, or, on a
+   * strict server, refused: an emulator that catches the typo before production.
+   */
+  private decodeOptions(action: string, requestId: string): DecodeOptions {
+    return {
+      unknownKeys: (parameter, keys) => {
+        if (this.strict) throw invalidParameter(`${parameter}.${keys[0]}`, `unknown key (OUTBOUNDBOT_STRICT=true refuses keys ${parameter} does not have)`);
+        this.logger.warn({ requestId, action, parameter, keys }, `${parameter} has keys nobody knows, ignored: ${keys.join(', ')}`);
+      },
+    };
   }
 
   private failure(error: unknown, requestId: string, hostId: string): ErrorResponse {
