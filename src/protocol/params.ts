@@ -24,6 +24,8 @@ export interface Param<T, R extends boolean = boolean> {
   readonly format?: 'json';
   /** The only values accepted, when the parameter is an enumeration. */
   readonly allowed?: readonly string[];
+  /** A parameter whose presence excuses this required one (requireUnless). */
+  readonly requiredUnless?: string;
   /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
   decode(name: string, raw: RawParams, options?: DecodeOptions): T | undefined;
 }
@@ -79,6 +81,10 @@ class Builder<T, R extends boolean> implements Param<T, R> {
     readonly allowed?: readonly string[],
     private readonly excused?: { by: string; absent: T },
   ) {}
+
+  get requiredUnless(): string | undefined {
+    return this.excused?.by;
+  }
 
   decode(name: string, raw: RawParams, options?: DecodeOptions): T | undefined {
     const value = this.decodeValue(name, raw, options);
