@@ -224,7 +224,9 @@ export class Engine {
    * A number on the instance's contact block list is never dialled: the job ends
    * Failed with FailureReason ContactBlockList instead (one lookup per round). The
    * list is matched by the canonical number the contact carries (its e164, set when
-   * the job was assigned), so no number is parsed here.
+   * the job was assigned), so no number is parsed here; only a job stored before
+   * contacts carried it has its number parsed (once per 7-digit block for Chinese
+   * mobiles, src/domain/phone-number.ts), until such jobs are done.
    */
   private async dropBlocked(plan: InstancePlan, instanceId: string): Promise<void> {
     if (plan.claims.length === 0) return;
