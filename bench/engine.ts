@@ -150,7 +150,7 @@ function jobRowOf(i: number, f: Fixture, now: number): JobRow {
       instanceId: f.instanceId,
       jobGroupId: f.groupId,
       referenceId: String(i + 1),
-      contacts: [{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), name: '', honorific: '', referenceId: '' }],
+      contacts: [{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), e164: `+86${phoneNumberOf(i)}`, name: '', honorific: '', referenceId: '' }],
       extras: [],
       callingNumbers: [],
       scriptVersion: '',
@@ -247,7 +247,7 @@ const MODES: Record<string, () => Promise<Result>> = {
       const now = f.clock.now();
       const batch = f.store.db.transaction((from: number, to: number) => {
         for (let i = from; i < to; i++) {
-          const contacts = JSON.stringify([{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), name: '', honorific: '', referenceId: '' }]);
+          const contacts = JSON.stringify([{ id: f.ids.next(), phoneNumber: phoneNumberOf(i), e164: `+86${phoneNumberOf(i)}`, name: '', honorific: '', referenceId: '' }]);
           insert.run(f.ids.next(), f.instanceId, f.groupId, String(i + 1), contacts, now, now, now);
         }
       });

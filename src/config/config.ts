@@ -34,6 +34,11 @@ export interface Config {
   simProfile?: string;
   /** The external NLU engine (OUTBOUNDBOT_LLM_*); scripts use the built-in one when unset. */
   llm?: LlmSettings;
+  /**
+   * OUTBOUNDBOT_STRICT=true: a JSON parameter's key nobody knows (StrategyJson's
+   * `maxAttemptPerDay`) is refused with 400 InvalidParameter instead of a warning in the log.
+   */
+  strict: boolean;
 }
 
 /** An OpenAI-compatible chat-completions endpoint used as NLU engine (src/dialog/llm-nlu.ts). */
@@ -93,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('OUTBOUNDBOT_DATABASE_URL must be a postgres:// URL (unset keeps the embedded SQLite store)');
   }
   const publicUrl = env.OUTBOUNDBOT_PUBLIC_URL ? parsePublicUrl(env.OUTBOUNDBOT_PUBLIC_URL) : undefined;
+  const strict = env.OUTBOUNDBOT_STRICT || 'false';
+  if (strict !== 'true' && strict !== 'false') throw new ConfigError(`OUTBOUNDBOT_STRICT must be true or false, got "${strict}"`);
   const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
   if (carrier !== 'simulated') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated (the only carrier so far), got "${carrier}"`);
   return {
@@ -111,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessKeySecret,
     logLevel,
     llm: loadLlmSettings(env),
+    strict: strict === 'true',
   };
 }
 

@@ -81,6 +81,36 @@ export const strategyInputSchema = z
 
 export type StrategyInput = z.infer<typeof strategyInputSchema>;
 
+/**
+ * Keys of the public API's strategy that this one takes without using them: the
+ * fields GetJobGroup returns under Strategy (the seed page), camelCased, so a caller
+ * may send back what it read. Ignored, as the public service ignores them.
+ */
+const READ_ONLY_KEYS = ['type', 'strategyId', 'strategyName', 'strategyDescription', 'followUpStrategy', 'isTemplate'];
+const STRATEGY_KEYS: ReadonlySet<string> = new Set([...Object.keys(strategyInputSchema.shape), ...READ_ONLY_KEYS]);
+const WORKING_TIME_KEYS: ReadonlySet<string> = new Set(['beginTime', 'endTime']);
+
+/**
+ * The keys of a StrategyJson document that no one knows (a typo such as
+ * `maxAttemptPerDay`, which would otherwise leave the default in force), as paths:
+ * `maxAttemptPerDay`, `workingTime.0.begin`. Keys are matched exactly, as the schema does.
+ */
+export function unknownStrategyKeys(document: unknown): string[] {
+  if (!isRecord(document)) return [];
+  const unknown = Object.keys(document).filter((key) => !STRATEGY_KEYS.has(key));
+  const windows = document.workingTime;
+  if (Array.isArray(windows)) {
+    windows.forEach((window, i) => {
+      if (isRecord(window)) for (const key of Object.keys(window)) if (!WORKING_TIME_KEYS.has(key)) unknown.push(`workingTime.${i}.${key}`);
+    });
+  }
+  return unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export const recallStrategyInputSchema = z.object({
   emptyNumberIgnore: boolLike.optional(),
   inArrearsIgnore: boolLike.optional(),

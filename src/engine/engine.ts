@@ -3,7 +3,7 @@ import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outco
 import type { IdGenerator } from '../domain/ids.ts';
 import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
-import type { DueJob, JobGroupRow, TaskRow } from '../store/rows.ts';
+import { calledNumberKey, type DueJob, type JobGroupRow, type TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
@@ -222,14 +222,19 @@ export class Engine {
 
   /**
    * A number on the instance's contact block list is never dialled: the job ends
-   * Failed with FailureReason ContactBlockList instead (one lookup per round).
+   * Failed with FailureReason ContactBlockList instead (one lookup per round). The
+   * list is matched by the canonical number the contact carries (its e164, set when
+   * the job was assigned), so no number is parsed here; only a job stored before
+   * contacts carried it has its number parsed (once per 7-digit block for Chinese
+   * mobiles, src/domain/phone-number.ts), until such jobs are done.
    */
   private async dropBlocked(plan: InstancePlan, instanceId: string): Promise<void> {
     if (plan.claims.length === 0) return;
-    const blocked = await this.deps.store.dialog.blockedNumbers(instanceId, plan.claims.map((claim) => claim.task.calledNumber));
+    const keys = plan.claims.map(({ task }) => calledNumberKey(task));
+    const blocked = await this.deps.store.dialog.blockedNumbers(instanceId, keys);
     if (blocked.size === 0) return;
-    plan.claims = plan.claims.filter(({ task }) => {
-      if (!blocked.has(task.calledNumber)) return true;
+    plan.claims = plan.claims.filter(({ task }, i) => {
+      if (!blocked.has(keys[i]!)) return true;
       plan.reschedules.push({ jobId: task.jobId, jobGroupId: task.jobGroupId, failureReason: 'ContactBlockList' });
       plan.jobs.delete(task.jobId);
       return false;

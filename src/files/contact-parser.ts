@@ -5,7 +5,7 @@ import { mapColumns } from './contact-columns.ts';
 import { LineWriter } from './line-writer.ts';
 import { NumberSet } from './number-set.ts';
 import { ParsedJobsWriter, type ParsedJob } from './parsed-jobs.ts';
-import { normaliseNumber } from './phone-number.ts';
+import { normaliseNumber } from '../domain/phone-number.ts';
 import { readRows, UnreadableFileError, type ContactFileFormat } from './row-reader.ts';
 
 /**
@@ -124,7 +124,7 @@ export async function parseContactFile(options: ParseOptions): Promise<ParseOutc
             // fields does not make a later, valid row with the same number a duplicate.
             seen.add(number.key);
             // The contact as newJobRow (src/services/job-service.ts) builds it, keys in the same order.
-            const contacts = JSON.stringify([{ id: options.contactId(), phoneNumber: number.dial, name, honorific, referenceId }]);
+            const contacts = JSON.stringify([{ id: options.contactId(), phoneNumber: number.dial, e164: number.e164, name, honorific, referenceId }]);
             const job = { row: rowNumber, id: options.jobId(rowNumber), referenceId, contacts, extras: JSON.stringify(extras) };
             batch.push({ job, dial: number.dial, e164: number.e164 });
           }

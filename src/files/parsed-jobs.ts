@@ -39,7 +39,7 @@ export interface ParsedJob {
   row: number;
   id: string;
   referenceId: string;
-  /** JSON: [{ id, phoneNumber, name, honorific, referenceId }], as jobs.contacts. */
+  /** JSON: [{ id, phoneNumber, e164, name, honorific, referenceId }], as jobs.contacts. */
   contacts: string;
   /** JSON: [{ key, value }], as jobs.extras. */
   extras: string;

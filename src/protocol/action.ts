@@ -1,7 +1,7 @@
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import type { Caller } from './authenticator.ts';
-import { decodeParams, type Decoded, type ParamSpecs, type RawParams } from './params.ts';
+import { decodeParams, type Decoded, type DecodeOptions, type ParamSpecs, type RawParams } from './params.ts';
 
 export interface ActionContext {
   caller: Caller;
@@ -38,13 +38,13 @@ export interface ActionDefinition {
   readonly summary: string;
   readonly ramAction?: string;
   readonly params: ParamSpecs;
-  run(context: ActionContext, raw: RawParams): Promise<ActionReply>;
+  run(context: ActionContext, raw: RawParams, options?: DecodeOptions): Promise<ActionReply>;
 }
 
 /** Lets TypeScript infer the decoded parameter types for the handler, then erases them behind `run`. */
 export function defineAction<S extends ParamSpecs>(spec: ActionSpec<S>): ActionDefinition {
   const { handler, ...described } = spec;
-  return { ...described, run: (context, raw) => handler(context, decodeParams(spec.params, raw)) };
+  return { ...described, run: (context, raw, options) => handler(context, decodeParams(spec.params, raw, options)) };
 }
 
 export function ramActionOf(action: ActionDefinition): string {

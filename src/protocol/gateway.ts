@@ -1,9 +1,11 @@
-import { ApiError, missingParameter } from '../domain/errors.ts';
+import type { Logger } from 'pino';
+import { ApiError, invalidParameter, missingParameter } from '../domain/errors.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import { ramActionOf, type ActionDefinition } from './action.ts';
 import type { Authenticator, SignedRequest } from './authenticator.ts';
 import { successBody } from './envelope.ts';
+import type { DecodeOptions } from './params.ts';
 import { evaluatePolicy, resourceName } from './ram-policy.ts';
 
 export const API_VERSION = '2019-12-26';
@@ -22,6 +24,9 @@ export class Gateway {
     private readonly authenticator: Authenticator,
     private readonly services: Services,
     private readonly clock: Clock,
+    private readonly logger: Logger,
+    /** OUTBOUNDBOT_STRICT: refuse the keys of JSON parameters nobody knows instead of logging them. */
+    private readonly strict = false,
   ) {
     this.actions = new Map(actions.map((action) => [action.name, action]));
   }
@@ -47,8 +52,22 @@ export class Gateway {
       }
     }
 
-    const reply = await action.run({ caller, services: this.services, requestId, clock: this.clock }, params);
+    const reply = await action.run({ caller, services: this.services, requestId, clock: this.clock }, params, this.decodeOptions(action.name, requestId));
     return successBody(requestId, reply);
+  }
+
+  /**
+   * A key of a JSON parameter nobody knows (StrategyJson's `maxAttemptPerDay`, a typo
+   * that would leave the default in force) is named in a warning and ignored, or, on a
+   * strict server, refused: an emulator that catches the typo before production.
+   */
+  private decodeOptions(action: string, requestId: string): DecodeOptions {
+    return {
+      unknownKeys: (parameter, keys) => {
+        if (this.strict) throw invalidParameter(`${parameter}.${keys[0]}`, `unknown key (OUTBOUNDBOT_STRICT=true refuses keys ${parameter} does not have)`);
+        this.logger.warn({ requestId, action, parameter, keys }, `${parameter} has keys nobody knows, ignored: ${keys.join(', ')}`);
+      },
+    };
   }
 }
 

@@ -24,8 +24,19 @@ export interface Param<T, R extends boolean = boolean> {
   readonly format?: 'json';
   /** The only values accepted, when the parameter is an enumeration. */
   readonly allowed?: readonly string[];
+  /** A parameter whose presence excuses this required one (requireUnless). */
+  readonly requiredUnless?: string;
   /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
-  decode(name: string, raw: RawParams): T | undefined;
+  decode(name: string, raw: RawParams, options?: DecodeOptions): T | undefined;
+}
+
+/** What the gateway decides for a request's parameters beyond their declarations. */
+export interface DecodeOptions {
+  /**
+   * Told the keys of a JSON parameter that its declaration does not know (a typo such
+   * as `maxAttemptPerDay`), as paths (`workingTime.0.begin`); it may throw to refuse them.
+   */
+  unknownKeys(parameter: string, keys: readonly string[]): void;
 }
 
 export type ParamSpecs = Record<string, Param<unknown>>;
@@ -65,13 +76,19 @@ class Builder<T, R extends boolean> implements Param<T, R> {
     readonly required: R,
     readonly wireType: WireType,
     readonly description: string,
-    private readonly decodeValue: (name: string, raw: RawParams) => T | undefined,
+    private readonly decodeValue: (name: string, raw: RawParams, options?: DecodeOptions) => T | undefined,
     readonly format?: 'json',
     readonly allowed?: readonly string[],
+    private readonly excused?: { by: string; absent: T },
   ) {}
 
-  decode(name: string, raw: RawParams): T | undefined {
-    const value = this.decodeValue(name, raw);
+  get requiredUnless(): string | undefined {
+    return this.excused?.by;
+  }
+
+  decode(name: string, raw: RawParams, options?: DecodeOptions): T | undefined {
+    const value = this.decodeValue(name, raw, options);
+    if (value === undefined && this.excused && scalar(this.excused.by, raw) !== undefined) return this.excused.absent;
     if (value === undefined && this.required) throw missingParameter(name);
     return value;
   }
@@ -79,6 +96,16 @@ class Builder<T, R extends boolean> implements Param<T, R> {
   /** The same parameter, but a request without it is refused with MissingParameter. */
   require(): Builder<T, true> {
     return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed);
+  }
+
+  /**
+   * Required (as the reference declares it), except in a request that gives `by`:
+   * there a missing value decodes as `absent`. A generated SDK flattens an empty
+   * list to no parameter at all, so an array the other parameter makes empty may
+   * arrive as nothing.
+   */
+  requireUnless(by: string, absent: T): Builder<T, true> {
+    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed, { by, absent });
   }
 }
 
@@ -248,33 +275,44 @@ export const p = {
     );
   },
 
-  /** A JSON document sent as one string parameter, validated by a zod schema. */
-  json<T>(schema: z.ZodType<T>, options: CommonOptions & { maxLength?: number } = {}) {
+  /**
+   * A JSON document sent as one string parameter, validated by a zod schema.
+   * `unknownKeys` lists the keys of a document that no one knows (zod drops them
+   * silently), for the gateway's DecodeOptions to report or refuse.
+   */
+  json<T>(schema: z.ZodType<T>, options: CommonOptions & { maxLength?: number; unknownKeys?: (document: unknown) => string[] } = {}) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
-    return new Builder<T, false>(false, 'string', options.description ?? '', (name, raw) => {
+    const findUnknown = options.unknownKeys;
+    return new Builder<T, false>(false, 'string', options.description ?? '', (name, raw, decodeOptions) => {
       const text = scalar(name, raw);
       if (text === undefined) return undefined;
       checkLength(name, text, maxLength);
-      return parseJson(name, text, schema);
+      const report = findUnknown && decodeOptions ? (document: unknown) => {
+        const unknown = findUnknown(document);
+        if (unknown.length > 0) decodeOptions.unknownKeys(name, unknown);
+      } : undefined;
+      return parseJson(name, text, schema, report);
     }, 'json');
   },
 };
 
-export function parseJson<T>(name: string, text: string, schema: z.ZodType<T>): T {
+/** Parses and validates a JSON parameter; `inspect` sees the document first, as sent. */
+export function parseJson<T>(name: string, text: string, schema: z.ZodType<T>, inspect?: (document: unknown) => void): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw invalidParameter(name, 'not valid JSON');
   }
+  inspect?.(value);
   const result = schema.safeParse(value);
   if (!result.success) throw zodFailure(name, result.error);
   return result.data;
 }
 
 /** Decodes every declared parameter; undeclared ones (common signing parameters ...) are ignored. */
-export function decodeParams<S extends ParamSpecs>(specs: S, raw: RawParams): Decoded<S> {
+export function decodeParams<S extends ParamSpecs>(specs: S, raw: RawParams, options?: DecodeOptions): Decoded<S> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(specs)) out[name] = spec.decode(name, raw);
+  for (const [name, spec] of Object.entries(specs)) out[name] = spec.decode(name, raw, options);
   return out as Decoded<S>;
 }

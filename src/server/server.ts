@@ -59,7 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { clock, services } = runtime;
   let ready = false;
   let stopping = false;
-  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock);
+  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger, config.strict);
   // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);

@@ -1,4 +1,5 @@
 import { ApiError } from '../domain/errors.ts';
+import { matchKey } from '../domain/phone-number.ts';
 import type { BlockedNumberRow } from '../store/dialog-store.ts';
 import type { Page, PageRequest } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
@@ -6,6 +7,8 @@ import type { ServiceDeps } from './services.ts';
 
 export interface BlockEntryInput {
   phoneNumber: string;
+  /** Its canonical form, when the caller has it (ContactBlockListsJson's schema); computed otherwise. */
+  e164?: string;
   name?: string;
   remark?: string;
   creator?: string;
@@ -30,6 +33,7 @@ export class BlockListService {
       id: this.deps.ids.next(),
       instanceId,
       phoneNumber: entry.phoneNumber,
+      numberKey: entry.e164 ?? matchKey(entry.phoneNumber),
       name: entry.name ?? '',
       remark: entry.remark ?? '',
       creator: entry.creator ?? '',

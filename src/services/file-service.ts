@@ -577,11 +577,10 @@ export class FileService {
 
   /**
    * Which numbers of a parse's batches are on the instance's contact block list
-   * (the dialog's store.dialog.blockedNumbers), matched in the forms a list may
-   * hold them: as dialled at home, E.164, and E.164 without the plus. While the
-   * list is empty (most instances) a batch costs one count instead of a lookup of
-   * three forms of each number; once an entry appears, every later batch is
-   * looked up.
+   * (the dialog's store.dialog.blockedNumbers), matched by their canonical form
+   * (E.164), whatever form the list's entries were written in. While the list is
+   * empty (most instances) a batch costs one count instead of a lookup; once an
+   * entry appears, every later batch is looked up.
    */
   private blockListCheck(instanceId: string): (numbers: ReadonlyArray<{ dial: string; e164: string }>) => Promise<Set<string>> {
     const { dialog } = this.deps.store;
@@ -589,10 +588,7 @@ export class FileService {
     return async (numbers) => {
       listed ||= (await dialog.listBlockedNumbers(instanceId, undefined, { pageNumber: 1, pageSize: 1 })).totalCount > 0;
       if (!listed || numbers.length === 0) return new Set();
-      const forms = numbers.flatMap((n) => [n.dial, n.e164, n.e164.slice(1)]);
-      const found = await dialog.blockedNumbers(instanceId, [...new Set(forms)]);
-      if (found.size === 0) return found;
-      return new Set(numbers.filter((n) => found.has(n.dial) || found.has(n.e164) || found.has(n.e164.slice(1))).map((n) => n.e164));
+      return dialog.blockedNumbers(instanceId, [...new Set(numbers.map((n) => n.e164))]);
     };
   }
 

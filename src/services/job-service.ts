@@ -1,6 +1,7 @@
 import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { JobInput } from '../domain/job-input.ts';
+import { matchKey } from '../domain/phone-number.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
 import { newJob, type JobGroupRow, type JobRow, type JobStatus, type Page, type PageRequest, type TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
@@ -37,6 +38,7 @@ export function newJobRow(
       contacts: job.contacts.map((contact) => ({
         id: ids.next(),
         phoneNumber: contact.phoneNumber,
+        e164: contact.e164 ?? matchKey(contact.phoneNumber),
         name: contact.name ?? '',
         honorific: contact.honorific ?? '',
         referenceId: contact.referenceId ?? '',

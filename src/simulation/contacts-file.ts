@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { PHONE_NUMBER } from '../domain/job-input.ts';
+import { normaliseNumber, NOT_A_PHONE_NUMBER } from '../domain/phone-number.ts';
 
 /**
  * A scenario's contacts file: CSV with a header row and a `phoneNumber` column,
@@ -12,6 +12,8 @@ export interface ContactRecord {
   /** The record's line in the file (1 is the header). */
   line: number;
   phoneNumber: string;
+  /** Its canonical form (src/domain/phone-number.ts). */
+  e164: string;
   name?: string;
   honorific?: string;
   referenceId?: string;
@@ -36,12 +38,12 @@ export async function* readContacts(path: string): AsyncGenerator<ContactRecord>
     for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: Record<string, string> }>) {
       if (!('phoneNumber' in record)) throw new ContactsFileError('the header has no phoneNumber column');
       const phoneNumber = record.phoneNumber!;
-      if (!PHONE_NUMBER.test(phoneNumber)) {
-        throw new ContactsFileError(`line ${info.lines}: phoneNumber ${JSON.stringify(phoneNumber)} is not a phone number of 3 to 20 digits`);
-      }
+      const number = normaliseNumber(phoneNumber);
+      if (!number) throw new ContactsFileError(`line ${info.lines}: phoneNumber ${JSON.stringify(phoneNumber)} is ${NOT_A_PHONE_NUMBER}`);
       yield {
         line: info.lines,
         phoneNumber,
+        e164: number.e164,
         name: record.name || undefined,
         honorific: record.honorific || undefined,
         referenceId: record.referenceId || undefined,

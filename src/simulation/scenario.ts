@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { PHONE_NUMBER } from '../domain/job-input.ts';
+import { CALLING_NUMBER } from '../domain/phone-number.ts';
 import { isValidZone } from '../domain/schedule.ts';
 import {
   recallStrategyInputSchema,
@@ -36,7 +36,7 @@ export const DEFAULT_MAX_DAYS = 60;
 /** Most jobs a `count` may ask for: the run is in-process, on one machine. */
 export const MAX_SIMULATED_JOBS = 1_000_000;
 
-const phoneNumber = z.string().regex(PHONE_NUMBER, 'expected a phone number of 3 to 20 digits');
+const callingNumber = z.string().regex(CALLING_NUMBER, 'expected a calling number of 3 to 20 digits');
 const weight = z.number().min(0).max(1_000_000);
 
 const jobsSchema = z
@@ -64,7 +64,7 @@ const groupSchema = z.strictObject({
   ringingDuration: z.number().int('expected an integer').min(5).max(120).optional(),
   strategy: strategyInputSchema,
   recallStrategy: recallStrategyInputSchema.optional(),
-  callingNumbers: z.array(phoneNumber).min(1).optional(),
+  callingNumbers: z.array(callingNumber).min(1).optional(),
   jobs: jobsSchema,
 });
 
@@ -78,7 +78,7 @@ export const scenarioSchema = z.strictObject({
   profile: carrierProfileSchema.optional(),
   instance: z.strictObject({
     maxConcurrentConversation: z.number().int('expected an integer').min(1).max(10_000),
-    callingNumbers: z.array(phoneNumber).min(1).optional(),
+    callingNumbers: z.array(callingNumber).min(1).optional(),
   }),
   groups: z.array(groupSchema).min(1).max(100),
   maxDays: z.number().int('expected an integer').min(1).max(3650).default(DEFAULT_MAX_DAYS),

@@ -270,7 +270,7 @@ async function* fileJobs(path: string): AsyncGenerator<JobInput> {
   for await (const contact of readContacts(path)) {
     yield {
       referenceId: contact.referenceId,
-      contacts: [{ phoneNumber: contact.phoneNumber, name: contact.name, honorific: contact.honorific, referenceId: contact.referenceId }],
+      contacts: [{ phoneNumber: contact.phoneNumber, e164: contact.e164, name: contact.name, honorific: contact.honorific, referenceId: contact.referenceId }],
     };
   }
 }

@@ -4,7 +4,10 @@ import type { Page, PageRequest, TaskRow } from './rows.ts';
 export interface BlockedNumberRow {
   id: string;
   instanceId: string;
+  /** As the user wrote it, shown in replies. */
   phoneNumber: string;
+  /** What it is matched by: its canonical form (src/domain/phone-number.ts matchKey). */
+  numberKey: string;
   name: string;
   remark: string;
   creator: string;
@@ -50,9 +53,9 @@ export interface DialogTrialRow {
  */
 export interface DialogStore {
   // Contact block list.
-  /** Which of `numbers` are on the instance's block list (one query, whatever the count). */
-  blockedNumbers(instanceId: string, numbers: readonly string[]): Promise<Set<string>>;
-  /** Adds entries; a number already listed for the instance is left as it is. Returns how many were added. */
+  /** Which of the number keys (matchKey: E.164) are on the instance's block list (one query, whatever the count). */
+  blockedNumbers(instanceId: string, keys: readonly string[]): Promise<Set<string>>;
+  /** Adds entries; a number already listed for the instance (the same key) is left as it is. Returns how many were added. */
   addBlockedNumbers(entries: readonly BlockedNumberRow[]): Promise<number>;
   /** The instance's entries, newest first; `search` matches part of the number, name or remark. */
   listBlockedNumbers(instanceId: string, search: string | undefined, page: PageRequest): Promise<Page<BlockedNumberRow>>;

@@ -1,3 +1,5 @@
+import { matchKey } from '../domain/phone-number.ts';
+
 /**
  * Rows as the domain sees them, identical for every backend: ids are strings
  * (UUIDv7), times are epoch milliseconds, structured values are plain objects
@@ -242,10 +244,21 @@ export type JobStatus = 'Scheduling' | 'Executing' | 'Succeeded' | 'Failed' | 'P
 
 export interface Contact {
   id: string;
+  /** As the user wrote it (a contact file's as dialled at home), shown in replies. */
   phoneNumber: string;
+  /**
+   * Its canonical form (E.164, src/domain/phone-number.ts), set where the number came
+   * in; the block list is matched by it. Absent on jobs stored before it was carried.
+   */
+  e164?: string;
   name: string;
   honorific: string;
   referenceId: string;
+}
+
+/** The key the block list matches a call's callee by: the contact's e164, or for a job stored before it was carried, its number's. */
+export function calledNumberKey(task: Pick<TaskRow, 'contact' | 'calledNumber'>): string {
+  return task.contact.e164 ?? matchKey(task.calledNumber);
 }
 
 export interface KeyValue {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { matchKey } from '../../src/domain/phone-number.ts';
 import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from '../../src/store/dialog-store.ts';
 import type { InstanceRow, JobRow, ScriptRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptSettlement, CallResults, Store } from '../../src/store/store.ts';
@@ -50,8 +51,11 @@ async function seed(store: Store, suffix = '1'): Promise<{ instance: InstanceRow
 }
 
 function entry(instanceId: string, id: string, phoneNumber: string, at = T0): BlockedNumberRow {
-  return { id, instanceId, phoneNumber, name: `name ${id}`, remark: `remark ${id}`, creator: 'ops', createdAt: at };
+  return { id, instanceId, phoneNumber, numberKey: matchKey(phoneNumber), name: `name ${id}`, remark: `remark ${id}`, creator: 'ops', createdAt: at };
 }
+
+/** The block list is asked by number keys (E.164). */
+const keys = (...numbers: string[]) => numbers.map(matchKey);
 
 function item(script: ScriptRow, kind: ScriptItemRow['kind'], id: string, name: string, body: Record<string, unknown> = {}): ScriptItemRow {
   return { id, scriptId: script.id, instanceId: script.instanceId, kind, name, body, createdAt: T0, updatedAt: T0 };
@@ -68,29 +72,32 @@ export function runDialogStoreContract(backend: string, open: OpenStore): void {
   };
 
   describe(`DialogStore contract (${backend}): block list`, () => {
-    it('blockedNumbers returns exactly the listed numbers among those asked, per instance', withStore(async (store) => {
+    it('blockedNumbers returns exactly the listed keys among those asked, per instance', withStore(async (store) => {
       const { instance } = await seed(store, '1');
       const other = await seed(store, '2');
-      assert.equal(await store.dialog.addBlockedNumbers([entry(instance.id, 'b1', '13800000001'), entry(instance.id, 'b2', '13800000002')]), 2);
+      assert.equal(await store.dialog.addBlockedNumbers([entry(instance.id, 'b1', '13800000001'), entry(instance.id, 'b2', '+8613800000002')]), 2);
       await store.dialog.addBlockedNumbers([entry(other.instance.id, 'b3', '13800000003')]);
-      assert.deepEqual(await store.dialog.blockedNumbers(instance.id, ['13800000001', '13800000003', '13900000000']), new Set(['13800000001']));
-      assert.deepEqual(await store.dialog.blockedNumbers(other.instance.id, ['13800000001', '13800000003']), new Set(['13800000003']));
+      assert.deepEqual(await store.dialog.blockedNumbers(instance.id, keys('13800000001', '13800000003', '13900000000')), new Set(keys('13800000001')));
+      assert.deepEqual(await store.dialog.blockedNumbers(instance.id, keys('8613800000002')), new Set(['+8613800000002']), 'matched by key, not as written');
+      assert.deepEqual(await store.dialog.blockedNumbers(other.instance.id, keys('13800000001', '13800000003')), new Set(keys('13800000003')));
       assert.deepEqual(await store.dialog.blockedNumbers(instance.id, []), new Set());
     }));
 
     it('answers a large batch of numbers in one call', withStore(async (store) => {
       const { instance } = await seed(store);
       await store.dialog.addBlockedNumbers(Array.from({ length: 50 }, (_, i) => entry(instance.id, `b${i}`, `1380000${String(i * 2).padStart(4, '0')}`)));
-      const asked = Array.from({ length: 5000 }, (_, i) => `1380000${String(i).padStart(4, '0')}`);
+      const asked = keys(...Array.from({ length: 5000 }, (_, i) => `1380000${String(i).padStart(4, '0')}`));
       assert.equal((await store.dialog.blockedNumbers(instance.id, asked)).size, 50);
     }));
 
-    it('adding a number already listed keeps the first entry and counts nothing', withStore(async (store) => {
+    it('adding a number already listed, in whatever form, keeps the first entry and counts nothing', withStore(async (store) => {
       const { instance } = await seed(store);
       await store.dialog.addBlockedNumbers([entry(instance.id, 'b1', '13800000001')]);
       assert.equal(await store.dialog.addBlockedNumbers([entry(instance.id, 'b9', '13800000001')]), 0);
+      assert.equal(await store.dialog.addBlockedNumbers([entry(instance.id, 'b8', '+8613800000001'), entry(instance.id, 'b7', '8613800000001')]), 0);
+      assert.equal(await store.dialog.addBlockedNumbers([entry(instance.id, 'b6', '+8613800000006'), entry(instance.id, 'b5', '13800000006')]), 1, 'one entry per number within a call');
       const page = await store.dialog.listBlockedNumbers(instance.id, undefined, { pageNumber: 1, pageSize: 10 });
-      assert.deepEqual(page.items.map((row) => row.id), ['b1']);
+      assert.deepEqual(page.items.map((row) => [row.id, row.phoneNumber, row.numberKey]), [['b6', '+8613800000006', '+8613800000006'], ['b1', '13800000001', '+8613800000001']]);
     }));
 
     it('lists newest first with paging and a search over number, name and remark', withStore(async (store) => {
@@ -111,7 +118,7 @@ export function runDialogStoreContract(backend: string, open: OpenStore): void {
       await store.dialog.addBlockedNumbers([entry(instance.id, 'b1', '13800000001')]);
       assert.equal(await store.dialog.deleteBlockedNumber(other.instance.id, 'b1'), false);
       assert.equal(await store.dialog.deleteBlockedNumber(instance.id, 'b1'), true);
-      assert.deepEqual(await store.dialog.blockedNumbers(instance.id, ['13800000001']), new Set());
+      assert.deepEqual(await store.dialog.blockedNumbers(instance.id, keys('13800000001')), new Set());
     }));
   });
 
@@ -246,7 +253,7 @@ export function runDialogStoreContract(backend: string, open: OpenStore): void {
       );
       assert.deepEqual(view!.categories.map((c) => [c.key, c.count]), [['WillPay', 2]]);
       assert.deepEqual((await store.viewJobGroup(instanceId, jobGroupId, ['OptOut']))!.briefs.map((b) => b.key), ['OptOut']);
-      assert.deepEqual(await store.dialog.blockedNumbers(instanceId, ['13800000001', '13800000002', '13800000003']), new Set(['13800000002']));
+      assert.deepEqual(await store.dialog.blockedNumbers(instanceId, keys('13800000001', '13800000002', '13800000003')), new Set(keys('13800000002')));
       const listed = await store.dialog.listBlockedNumbers(instanceId, undefined, { pageNumber: 1, pageSize: 10 });
       assert.equal(listed.items[0]!.name, '张三');
 

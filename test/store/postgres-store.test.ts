@@ -128,6 +128,36 @@ describe('openPostgresStore', () => {
     }
   });
 
+  it('migration 000012 keys the block-list entries written before it, so each stops its number in every form', async () => {
+    const schema = newSchemaName('keys');
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      // A schema as the release before it left it: migrations up to 000011, numbers listed as users wrote them.
+      await migrate(client, schema, T0, loadMigrations().filter(({ version }) => version < 12));
+      await client.query(`SET search_path TO ${schema}`);
+      await client.query('SET session_replication_role = replica'); // entries alone, without their instance
+      for (const [id, number] of [['b1', '+8613900139000'], ['b2', '13800138000'], ['b3', '12345']]) {
+        await client.query(`INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
+          VALUES ($1, 'i', $2, '', '', '', 0)`, [id, number]);
+      }
+    } finally {
+      await client.end();
+    }
+    const store = await openPostgresStore(schemaUrl(schema), new ManualClock(T0));
+    try {
+      assert.deepStrictEqual(
+        await store.dialog.blockedNumbers('i', ['+8613900139000', '+8613800138000', '12345', '+8613700137000']),
+        new Set(['+8613900139000', '+8613800138000', '12345']),
+      );
+      const listed = await store.dialog.listBlockedNumbers('i', undefined, { pageNumber: 1, pageSize: 10 });
+      assert.deepStrictEqual(listed.items.map((row) => row.phoneNumber).sort(), ['12345', '13800138000', '+8613900139000'].sort(), 'kept as written');
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('keeps each schema apart: rows of one are not seen from another', async () => {
     const a = newSchemaName('a');
     const b = newSchemaName('b');

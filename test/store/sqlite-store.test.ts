@@ -115,6 +115,29 @@ describe('openSqliteStore', () => {
       assert.deepStrictEqual(await store.recountCallReport('g'), report);
     }));
 
+  it('migration 000012 keys the block-list entries written before it, so each stops its number in every form', () =>
+    withDataDir(async (dir, opened) => {
+      // A data dir as the release before it left it: migrations up to 000011, numbers listed as users wrote them.
+      const old = new Database(join(dir, 'outboundbot.sqlite'));
+      migrate(old, T0, loadMigrations().filter(({ version }) => version < 12));
+      old.pragma('foreign_keys = OFF'); // entries alone, without their instance
+      const insert = old.prepare(`INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
+        VALUES (?, 'i', ?, '', '', '', 0)`);
+      insert.run('b1', '+8613900139000');
+      insert.run('b2', '13800138000');
+      insert.run('b3', '12345'); // not a phone number, taken by the old rule: it still matches itself
+      old.close();
+
+      const store = openSqliteStore(dir, new ManualClock(T0));
+      opened.push(store);
+      assert.deepStrictEqual(
+        await store.dialog.blockedNumbers('i', ['+8613900139000', '+8613800138000', '12345', '+8613700137000']),
+        new Set(['+8613900139000', '+8613800138000', '12345']),
+      );
+      const listed = await store.dialog.listBlockedNumbers('i', undefined, { pageNumber: 1, pageSize: 10 });
+      assert.deepStrictEqual(listed.items.map((row) => row.phoneNumber).sort(), ['12345', '13800138000', '+8613900139000'].sort(), 'kept as written');
+    }));
+
   it('reopening the same data dir applies no migration twice and keeps the records of the first run', () =>
     withDataDir(async (dir, opened) => {
       const first = openSqliteStore(dir, new ManualClock(T0));

@@ -10,7 +10,7 @@ import { ContactFileError, parseContactFile } from '../../src/files/contact-pars
 import { checkKey, pathOfKey, UnsafeKeyError } from '../../src/files/data-paths.ts';
 import { escapeCell, openRowWriter } from '../../src/files/export-writer.ts';
 import { readParsedJobs } from '../../src/files/parsed-jobs.ts';
-import { normaliseNumber } from '../../src/files/phone-number.ts';
+import { normaliseNumber } from '../../src/domain/phone-number.ts';
 import type { ContactFileFormat } from '../../src/files/row-reader.ts';
 
 let dir: string;
@@ -64,7 +64,7 @@ describe('parseContactFile', () => {
       row: 2,
       id: 'job-2',
       referenceId: 'A1',
-      contacts: [{ id: 'contact-1', phoneNumber: '13800138000', name: '张三', honorific: '先生', referenceId: 'A1' }],
+      contacts: [{ id: 'contact-1', phoneNumber: '13800138000', e164: '+8613800138000', name: '张三', honorific: '先生', referenceId: 'A1' }],
       extras: [{ key: '金额', value: '100' }],
     });
     assert.equal(jobs[1]!.contacts[0]!.phoneNumber, '13900139000', 'normalised to the national form');

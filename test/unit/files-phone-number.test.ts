@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NumberSet } from '../../src/files/number-set.ts';
-import { isValidByMetadata, normaliseNumber } from '../../src/files/phone-number.ts';
+import { isValidByMetadata, normaliseNumber } from '../../src/domain/phone-number.ts';
 
 describe('normaliseNumber', () => {
   it('accepts Chinese mobiles, landlines with their area code, +86 and international E.164 numbers', () => {

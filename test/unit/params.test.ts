@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { strategyInputSchema } from '../../src/domain/strategy.ts';
+import { strategyInputSchema, unknownStrategyKeys } from '../../src/domain/strategy.ts';
 import { ApiError } from '../../src/domain/errors.ts';
 import { decodeParams, p, type RawParams } from '../../src/protocol/params.ts';
 
@@ -117,5 +117,28 @@ describe('p.json', () => {
   it('refuses a JSON text longer than maxLength', () => {
     const short = { Extras: p.json(z.object({ a: z.string() }), { maxLength: 10 }) };
     assertApiError(() => decodeParams(short, raw({ Extras: '{"a":"0123456789"}' })), 'InvalidParameter', 'Extras');
+  });
+
+  it('tells the decode options the keys its unknownKeys finds, as sent, and the value still decodes', () => {
+    const checked = { StrategyJson: p.json(strategyInputSchema, { unknownKeys: unknownStrategyKeys }) };
+    const told: Array<[string, readonly string[]]> = [];
+    const options = { unknownKeys: (parameter: string, keys: readonly string[]) => void told.push([parameter, keys]) };
+    const decoded = decodeParams(checked, raw({ StrategyJson: '{"maxAttemptPerDay":5,"minAttemptInterval":"20"}' }), options);
+    assert.equal(decoded.StrategyJson?.minAttemptInterval, 20);
+    assert.deepEqual(told, [['StrategyJson', ['maxAttemptPerDay']]]);
+    decodeParams(checked, raw({ StrategyJson: '{"maxAttemptsPerDay":5}' }), options);
+    assert.equal(told.length, 1, 'known keys tell nothing');
+  });
+});
+
+describe('requireUnless', () => {
+  const specs = { JobsJson: p.jsonArray(z.object({ a: z.number() })).requireUnless('TaskId', []), TaskId: p.string() };
+
+  it('is required, as declared, but decodes as its absent value in a request with the other parameter', () => {
+    assert.equal(specs.JobsJson.required, true);
+    assert.deepEqual(decodeParams(specs, raw({ TaskId: 't' })).JobsJson, []);
+    assert.deepEqual(decodeParams(specs, raw({ TaskId: 't', 'JobsJson.1': '{"a":1}' })).JobsJson, [{ a: 1 }]);
+    assertApiError(() => decodeParams(specs, raw({})), 'MissingParameter', 'JobsJson');
+    assertApiError(() => decodeParams(specs, raw({ TaskId: '' })), 'MissingParameter', 'JobsJson');
   });
 });

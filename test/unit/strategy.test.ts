@@ -9,8 +9,10 @@ import {
   resolveStrategy,
   strategyInputSchema,
   StrategyError,
+  unknownStrategyKeys,
   type StrategyInput,
 } from '../../src/domain/strategy.ts';
+import { loadConfig } from '../../src/config/config.ts';
 
 /** The StrategyJson example of the public API reference, numbers as strings included. */
 const REFERENCE_EXAMPLE = {
@@ -158,5 +160,35 @@ describe('resolveRecallStrategy', () => {
     const base = { emptyNumberIgnore: true, inArrearsIgnore: true, outOfServiceIgnore: false };
     const input = recallStrategyInputSchema.parse({ inArrearsIgnore: 'false', outOfServiceIgnore: true });
     assert.deepEqual(resolveRecallStrategy(input, base), { emptyNumberIgnore: true, inArrearsIgnore: false, outOfServiceIgnore: true });
+  });
+});
+
+describe('unknownStrategyKeys', () => {
+  it('names the keys nobody knows, a working-time window\'s included, as paths', () => {
+    assert.deepEqual(unknownStrategyKeys({ maxAttemptPerDay: 5, workingTime: [{ beginTime: '09:00:00', endTime: '10:00:00' }, { begin: '11:00:00' }] }), [
+      'maxAttemptPerDay',
+      'workingTime.1.begin',
+    ]);
+  });
+
+  it('knows every key of the reference example and of GetJobGroup\'s Strategy, camelCased', () => {
+    assert.deepEqual(unknownStrategyKeys(REFERENCE_EXAMPLE), []);
+    const readBack = { type: 'Repeatable', strategyId: 's', strategyName: 'n', strategyDescription: 'd', followUpStrategy: 'NONE', isTemplate: false, customized: '{}' };
+    assert.deepEqual(unknownStrategyKeys(readBack), []);
+    assert.deepEqual(unknownStrategyKeys({ id: 'x', name: 'n', description: 'd', timeZoneBy: 'Callee' }), []);
+  });
+
+  it('matches keys exactly, as the schema does, and finds nothing in what is not an object', () => {
+    assert.deepEqual(unknownStrategyKeys({ MaxAttemptsPerDay: 2 }), ['MaxAttemptsPerDay']);
+    for (const document of [null, [], 'text', 3]) assert.deepEqual(unknownStrategyKeys(document), []);
+  });
+});
+
+describe('OUTBOUNDBOT_STRICT', () => {
+  it('is off unless set to true, and refuses any other value at start', () => {
+    assert.equal(loadConfig({}).strict, false);
+    assert.equal(loadConfig({ OUTBOUNDBOT_STRICT: 'true' }).strict, true);
+    assert.equal(loadConfig({ OUTBOUNDBOT_STRICT: 'false' }).strict, false);
+    assert.throws(() => loadConfig({ OUTBOUNDBOT_STRICT: 'yes' }), /OUTBOUNDBOT_STRICT must be true or false/);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withE164 } from '../../domain/phone-number.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { blockListEntryShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
@@ -10,11 +11,11 @@ import { inInstance, pageRequest, requiredPage } from './common-params.ts';
 const blockEntrySchema = z
   .array(
     z.object({
-      phoneNumber: z.string().regex(/^\+?\d{3,32}$/, 'a phone number: digits with an optional leading +'),
+      phoneNumber: z.string().max(32),
       name: z.string().max(256).optional(),
       remark: z.string().max(1024).optional(),
       creator: z.string().max(256).optional(),
-    }),
+    }).transform(withE164),
   )
   .min(1)
   .max(1000);

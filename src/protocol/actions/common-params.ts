@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { invalidParameter } from '../../domain/errors.ts';
+import { canonicalNumber, NOT_A_PHONE_NUMBER } from '../../domain/phone-number.ts';
 import { p, parseJson, type ParamSpecs } from '../params.ts';
 
 /**
@@ -69,4 +71,10 @@ export function listOf(name: string, value: string): string[];
 export function listOf(name: string, value: string | undefined): string[] | undefined;
 export function listOf(name: string, value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : parseJson(name, value, strings);
+}
+
+/** A called number sent as a plain parameter (Dialogue's CalledNumber), by the one rule of src/domain/phone-number.ts. */
+export function checkCalledNumber(name: string, number: string): string {
+  if (canonicalNumber(number) === undefined) throw invalidParameter(name, NOT_A_PHONE_NUMBER);
+  return number;
 }

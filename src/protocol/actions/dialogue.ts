@@ -2,7 +2,7 @@ import { invalidParameter } from '../../domain/errors.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { feedbackShape, intentStatisticsShape, nodeStatisticsShape } from '../dialog-shapes.ts';
 import { p } from '../params.ts';
-import { inInstance, inJobGroup } from './common-params.ts';
+import { checkCalledNumber, inInstance, inJobGroup } from './common-params.ts';
 
 /** Conversations with a script: a trial turn by turn (Dialogue), and what a group's answered calls said (statistics). */
 
@@ -27,7 +27,7 @@ const dialogue = defineAction({
       scriptId,
       callId: params.CallId,
       callType: params.CallType,
-      calledNumber: params.CalledNumber,
+      calledNumber: checkCalledNumber('CalledNumber', params.CalledNumber),
       utterance: params.Utterance,
     });
     return { Feedback: feedbackShape(step) };

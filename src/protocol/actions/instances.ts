@@ -1,4 +1,5 @@
 import { invalidParameter } from '../../domain/errors.ts';
+import { CALLING_NUMBER } from '../../domain/phone-number.ts';
 import { defineAction, type ActionDefinition } from '../action.ts';
 import { p } from '../params.ts';
 import { instanceListShape, instanceShape, pageShape } from '../shapes.ts';
@@ -10,10 +11,10 @@ export const MAX_INSTANCE_CONCURRENCY = 10_000;
 const concurrency = () =>
   p.integer({ min: 1, max: MAX_INSTANCE_CONCURRENCY, description: 'The instance\'s ceiling of calls in flight.' }).require();
 
-const NUMBER = /^\+?\d{3,20}$/;
+/** Calling numbers by the one phone-number rule (src/domain/phone-number.ts): lines may be service numbers. */
 export function checkNumbers(name: string, numbers: string[] | undefined): string[] | undefined {
   numbers?.forEach((n, i) => {
-    if (!NUMBER.test(n)) throw invalidParameter(`${name}.${i + 1}`, 'expected a phone number of 3 to 20 digits');
+    if (!CALLING_NUMBER.test(n)) throw invalidParameter(`${name}.${i + 1}`, 'expected a phone number of 3 to 20 digits');
   });
   return numbers;
 }

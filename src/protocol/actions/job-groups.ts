@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalidParameter } from '../../domain/errors.ts';
 import { JOB_GROUP_STATUSES } from '../../domain/job-group-status.ts';
-import { recallStrategyInputSchema, strategyInputSchema } from '../../domain/strategy.ts';
+import { recallStrategyInputSchema, strategyInputSchema, unknownStrategyKeys } from '../../domain/strategy.ts';
 import type { JobGroupStatus } from '../../store/rows.ts';
 import { defineAction, type ActionContext, type ActionDefinition } from '../action.ts';
 import { p, type Decoded } from '../params.ts';
@@ -19,7 +19,7 @@ const flashSmsSchema = z.object({
 const groupSettingParams = {
   ScriptId: p.string({ maxLength: 64, description: 'The script the group\'s calls run.' }),
   ScenarioId: p.string({ maxLength: 64, description: 'Deprecated; defaults to ScriptId.' }),
-  StrategyJson: p.json(strategyInputSchema, { description: 'Calling strategy (JSON); see docs/strategy.md.' }),
+  StrategyJson: p.json(strategyInputSchema, { unknownKeys: unknownStrategyKeys, description: 'Calling strategy (JSON); see docs/strategy.md.' }),
   RecallStrategyJson: p.json(recallStrategyInputSchema, { description: 'Recall strategy (JSON).' }),
   CallingNumber: phoneNumbers('Calling numbers; defaults to the instance\'s.'),
   RecallCallingNumber: phoneNumbers('Calling numbers for retries; defaults to CallingNumber.'),

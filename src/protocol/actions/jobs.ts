@@ -1,6 +1,6 @@
 import { invalidParameter, missingParameter } from '../../domain/errors.ts';
 import { jobInputSchema, MAX_JOBS_PER_ASSIGNMENT } from '../../domain/job-input.ts';
-import { strategyInputSchema } from '../../domain/strategy.ts';
+import { strategyInputSchema, unknownStrategyKeys } from '../../domain/strategy.ts';
 import type { JobRow, JobStatus } from '../../store/rows.ts';
 import type { JobSelector } from '../../store/store.ts';
 import { defineAction, type ActionContext, type ActionDefinition } from '../action.ts';
@@ -16,17 +16,17 @@ const assignJobs = defineAction({
   name: 'AssignJobs', summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',
   params: inJobGroup({
     JobsJson: p
-      .jsonArray(jobInputSchema, { maxItems: MAX_JOBS_PER_ASSIGNMENT, description: 'The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}].' })
-      .require(),
+      .jsonArray(jobInputSchema, { maxItems: MAX_JOBS_PER_ASSIGNMENT, description: 'The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}]. With JobDataParsingTaskId it may be left out (or `[]`).' })
+      .requireUnless('JobDataParsingTaskId', []),
     CallingNumber: phoneNumbers('Calling numbers for these jobs; defaults to the group\'s.'),
-    StrategyJson: p.json(strategyInputSchema, { description: 'Changes the group\'s strategy (merged over it), as in the public API.' }),
+    StrategyJson: p.json(strategyInputSchema, { unknownKeys: unknownStrategyKeys, description: 'Changes the group\'s strategy (merged over it), as in the public API.' }),
     IsAsynchrony: p.boolean({ description: 'With JobDataParsingTaskId: true replies at once while the file\'s jobs are created in the background. JobsJson jobs are always created before the reply.' }),
-    JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (CreateJobDataParsingTask); send JobsJson as the empty array `[]` with it.' }),
+    JobDataParsingTaskId: p.string({ maxLength: 128, description: 'Jobs from a parsed contact file (CreateJobDataParsingTask); with it, JobsJson is left out or the empty array `[]`.' }),
     RosterType: p.string({ oneOf: ['json', 'excel'], description: 'json (JobsJson) or excel (a parsed file).' }),
   }),
   async handler({ caller, services }, params) {
     if (params.JobDataParsingTaskId && params.JobsJson.length > 0) {
-      throw invalidParameter('JobsJson', 'send [] with JobDataParsingTaskId: the jobs come from the parsed file');
+      throw invalidParameter('JobsJson', 'leave it out (or send []) with JobDataParsingTaskId: the jobs come from the parsed file');
     }
     if (!params.JobDataParsingTaskId && params.JobsJson.length === 0) throw invalidParameter('JobsJson', 'give at least one job');
     const jobIds = await services.jobs.assign(caller.accountId, params.InstanceId, params.JobGroupId, {

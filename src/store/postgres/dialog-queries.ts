@@ -1,26 +1,35 @@
 /**
  * All SQL of the PostgreSQL DialogStore (postgres-dialog-store.ts; schema:
- * migrations/000005_dialog.sql), beside queries.ts as the SQLite backend keeps
+ * migrations/000005_dialog.sql, 000012), beside queries.ts as the SQLite backend keeps
  * its dialog-queries.ts. Pure strings, `@name` parameters compiled by queries.ts `bind`.
  * (Business results of settled calls are written by queries.ts `results`, inside
  * the settlement transaction.)
  */
 
-const BLOCK_COLUMNS = `id, instance_id AS "instanceId", phone_number AS "phoneNumber", name, remark, creator, created_at AS "createdAt"`;
+const BLOCK_COLUMNS = `id, instance_id AS "instanceId", phone_number AS "phoneNumber", number_key AS "numberKey", name, remark, creator,
+  created_at AS "createdAt"`;
 
 const BLOCK_FILTER = `instance_id = @instanceId
       AND (@search::text IS NULL OR strpos(phone_number, @search::text) > 0 OR strpos(name, @search::text) > 0
         OR strpos(remark, @search::text) > 0)`;
 
 export const blockList = {
-  blocked: `SELECT phone_number AS "phoneNumber" FROM contact_block_list
-    WHERE instance_id = @instanceId AND phone_number = ANY(@numbers::text[])`,
-  // `@rows`: JSON block entries; a number already listed for the instance is left as it is.
-  insertMany: `INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
-    SELECT r.id, r."instanceId", r."phoneNumber", r.name, r.remark, r.creator, r."createdAt"
-    FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "instanceId" text, "phoneNumber" text, name text, remark text,
-      creator text, "createdAt" bigint)
+  // `@numbers`: number keys (E.164).
+  blocked: `SELECT number_key AS "numberKey" FROM contact_block_list
+    WHERE instance_id = @instanceId AND number_key = ANY(@numbers::text[])`,
+  // `@rows`: JSON block entries, one per key; a number already listed for the instance, in whatever form, is left as it is.
+  insertMany: `INSERT INTO contact_block_list (id, instance_id, phone_number, number_key, name, remark, creator, created_at)
+    SELECT r.id, r."instanceId", r."phoneNumber", r."numberKey", r.name, r.remark, r.creator, r."createdAt"
+    FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "instanceId" text, "phoneNumber" text, "numberKey" text, name text,
+      remark text, creator text, "createdAt" bigint)
+    WHERE NOT EXISTS (SELECT 1 FROM contact_block_list b WHERE b.instance_id = r."instanceId" AND b.number_key = r."numberKey")
     ON CONFLICT DO NOTHING`,
+  // Rows written before number_key existed (migration 000012), keyed once by the store.
+  unkeyed: `SELECT id, phone_number AS "phoneNumber" FROM contact_block_list WHERE number_key IS NULL`,
+  // `@rows`: JSON `[{id, numberKey}]`.
+  setKeys: `UPDATE contact_block_list b SET number_key = r."numberKey"
+    FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "numberKey" text)
+    WHERE b.id = r.id AND b.number_key IS NULL`,
   list: `SELECT ${BLOCK_COLUMNS} FROM contact_block_list WHERE ${BLOCK_FILTER}
     ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n FROM contact_block_list WHERE ${BLOCK_FILTER}`,

@@ -1,5 +1,6 @@
 import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
+import { matchKey } from '../../domain/phone-number.ts';
 import * as q from './dialog-queries.ts';
 import type { PostgresStore } from './postgres-store.ts';
 
@@ -11,18 +12,29 @@ export class PostgresDialogStore implements DialogStore {
 
   // Block list -----------------------------------------------------------------
 
-  async blockedNumbers(instanceId: string, numbers: readonly string[]): Promise<Set<string>> {
-    if (numbers.length === 0) return new Set();
-    const rows = await this.store.rows(q.blockList.blocked, { instanceId, numbers: [...numbers] });
-    return new Set(rows.map((row) => String(row.phoneNumber)));
+  async blockedNumbers(instanceId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.store.rows(q.blockList.blocked, { instanceId, numbers: [...keys] });
+    return new Set(rows.map((row) => String(row.numberKey)));
+  }
+
+  /**
+   * Keys the entries written before number_key existed (migration 000012); SQL cannot
+   * run libphonenumber. Nodes starting together may each run it: the update is idempotent.
+   */
+  async fillNumberKeys(): Promise<void> {
+    const unkeyed = await this.store.rows(q.blockList.unkeyed, {});
+    if (unkeyed.length === 0) return;
+    const rows = unkeyed.map((row) => ({ id: String(row.id), numberKey: matchKey(String(row.phoneNumber)) }));
+    await this.store.run(q.blockList.setKeys, { rows: JSON.stringify(rows) });
   }
 
   async addBlockedNumbers(entries: readonly BlockedNumberRow[]): Promise<number> {
     if (entries.length === 0) return 0;
-    // One entry per number: a number listed twice in one call is added once, by its first entry.
+    // One entry per number: a number listed twice in one call, in whatever form, is added once, by its first entry.
     const seen = new Set<string>();
     const unique = entries.filter((entry) => {
-      const key = `${entry.instanceId}\u0000${entry.phoneNumber}`;
+      const key = `${entry.instanceId}\u0000${entry.numberKey}`;
       return !seen.has(key) && seen.add(key);
     });
     return (await this.store.run(q.blockList.insertMany, { rows: JSON.stringify(unique) })).rowCount ?? 0;
@@ -38,6 +50,7 @@ export class PostgresDialogStore implements DialogStore {
         id: String(row.id),
         instanceId: String(row.instanceId),
         phoneNumber: String(row.phoneNumber),
+        numberKey: String(row.numberKey),
         name: String(row.name),
         remark: String(row.remark),
         creator: String(row.creator),

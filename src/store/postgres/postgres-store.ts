@@ -23,6 +23,7 @@ import type {
   ScriptVersionRow,
   TaskRow,
 } from '../rows.ts';
+import { calledNumberKey } from '../rows.ts';
 import type {
   AttemptClaim,
   AttemptSettlement,
@@ -115,7 +116,14 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     await pool.end();
     throw error;
   }
-  return new PostgresStore(pool, location);
+  const store = new PostgresStore(pool, location);
+  try {
+    await store.dialog.fillNumberKeys();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return store;
 }
 
 /** character_not_in_repertoire (a NUL in text), untranslatable_character (a NUL escape in JSONB). */
@@ -861,6 +869,7 @@ export class PostgresStore implements Store {
           id: task.id,
           instanceId: task.instanceId,
           phoneNumber: task.calledNumber,
+          numberKey: calledNumberKey(task),
           name: task.contact.name,
           remark: 'opted out during a call',
           createdAt: task.endTime || settlement.now,

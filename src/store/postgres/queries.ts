@@ -642,11 +642,13 @@ export const results = {
     FROM jsonb_to_recordset(@rows::jsonb) AS r("jobGroupId" text, kind text, key text, value text, n bigint)
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (job_group_id, kind, result_key, result_value) DO UPDATE SET count = job_group_results.count + excluded.count`,
-  // `@rows`: JSON `[{id, instanceId, phoneNumber, name, remark, createdAt}]`.
-  block: `INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
-    SELECT r.id, r."instanceId", r."phoneNumber", r.name, r.remark, 'outboundbot', r."createdAt"
-    FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "instanceId" text, "phoneNumber" text, name text, remark text, "createdAt" bigint)
+  // `@rows`: JSON `[{id, instanceId, phoneNumber, numberKey, name, remark, createdAt}]`.
+  block: `INSERT INTO contact_block_list (id, instance_id, phone_number, number_key, name, remark, creator, created_at)
+    SELECT r.id, r."instanceId", r."phoneNumber", r."numberKey", r.name, r.remark, 'outboundbot', r."createdAt"
+    FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "instanceId" text, "phoneNumber" text, "numberKey" text, name text,
+      remark text, "createdAt" bigint)
     WHERE EXISTS (SELECT 1 FROM instances WHERE id = r."instanceId")
+      AND NOT EXISTS (SELECT 1 FROM contact_block_list b WHERE b.instance_id = r."instanceId" AND b.number_key = r."numberKey")
     ON CONFLICT DO NOTHING`,
 };
 

@@ -1,19 +1,25 @@
 /**
- * Every SQL statement of the SQLite DialogStore (schema: migrations/000005_dialog.sql).
+ * Every SQL statement of the SQLite DialogStore (schema: migrations/000005_dialog.sql, 000012).
  * Plain strings with named parameters; sqlite-dialog-store.ts prepares each once.
  */
 
-const BLOCK_COLUMNS = `id, instance_id AS instanceId, phone_number AS phoneNumber, name, remark, creator, created_at AS createdAt`;
+const BLOCK_COLUMNS = `id, instance_id AS instanceId, phone_number AS phoneNumber, number_key AS numberKey, name, remark, creator,
+  created_at AS createdAt`;
 
 export const blockList = {
   // One index probe: most instances block no one, and then a round's numbers need no lookup.
   any: `SELECT 1 FROM contact_block_list WHERE instance_id = ? LIMIT 1`,
-  // The numbers arrive as one JSON array parameter: one statement whatever their count.
-  blocked: `SELECT phone_number AS phoneNumber FROM contact_block_list
-    WHERE instance_id = @instanceId AND phone_number IN (SELECT value FROM json_each(@numbers))`,
-  insert: `INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
-    VALUES (@id, @instanceId, @phoneNumber, @name, @remark, @creator, @createdAt)
+  // The numbers' keys (E.164) arrive as one JSON array parameter: one statement whatever their count.
+  blocked: `SELECT number_key AS numberKey FROM contact_block_list
+    WHERE instance_id = @instanceId AND number_key IN (SELECT value FROM json_each(@numbers))`,
+  // A number already listed, in whatever form, is left as it is.
+  insert: `INSERT INTO contact_block_list (id, instance_id, phone_number, number_key, name, remark, creator, created_at)
+    SELECT @id, @instanceId, @phoneNumber, @numberKey, @name, @remark, @creator, @createdAt
+    WHERE NOT EXISTS (SELECT 1 FROM contact_block_list WHERE instance_id = @instanceId AND number_key = @numberKey)
     ON CONFLICT (instance_id, phone_number) DO NOTHING`,
+  // Rows written before number_key existed (migration 000012), keyed once by the store.
+  unkeyed: `SELECT id, phone_number AS phoneNumber FROM contact_block_list WHERE number_key IS NULL`,
+  setKey: `UPDATE contact_block_list SET number_key = @numberKey WHERE id = @id`,
   list: `SELECT ${BLOCK_COLUMNS} FROM contact_block_list
     WHERE instance_id = @instanceId
       AND (@search IS NULL OR instr(phone_number, @search) > 0 OR instr(name, @search) > 0 OR instr(remark, @search) > 0)
@@ -66,8 +72,9 @@ export const results = {
   tally: `INSERT INTO job_group_results (job_group_id, kind, result_key, result_value, count)
     VALUES (@jobGroupId, @kind, @key, @value, 1)
     ON CONFLICT (job_group_id, kind, result_key, result_value) DO UPDATE SET count = count + 1`,
-  block: `INSERT INTO contact_block_list (id, instance_id, phone_number, name, remark, creator, created_at)
-    SELECT @id, @instanceId, @phoneNumber, @name, @remark, 'outboundbot', @createdAt
+  block: `INSERT INTO contact_block_list (id, instance_id, phone_number, number_key, name, remark, creator, created_at)
+    SELECT @id, @instanceId, @phoneNumber, @numberKey, @name, @remark, 'outboundbot', @createdAt
     WHERE EXISTS (SELECT 1 FROM instances WHERE id = @instanceId)
+      AND NOT EXISTS (SELECT 1 FROM contact_block_list WHERE instance_id = @instanceId AND number_key = @numberKey)
     ON CONFLICT (instance_id, phone_number) DO NOTHING`,
 };

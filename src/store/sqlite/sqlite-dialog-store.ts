@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
-import type { Page, PageRequest, TaskRow } from '../rows.ts';
+import { calledNumberKey, type Page, type PageRequest, type TaskRow } from '../rows.ts';
 import type { AttemptSettlement, CallResults } from '../store.ts';
+import { matchKey } from '../../domain/phone-number.ts';
 import * as q from './dialog-queries.ts';
 
 type Row = Record<string, unknown>;
@@ -13,14 +14,16 @@ export interface SettledResults {
   instanceId: string;
   briefs: ReadonlyArray<{ key: string; value: string }>;
   categories: readonly string[];
-  block?: { id: string; phoneNumber: string; name: string; remark: string; createdAt: number };
+  block?: { id: string; phoneNumber: string; numberKey: string; name: string; remark: string; createdAt: number };
 }
 
 /** The embedded backend's DialogStore; shares the SqliteStore's connection. */
 export class SqliteDialogStore implements DialogStore {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.fillNumberKeys();
+  }
 
   private stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -33,10 +36,19 @@ export class SqliteDialogStore implements DialogStore {
 
   // Block list -----------------------------------------------------------------
 
-  async blockedNumbers(instanceId: string, numbers: readonly string[]): Promise<Set<string>> {
-    if (numbers.length === 0 || this.stmt(q.blockList.any).get(instanceId) === undefined) return new Set();
-    const rows = this.stmt(q.blockList.blocked).all({ instanceId, numbers: JSON.stringify(numbers) });
-    return new Set(rows.map((row) => String(row.phoneNumber)));
+  async blockedNumbers(instanceId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0 || this.stmt(q.blockList.any).get(instanceId) === undefined) return new Set();
+    const rows = this.stmt(q.blockList.blocked).all({ instanceId, numbers: JSON.stringify(keys) });
+    return new Set(rows.map((row) => String(row.numberKey)));
+  }
+
+  /** Keys the entries written before number_key existed (migration 000012); SQL cannot run libphonenumber. */
+  private fillNumberKeys(): void {
+    const unkeyed = this.stmt(q.blockList.unkeyed).all();
+    if (unkeyed.length === 0) return;
+    this.db.transaction(() => {
+      for (const row of unkeyed) this.stmt(q.blockList.setKey).run({ id: row.id, numberKey: matchKey(String(row.phoneNumber)) });
+    })();
   }
 
   async addBlockedNumbers(entries: readonly BlockedNumberRow[]): Promise<number> {
@@ -57,6 +69,7 @@ export class SqliteDialogStore implements DialogStore {
         id: String(row.id),
         instanceId: String(row.instanceId),
         phoneNumber: String(row.phoneNumber),
+        numberKey: String(row.numberKey),
         name: String(row.name),
         remark: String(row.remark),
         creator: String(row.creator),
@@ -181,7 +194,14 @@ export function settledResults(settlement: AttemptSettlement, results: CallResul
     briefs: results.briefs,
     categories: results.categories,
     block: results.optOut
-      ? { id: task.id, phoneNumber: task.calledNumber, name: task.contact.name, remark: 'opted out during a call', createdAt: task.endTime || settlement.now }
+      ? {
+          id: task.id,
+          phoneNumber: task.calledNumber,
+          numberKey: calledNumberKey(task),
+          name: task.contact.name,
+          remark: 'opted out during a call',
+          createdAt: task.endTime || settlement.now,
+        }
       : undefined,
   };
 }
