@@ -7,7 +7,6 @@ import {
   contentOf,
   contentOfSnapshot,
   itemsOf,
-  type CompiledScript,
   type FlowItem,
   type IntentItem,
   type QuestionItem,
@@ -17,7 +16,8 @@ import type { ScriptItemKind, ScriptItemRow } from '../store/dialog-store.ts';
 import type { ScriptRow } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
 import type { ScriptService } from './script-service.ts';
-import type { ServiceDeps } from './services.ts';
+import { checkContent, invalidFlow } from './script-check.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 const NOT_FOUND: Record<ScriptItemKind, () => ApiError> = {
   flow: () => new ApiError('NotExist.DialogueFlow'),
@@ -25,19 +25,6 @@ const NOT_FOUND: Record<ScriptItemKind, () => ApiError> = {
   question: () => new ApiError('NotExist.GlobalQuestion'),
 };
 const DUPLICATE: Record<ScriptItemKind, string> = { flow: 'dialogue flow', intent: 'intent', question: 'global question' };
-
-export const invalidFlow = (error: FlowError) => new ApiError('InvalidDialogueFlow', error.message);
-
-/** Checks a whole script's content before it is frozen (PublishScript) or imported. */
-export function checkContent(content: ScriptContent, nluEngine: string): CompiledScript | undefined {
-  if (content.flows.length === 0) return undefined;
-  try {
-    return compileScript(content, nluEngine);
-  } catch (error) {
-    if (error instanceof FlowError) throw invalidFlow(error);
-    throw error;
-  }
-}
 
 /** The portable file ExportScript writes and ImportScript reads. */
 export interface ScriptFile {

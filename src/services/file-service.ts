@@ -1,3 +1,4 @@
+import { dedupe } from '../domain/dedupe.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -26,8 +27,8 @@ import {
 import { TaskInterrupted, TaskRunner } from '../files/task-runner.ts';
 import type { FileTaskRow, TaskExportFilter } from '../store/file-store.ts';
 import type { Page, PageRequest } from '../store/rows.ts';
-import { dedupe, type InstanceService } from './instance-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { InstanceService } from './instance-service.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /**
  * Contact lists in, results out (docs/files.md): signed form uploads, background

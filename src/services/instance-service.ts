@@ -1,7 +1,8 @@
+import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
 import type { InstanceFilter } from '../store/store.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface InstanceInput {
   name: string;
@@ -95,8 +96,4 @@ export class InstanceService {
   async delete(accountId: string, instanceId: string): Promise<void> {
     if (!(await this.deps.store.deleteInstance(accountId, instanceId))) throw instanceNotFound();
   }
-}
-
-export function dedupe(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

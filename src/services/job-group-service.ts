@@ -1,3 +1,4 @@
+import { dedupe } from '../domain/dedupe.ts';
 import { invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
 import { requestedStatus } from '../domain/job-group-status.ts';
 import {
@@ -18,9 +19,9 @@ import type {
   PageRequest,
 } from '../store/rows.ts';
 import type { GroupCallReport, JobGroupFilter } from '../store/store.ts';
-import { dedupe, type InstanceService } from './instance-service.ts';
+import type { InstanceService } from './instance-service.ts';
 import type { ScriptService } from './script-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export const DEFAULT_RINGING_DURATION_SECONDS = 25;
 

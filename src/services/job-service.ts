@@ -1,12 +1,13 @@
+import { dedupe } from '../domain/dedupe.ts';
 import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { JobInput } from '../domain/job-input.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
 import { newJob, type JobGroupRow, type JobRow, type JobStatus, type Page, type PageRequest, type TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
-import { dedupe, type InstanceService } from './instance-service.ts';
+import type { InstanceService } from './instance-service.ts';
 import type { FileService } from './file-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface AssignInput {
   jobs: JobInput[];

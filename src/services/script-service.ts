@@ -1,10 +1,10 @@
 import { contentOf } from '../dialog/script-content.ts';
 import { scriptNotFound } from '../domain/errors.ts';
-import { checkContent } from './dialog-service.ts';
 import type { Page, PageRequest, ScriptRow, ScriptSettings, ScriptVersionRow } from '../store/rows.ts';
 import type { ScriptFilter } from '../store/store.ts';
 import type { InstanceService } from './instance-service.ts';
-import type { ServiceDeps } from './services.ts';
+import { checkContent } from './script-check.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface ScriptInput {
   name: string;

@@ -1,6 +1,3 @@
-import type { IdGenerator } from '../domain/ids.ts';
-import type { Clock } from '../engine/clock.ts';
-import type { Store } from '../store/store.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
 import { DialogService } from './dialog-service.ts';
@@ -9,20 +6,9 @@ import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { ScriptService } from './script-service.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
-/** Lets services tell the engine that new work may be due (new jobs, a resumed group). */
-export interface WorkSignal {
-  wake(): void;
-}
-
-/** What every service needs; services are the only callers of the Store. */
-export interface ServiceDeps {
-  store: Store;
-  clock: Clock;
-  ids: IdGenerator;
-  /** Defaults to doing nothing (the virtual clock processes work when advanced). */
-  work?: WorkSignal;
-}
+export type { ServiceDeps, WorkSignal } from './service-deps.ts';
 
 export interface Services {
   accessKeys: AccessKeyService;
