@@ -58,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const runtime = await createRuntime(config, store, logger, wallClock);
   const { clock, services } = runtime;
   let ready = false;
-  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger);
+  const gateway = new Gateway(ACTIONS, new Authenticator(services.accessKeys, wallClock), services, clock, logger);
   const app = buildApp({ gateway, logger, isReady: () => ready });
   runtime.attach(app);
   registerFileRoutes(app, services.files, logger);

@@ -70,6 +70,19 @@ export class AccessKeyService {
     return key;
   }
 
+  /** The key with this id, if any: the authenticator checks its status and the signature. */
+  findKey(accessKeyId: string): Promise<AccessKeyRow | undefined> {
+    return this.deps.store.findAccessKey(accessKeyId);
+  }
+
+  /**
+   * Records a request's signature nonce until `expiresAt`; false when the key used
+   * it already. The times are the wall clock's, which the clients sign with.
+   */
+  claimNonce(accessKeyId: string, nonce: string, now: number, expiresAt: number): Promise<boolean> {
+    return this.deps.store.claimNonce(accessKeyId, nonce, now, expiresAt);
+  }
+
   list(): Promise<AccessKeyRow[]> {
     return this.deps.store.listAccessKeys();
   }
