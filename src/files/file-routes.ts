@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError } from '../domain/errors.ts';
 import { errorResponse } from '../protocol/envelope.ts';
-import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type FileService } from '../services/file-service.ts';
+import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type UploadService } from '../services/files/upload-service.ts';
 
 /**
  * The file pipeline's two HTTP endpoints, beside the RPC endpoint:
@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export function registerFileRoutes(app: FastifyInstance, files: FileService, logger: Logger): void {
+export function registerFileRoutes(app: FastifyInstance, files: UploadService, logger: Logger): void {
   app.register(async (scope) => {
     await scope.register(multipart, {
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 20, fieldSize: 16 * 1024, parts: 25, headerPairs: 100 },

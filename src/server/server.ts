@@ -16,7 +16,8 @@ import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
-import { createServices, type Services } from '../services/services.ts';
+import { TaskRunner } from '../files/task-runner.ts';
+import { createServices, type FileSettings, type Services } from '../services/services.ts';
 import { openStore } from '../store/open-store.ts';
 import { PostgresClockSync } from '../store/postgres/postgres-clock-sync.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
@@ -55,13 +56,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
 
   const store = await openStore(config, wallClock);
-  const runtime = await createRuntime(config, store, logger, wallClock);
+  // The file pipeline's task queue, built here and handed to the services; upload
+  // and download URLs name this server as clients reach it, known once it listens.
+  let url = '';
+  const files: FileSettings = { tasks: new TaskRunner(logger), dataDir: config.dataDir, baseUrl: () => config.publicUrl ?? url, logger };
+  const runtime = await createRuntime(config, store, logger, wallClock, files);
   const { clock, services } = runtime;
   let ready = false;
   const gateway = new Gateway(ACTIONS, new Authenticator(services.accessKeys, wallClock), services, clock, logger);
   const app = buildApp({ gateway, logger, isReady: () => ready });
   runtime.attach(app);
-  registerFileRoutes(app, services.files, logger);
+  registerFileRoutes(app, services.uploads, logger);
 
   try {
     // Nodes starting together on one database bootstrap the root account once.
@@ -85,12 +90,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Background file work (parsing, exports) resumes what a previous process left unfinished.
-  await services.files.attach({
-    dataDir: config.dataDir,
-    baseUrl: config.publicUrl ?? url,
-    logger,
+  await services.fileTasks.start({
     // On a shared database another node may die mid-task: look for its work now and then.
     rescanMs: store instanceof PostgresStore ? FILE_TASK_RESCAN_MS : undefined,
   });
@@ -104,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(purge);
       ready = false;
-      await services.files.stop();
+      await services.fileTasks.stop();
       await runtime.stop();
       await app.close();
       await store.close();
@@ -121,7 +123,7 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
-async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock): Promise<Runtime> {
+async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock, files: FileSettings): Promise<Runtime> {
   const profile = loadCarrierProfile(config.simProfile);
   if (config.clock === 'virtual') {
     // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
@@ -135,6 +137,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       profile,
       logger,
       sync,
+      files,
     });
     await virtual.driver.join();
     return {
@@ -158,7 +161,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids, work });
+  const services = createServices({ store, clock, ids, work }, files);
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
