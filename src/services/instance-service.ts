@@ -1,3 +1,4 @@
+import { overlay } from '../domain/overlay.ts';
 import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
@@ -68,8 +69,7 @@ export class InstanceService {
     const current = await this.require(accountId, instanceId);
     const updated: InstanceRow = {
       ...current,
-      name: change.name ?? current.name,
-      description: change.description ?? current.description,
+      ...overlay(current, change, ['name', 'description']),
       maxConcurrentConversation: change.maxConcurrentConversation,
       callingNumbers: change.callingNumbers ? dedupe(change.callingNumbers) : current.callingNumbers,
       modifiedAt: this.deps.clock.now(),

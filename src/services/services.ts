@@ -42,7 +42,14 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
   const scripts = new ScriptService(deps, instances);
   const fileTasks = new FileTaskQueue(deps, files);
   const uploads = new UploadService(deps, files, instances);
-  const assignments = new AssignService(deps, files, fileTasks);
+  const context = { settings: files, instances, uploads, queue: fileTasks };
+  const assignments = new AssignService(deps, context);
+  const parsing = new ParsingService(deps, context);
+  const exports = new ExportService(deps, context);
+  fileTasks.register('Parse', (taskId) => parsing.run(taskId));
+  fileTasks.register('Assign', (taskId) => assignments.run(taskId));
+  fileTasks.register('GroupExport', (taskId) => exports.run(taskId));
+  fileTasks.register('TaskExport', (taskId) => exports.run(taskId));
   return {
     accessKeys: new AccessKeyService(deps),
     instances,
@@ -50,8 +57,8 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     jobGroups: new JobGroupService(deps, instances, scripts),
     jobs: new JobService(deps, instances, assignments),
     uploads,
-    parsing: new ParsingService(deps, files, instances, uploads, fileTasks),
-    exports: new ExportService(deps, files, instances, uploads, fileTasks),
+    parsing,
+    exports,
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),

@@ -6,8 +6,7 @@ import { pathOfKey } from '../../files/data-paths.ts';
 import { TaskInterrupted } from '../../files/task-runner.ts';
 import type { FileTaskRow } from '../../store/file-store.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import type { FileSettings } from './file-settings.ts';
-import type { FileTaskQueue } from './file-task-queue.ts';
+import type { FileTaskContext } from './file-task-context.ts';
 import { parsingTaskNotFound, unfinishedTask } from './file-task-rows.ts';
 import { PARSED_JOBS_FILE } from './parse-task.ts';
 
@@ -22,11 +21,8 @@ export const ASSIGN_BATCH = 5000;
 export class AssignService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly settings: FileSettings,
-    private readonly queue: FileTaskQueue,
-  ) {
-    queue.register('Assign', (taskId) => this.run(taskId));
-  }
+    private readonly files: FileTaskContext,
+  ) {}
 
   /**
    * Starts the assignment; `done` settles when all jobs are created. The
@@ -51,18 +47,19 @@ export class AssignService {
       throw invalidParameter('JobDataParsingTaskId', 'the parsed file was already assigned to a job group');
     }
     await onClaimed(task);
-    const done = this.queue.waitFor('Assign', taskId);
+    const done = this.files.queue.waitFor('Assign', taskId);
     done.catch(() => {}); // the caller may not wait (IsAsynchrony)
-    this.queue.enqueue('Assign', taskId);
+    this.files.queue.enqueue('Assign', taskId);
     // Wrapped: an async function returning a promise would wait for it.
     return { done };
   }
 
-  private async run(taskId: string): Promise<void> {
+  /** The background run of one task (FileTaskQueue calls it; services.ts registers it). */
+  async run(taskId: string): Promise<void> {
     const { store, clock } = this.deps;
     const task = await unfinishedTask(store.files, taskId);
     if (!task || task.assignStatus !== 'InProgress') return;
-    const { dataDir, logger } = this.settings;
+    const { dataDir, logger } = this.files.settings;
     const group = await store.findJobGroup(task.instanceId, task.assignGroupId);
     if (!group) {
       await store.files.updateTask(task.id, { assignStatus: 'Failed', failReason: 'the job group was deleted during assignment' }, clock.now());
@@ -81,7 +78,7 @@ export class AssignService {
       // run continues after the jobs that exist (the store skips a batch a stopped
       // run committed without recording it).
       for (;;) {
-        this.queue.checkpoint();
+        this.files.queue.checkpoint();
         const consumed = await store.files.assignParsedJobs({
           taskId: task.id,
           parsedPath: pathOfKey(dataDir, task.resultPath),

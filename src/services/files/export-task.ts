@@ -8,12 +8,11 @@ import { openRowWriter, type ExportFormat, type RowWriter } from '../../files/ex
 import { TaskInterrupted } from '../../files/task-runner.ts';
 import type { FileTaskRow, TaskExportFilter } from '../../store/file-store.ts';
 import type { Page, PageRequest } from '../../store/rows.ts';
-import type { InstanceService } from '../instance-service.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { PROGRESS_EVERY, type FileSettings } from './file-settings.ts';
-import type { FileTaskQueue } from './file-task-queue.ts';
+import { PROGRESS_EVERY } from './file-settings.ts';
+import type { FileTaskContext } from './file-task-context.ts';
 import { newFileTask, unfinishedTask } from './file-task-rows.ts';
-import { DOWNLOAD_URL_TTL_MS, type UploadService } from './upload-service.ts';
+import { DOWNLOAD_URL_TTL_MS } from './upload-service.ts';
 
 /** The URL GetJobGroup's ExportProgress keeps is valid for this long after the export ends. */
 export const STORED_URL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -29,17 +28,11 @@ const EXPORT_PAGE = 1000;
 export class ExportService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly settings: FileSettings,
-    private readonly instances: InstanceService,
-    private readonly uploads: UploadService,
-    private readonly queue: FileTaskQueue,
-  ) {
-    queue.register('GroupExport', (taskId) => this.run(taskId));
-    queue.register('TaskExport', (taskId) => this.run(taskId));
-  }
+    private readonly files: FileTaskContext,
+  ) {}
 
   async createGroupExport(accountId: string, instanceId: string, jobGroupId: string, options: readonly string[]): Promise<string> {
-    await this.instances.require(accountId, instanceId);
+    await this.files.instances.require(accountId, instanceId);
     const group = await this.deps.store.findJobGroup(instanceId, jobGroupId);
     if (!group) throw jobGroupNotFound();
     const { format, columns } = exportOptions(options);
@@ -47,49 +40,50 @@ export class ExportService {
   }
 
   async createTaskExport(accountId: string, instanceId: string, filter: TaskExportFilter, format: ExportFormat): Promise<string> {
-    await this.instances.require(accountId, instanceId);
+    await this.files.instances.require(accountId, instanceId);
     if (filter.jobGroupId && !(await this.deps.store.findJobGroup(instanceId, filter.jobGroupId))) throw jobGroupNotFound();
     return this.insert({ accountId, instanceId, kind: 'TaskExport', title: 'calls', jobGroupId: filter.jobGroupId ?? '', input: { format, filter } });
   }
 
   /** An export task with a fresh download URL once finished ('' before). */
   async find(accountId: string, taskId: string, instanceId?: string): Promise<{ task: FileTaskRow; fileHttpUrl: string }> {
-    if (instanceId) await this.instances.require(accountId, instanceId);
+    if (instanceId) await this.files.instances.require(accountId, instanceId);
     const task = await this.deps.store.files.findTask(accountId, taskId, instanceId);
     if (!task || task.kind === 'Parse') throw new ApiError('NotExist.Task', 'The specified export task does not exist.');
-    const fileHttpUrl = task.status === 'Finished' ? await this.uploads.downloadUrl(task.resultPath, this.deps.clock.now() + DOWNLOAD_URL_TTL_MS) : '';
+    const fileHttpUrl = task.status === 'Finished' ? await this.files.uploads.downloadUrl(task.resultPath, this.deps.clock.now() + DOWNLOAD_URL_TTL_MS) : '';
     return { task, fileHttpUrl };
   }
 
   async list(accountId: string, instanceId: string | undefined, page: PageRequest): Promise<Page<FileTaskRow>> {
-    if (instanceId) await this.instances.require(accountId, instanceId);
+    if (instanceId) await this.files.instances.require(accountId, instanceId);
     return this.deps.store.files.listExportTasks(accountId, instanceId, page);
   }
 
   private async insert(fields: Omit<Parameters<typeof newFileTask>[0], 'id'>): Promise<string> {
     const task = newFileTask({ id: this.deps.ids.next(), ...fields }, this.deps.clock.now());
     await this.deps.store.files.insertTask(task);
-    this.queue.enqueue(task.kind, task.id);
+    this.files.queue.enqueue(task.kind, task.id);
     return task.id;
   }
 
-  private async run(taskId: string): Promise<void> {
+  /** The background run of one task (FileTaskQueue calls it; services.ts registers it). */
+  async run(taskId: string): Promise<void> {
     const { store, clock } = this.deps;
     const task = await unfinishedTask(store.files, taskId);
     if (!task || (task.status !== 'Pending' && task.status !== 'InProgress')) return;
     const format: ExportFormat = task.input.format === 'csv' ? 'csv' : 'xlsx';
     const resultPath = `tasks/${task.id}/${task.kind === 'GroupExport' ? 'jobs' : 'calls'}.${format}`;
-    const path = pathOfKey(this.settings.dataDir, resultPath);
+    const path = pathOfKey(this.files.settings.dataDir, resultPath);
     await mkdir(dirname(path), { recursive: true });
     try {
       const handled = task.kind === 'GroupExport' ? await this.writeGroup(task, path, format) : await this.writeTasks(task, path, format);
       const now = clock.now();
-      const fileHttpUrl = await this.uploads.downloadUrl(resultPath, now + STORED_URL_TTL_MS);
+      const fileHttpUrl = await this.files.uploads.downloadUrl(resultPath, now + STORED_URL_TTL_MS);
       await store.files.updateTask(task.id, { status: 'Finished', total: handled, handled, resultPath, fileHttpUrl }, now);
     } catch (error) {
       if (error instanceof TaskInterrupted) throw error;
       const known = error instanceof ContactFileError;
-      if (!known) this.settings.logger.error({ err: error, taskId: task.id }, 'export failed');
+      if (!known) this.files.settings.logger.error({ err: error, taskId: task.id }, 'export failed');
       await rm(path, { force: true });
       await store.files.updateTask(
         task.id,
@@ -114,7 +108,7 @@ export class ExportService {
       for (;;) {
         for (const { job, tasks } of page.items) await writer.write(groupExportRow(columns, job, tasks));
         handled += page.items.length;
-        this.queue.checkpoint();
+        this.files.queue.checkpoint();
         if (handled % PROGRESS_EVERY < EXPORT_PAGE) await store.files.updateTask(task.id, { handled }, clock.now());
         if (!page.next) return handled;
         page = await store.files.exportJobs(group.id, page.next, EXPORT_PAGE);
@@ -135,7 +129,7 @@ export class ExportService {
         for (const row of page.items) await writer.write(taskExportRow(row));
         handled += page.items.length;
         after = page.next;
-        this.queue.checkpoint();
+        this.files.queue.checkpoint();
       } while (after);
       return handled;
     });

@@ -12,8 +12,8 @@ const BUSY_RETRY_MS = 1_000;
 
 /**
  * The file pipeline's background work (docs/files.md) on the TaskRunner it is
- * given: each kind's run is registered by its service (parse-task.ts,
- * assign-task.ts, export-task.ts), items run one node at a time over a shared
+ * given: each kind's run (parse-task.ts, assign-task.ts, export-task.ts) is
+ * registered by createServices, items run one node at a time over a shared
  * store, and a caller may wait for an item to end. A task left Pending or
  * InProgress by a stopped or crashed process is queued again at start (an
  * assignment continues after the rows it already inserted); with `rescanMs`
@@ -30,7 +30,7 @@ export class FileTaskQueue {
     private readonly settings: FileSettings,
   ) {}
 
-  /** Names the work an item of this kind does; each file-task service registers its own. */
+  /** Names the work an item of this kind does (createServices registers each kind's). */
   register(kind: FileWorkKind, run: (taskId: string) => Promise<void>): void {
     this.runs.set(kind, run);
   }

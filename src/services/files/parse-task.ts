@@ -9,12 +9,11 @@ import { pathOfKey } from '../../files/data-paths.ts';
 import { formatOf } from '../../files/row-reader.ts';
 import { TaskInterrupted } from '../../files/task-runner.ts';
 import type { FileTaskRow } from '../../store/file-store.ts';
-import type { InstanceService } from '../instance-service.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { PROGRESS_EVERY, type FileSettings } from './file-settings.ts';
-import type { FileTaskQueue } from './file-task-queue.ts';
+import { PROGRESS_EVERY } from './file-settings.ts';
+import type { FileTaskContext } from './file-task-context.ts';
 import { newFileTask, parsingTaskNotFound, unfinishedTask } from './file-task-rows.ts';
-import { DOWNLOAD_URL_TTL_MS, type UploadService } from './upload-service.ts';
+import { DOWNLOAD_URL_TTL_MS } from './upload-service.ts';
 
 /** What a parse leaves in its task folder for the assignment (src/files/parsed-jobs.ts). */
 export const PARSED_JOBS_FILE = 'parsed-jobs.sqlite';
@@ -30,22 +29,17 @@ const REPORT_SAMPLES = 20;
 export class ParsingService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly settings: FileSettings,
-    private readonly instances: InstanceService,
-    private readonly uploads: UploadService,
-    private readonly queue: FileTaskQueue,
-  ) {
-    queue.register('Parse', (taskId) => this.run(taskId));
-  }
+    private readonly files: FileTaskContext,
+  ) {}
 
   async create(accountId: string, instanceId: string, jobFilePath: string): Promise<string> {
-    await this.instances.require(accountId, instanceId);
+    await this.files.instances.require(accountId, instanceId);
     if (!jobFilePath.startsWith(`UPLOADED/JOB/${instanceId}/`)) {
       throw invalidParameter('JobFilePath', 'use the Folder that GetJobDataUploadParams returned for this instance');
     }
     let path: string;
     try {
-      path = pathOfKey(this.settings.dataDir, jobFilePath);
+      path = pathOfKey(this.files.settings.dataDir, jobFilePath);
     } catch (error) {
       throw invalidParameter('JobFilePath', (error as Error).message);
     }
@@ -59,25 +53,26 @@ export class ParsingService {
       this.deps.clock.now(),
     );
     await this.deps.store.files.insertTask(task);
-    this.queue.enqueue('Parse', task.id);
+    this.files.queue.enqueue('Parse', task.id);
     return task.id;
   }
 
   /** The task with a fresh URL of its rejected-rows report ('' while none) and the first rejected rows. */
   async describe(accountId: string, instanceId: string, taskId: string): Promise<{ task: FileTaskRow; feedbackUrl: string; samples: string[][] }> {
-    await this.instances.require(accountId, instanceId);
+    await this.files.instances.require(accountId, instanceId);
     const task = await this.deps.store.files.findTask(accountId, taskId, instanceId);
     if (!task || task.kind !== 'Parse') throw parsingTaskNotFound();
     if (!task.reportPath || task.rejected === 0) return { task, feedbackUrl: '', samples: [] };
-    const feedbackUrl = await this.uploads.downloadUrl(task.reportPath, this.deps.clock.now() + DOWNLOAD_URL_TTL_MS);
+    const feedbackUrl = await this.files.uploads.downloadUrl(task.reportPath, this.deps.clock.now() + DOWNLOAD_URL_TTL_MS);
     return { task, feedbackUrl, samples: await this.reportSamples(task.reportPath) };
   }
 
-  private async run(taskId: string): Promise<void> {
+  /** The background run of one task (FileTaskQueue calls it; services.ts registers it). */
+  async run(taskId: string): Promise<void> {
     const { store, clock } = this.deps;
     const task = await unfinishedTask(store.files, taskId);
     if (!task || (task.status !== 'Pending' && task.status !== 'InProgress')) return;
-    const { dataDir, logger } = this.settings;
+    const { dataDir, logger } = this.files.settings;
     const folder = `tasks/${task.id}`;
     const parsedPath = `${folder}/${PARSED_JOBS_FILE}`;
     const reportPath = `${folder}/rejected.csv`;
@@ -95,7 +90,7 @@ export class ParsingService {
         contactId: () => this.deps.ids.next(),
         blocked: this.blockListCheck(task.instanceId),
         progress: async (handled) => {
-          this.queue.checkpoint();
+          this.files.queue.checkpoint();
           if (handled - lastReported >= PROGRESS_EVERY) {
             lastReported = handled;
             await store.files.updateTask(task.id, { handled, total: handled }, clock.now());
@@ -160,7 +155,7 @@ export class ParsingService {
   private async reportSamples(reportPath: string): Promise<string[][]> {
     const samples: string[][] = [];
     try {
-      const lines = createInterface({ input: createReadStream(pathOfKey(this.settings.dataDir, reportPath)), crlfDelay: Infinity });
+      const lines = createInterface({ input: createReadStream(pathOfKey(this.files.settings.dataDir, reportPath)), crlfDelay: Infinity });
       for await (const line of lines) {
         if (samples.length > REPORT_SAMPLES) break;
         samples.push(line.replace(/^\uFEFF/, '').split(','));
