@@ -39,7 +39,8 @@ import { createIdGenerator, type IdGenerator } from '../src/domain/ids.ts';
 import { ManualClock } from '../src/engine/clock.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createVirtualRuntime } from '../src/engine/virtual-runtime.ts';
-import { createServices, type Services } from '../src/services/services.ts';
+import { TaskRunner } from '../src/files/task-runner.ts';
+import { createServices, type FileSettings, type Services } from '../src/services/services.ts';
 import { newJob, type JobRow } from '../src/store/rows.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Carrier, CallReport, DialRequest } from '../src/telephony/carrier.ts';
@@ -120,14 +121,15 @@ interface Fixture {
  * group, made through the services; `runtimeOf` supplies them (and their clock) when a
  * measurement runs on the virtual runtime.
  */
-async function fixture(lines: number, runtimeOf?: (store: SqliteStore, clock: ManualClock) => { services: Services; clock: ManualClock }): Promise<Fixture> {
+async function fixture(lines: number, runtimeOf?: (store: SqliteStore, clock: ManualClock, files: FileSettings) => { services: Services; clock: ManualClock }): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'outboundbot-bench-engine-'));
   const baseClock = new ManualClock(START);
   const store = openSqliteStore(dir, baseClock);
-  const made = runtimeOf?.(store, baseClock);
+  const files: FileSettings = { tasks: new TaskRunner(silent), dataDir: dir, baseUrl: () => 'http://127.0.0.1', logger: silent };
+  const made = runtimeOf?.(store, baseClock, files);
   const clock = made?.clock ?? baseClock;
   const ids = createIdGenerator(clock);
-  const svc = made?.services ?? createServices({ store, clock, ids });
+  const svc = made?.services ?? createServices({ store, clock, ids }, files);
   const { account, key } = await svc.accessKeys.createAccount('bench');
   const instance = await svc.instances.create(
     { accountId: account.id, accessKeyId: key.id },
@@ -277,8 +279,8 @@ const MODES: Record<string, () => Promise<Result>> = {
   /** 2: the whole campaign on virtual time, as the emulator and `outboundbot simulate` run it. */
   async campaign() {
     let runtime: ReturnType<typeof createVirtualRuntime> | undefined;
-    const f = await fixture(CAMPAIGN_LINES, (store, clock) => {
-      runtime = createVirtualRuntime({ store, start: clock.now(), zone: ZONE, seed: 'bench-engine', profile: DEFAULT_PROFILE, logger: silent });
+    const f = await fixture(CAMPAIGN_LINES, (store, clock, files) => {
+      runtime = createVirtualRuntime({ store, files, start: clock.now(), zone: ZONE, seed: 'bench-engine', profile: DEFAULT_PROFILE, logger: silent });
       return { services: runtime.services, clock: runtime.clock };
     });
     const { driver, timers } = runtime!;

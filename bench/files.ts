@@ -6,7 +6,7 @@
  * - baseline: the store's raw bulk insert (Store.insertJobs of prebuilt rows, 5 000
  *   per transaction), rows/s;
  * - csv / xlsx: a generated contact file (every 10th row a bad number) uploaded
- *   to the data dir, parsed and assigned through the FileService, rows/s (file
+ *   to the data dir, parsed and assigned through the file services, rows/s (file
  *   rows, accepted or not) and its ratio to the baseline (target >= 0.8 for CSV);
  * - export csv / xlsx: the jobs of the CSV run exported, rows/s.
  *
@@ -23,6 +23,7 @@ import pino from 'pino';
 import { createIdGenerator } from '../src/domain/ids.ts';
 import { ManualClock } from '../src/engine/clock.ts';
 import { pathOfKey } from '../src/files/data-paths.ts';
+import { TaskRunner } from '../src/files/task-runner.ts';
 import { createServices } from '../src/services/services.ts';
 import { newJobRow } from '../src/services/job-service.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
@@ -62,7 +63,8 @@ async function fixture(dataDir: string) {
   const clock = new ManualClock(START);
   const store = openSqliteStore(dataDir, clock);
   const ids = createIdGenerator(clock);
-  const services = createServices({ store, clock, ids });
+  const logger = pino({ level: 'warn' });
+  const services = createServices({ store, clock, ids }, { tasks: new TaskRunner(logger), dataDir, baseUrl: () => 'http://127.0.0.1:8080', logger });
   const saved = join(dataDir, 'bench-fixture.json');
   let made: { accountId: string; instanceId: string; groupId: string };
   if (existsSync(saved)) {
@@ -74,7 +76,7 @@ async function fixture(dataDir: string) {
     made = { accountId: account.id, instanceId: instance.id, groupId: group.group.id };
     writeFileSync(saved, JSON.stringify(made));
   }
-  await services.files.attach({ dataDir, baseUrl: 'http://127.0.0.1:8080', logger: pino({ level: 'warn' }) });
+  await services.fileTasks.start();
   return { store, clock, ids, services, ...made };
 }
 
@@ -123,14 +125,14 @@ async function child(phase: string, dataDir: string, rows: number, source?: stri
     return measured(rows, started);
   }
   if (phase === 'csv' || phase === 'xlsx') {
-    const upload = await f.services.files.uploadParams(f.accountId, f.instanceId, `contacts.${phase}`);
+    const upload = await f.services.uploads.uploadParams(f.accountId, f.instanceId, `contacts.${phase}`);
     const target = pathOfKey(dataDir, upload.Folder);
     mkdirSync(join(target, '..'), { recursive: true });
     await copyFile(source!, target);
     const started = performance.now();
-    const taskId = await f.services.files.createParsingTask(f.accountId, f.instanceId, upload.Folder);
-    await f.services.files.idle();
-    const parsed = await f.services.files.parsingTask(f.accountId, f.instanceId, taskId);
+    const taskId = await f.services.parsing.create(f.accountId, f.instanceId, upload.Folder);
+    await f.services.fileTasks.idle();
+    const parsed = await f.services.parsing.describe(f.accountId, f.instanceId, taskId);
     const parseMs = Math.round(performance.now() - started);
     await f.services.jobs.assign(f.accountId, f.instanceId, f.groupId, { jobs: [], parsingTaskId: taskId });
     const counters = await f.store.storedCounters(f.groupId);
@@ -138,9 +140,9 @@ async function child(phase: string, dataDir: string, rows: number, source?: stri
   }
   // export-csv / export-xlsx: the jobs the csv run assigned.
   const started = performance.now();
-  const taskId = await f.services.files.createGroupExport(f.accountId, f.instanceId, f.groupId, [phase === 'export-csv' ? 'csv' : 'xlsx']);
-  await f.services.files.idle();
-  const done = await f.services.files.exportTask(f.accountId, taskId);
+  const taskId = await f.services.exports.createGroupExport(f.accountId, f.instanceId, f.groupId, [phase === 'export-csv' ? 'csv' : 'xlsx']);
+  await f.services.fileTasks.idle();
+  const done = await f.services.exports.find(f.accountId, taskId);
   return measured(done.task.handled, started, `status ${done.task.status}`);
 }
 

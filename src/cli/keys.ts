@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { SystemClock } from '../engine/clock.ts';
 import { parsePolicy } from '../protocol/ram-policy.ts';
-import { createServices, type Services } from '../services/services.ts';
+import { AccessKeyService } from '../services/access-key-service.ts';
 import type { PolicyDocument } from '../store/rows.ts';
 import { openStore } from '../store/open-store.ts';
 
@@ -25,17 +25,17 @@ export function registerKeysCommands(program: Command): void {
     .option('--policy <json|@file>', 'RAM policy document, inline JSON or @path to a JSON file')
     .option('--json', 'print the key as JSON')
     .action(async (options: { account?: string; newAccount?: boolean; name: string; policy?: string; json?: boolean }) => {
-      await withServices(async (services) => {
+      await withAccessKeys(async (accessKeys) => {
         const policy = options.policy ? readPolicy(options.policy) : undefined;
         let created;
         if (options.newAccount) {
           if (options.account) fail('use either --account or --new-account');
-          const { account, key } = await services.accessKeys.createAccount(options.name);
-          created = policy ? await services.accessKeys.createKey(account.id, { name: options.name, policy }) : key;
+          const { account, key } = await accessKeys.createAccount(options.name);
+          created = policy ? await accessKeys.createKey(account.id, { name: options.name, policy }) : key;
         } else {
-          const accountId = options.account ?? (await services.accessKeys.rootAccount())?.id;
+          const accountId = options.account ?? (await accessKeys.rootAccount())?.id;
           if (!accountId) fail('no root account yet: start the server once, or use --new-account');
-          created = await services.accessKeys.createKey(accountId, { name: options.name, policy });
+          created = await accessKeys.createKey(accountId, { name: options.name, policy });
         }
         const out = {
           AccessKeyId: created.id,
@@ -52,8 +52,8 @@ export function registerKeysCommands(program: Command): void {
     .description('list AccessKeys (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      await withServices(async (services) => {
-        const rows = (await services.accessKeys.list()).map((key) => ({
+      await withAccessKeys(async (accessKeys) => {
+        const rows = (await accessKeys.list()).map((key) => ({
           AccessKeyId: key.id,
           AccountId: key.accountId,
           Kind: key.isRoot ? 'root' : 'sub-user',
@@ -75,20 +75,21 @@ export function registerKeysCommands(program: Command): void {
       .command(`${command} <accessKeyId>`)
       .description(`${command} an AccessKey; requests signed with a disabled key are refused`)
       .action(async (id: string) => {
-        await withServices(async (services) => {
-          if (!(await services.accessKeys.setStatus(id, status))) fail(`no AccessKey ${id}`);
+        await withAccessKeys(async (accessKeys) => {
+          if (!(await accessKeys.setStatus(id, status))) fail(`no AccessKey ${id}`);
           process.stdout.write(`${id}: ${status}\n`);
         });
       });
   }
 }
 
-async function withServices(run: (services: Services) => Promise<void>): Promise<void> {
+/** The one service these commands use, over the configured store (no engine, no file pipeline). */
+async function withAccessKeys(run: (accessKeys: AccessKeyService) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const clock = new SystemClock();
   const store = await openStore(config, clock);
   try {
-    await run(createServices({ store, clock, ids: createIdGenerator(clock) }));
+    await run(new AccessKeyService({ store, clock, ids: createIdGenerator(clock) }));
   } finally {
     await store.close();
   }

@@ -1,6 +1,6 @@
 import type { ConversationEnd } from '../domain/call-outcome.ts';
 import type { CallResults } from '../store/store.ts';
-import { DEFAULT_NO_MATCH, DEFAULT_SILENCE, fillVariables, type FlowNode } from './flow.ts';
+import { DEFAULT_NO_MATCH, DEFAULT_SILENCE, fillVariables, type FlowNode, type Retry } from './flow.ts';
 import type { Nlu, NluCandidate } from './nlu.ts';
 import { isOptOut } from './opt-out.ts';
 import type { CompiledScript } from './script-content.ts';
@@ -105,11 +105,7 @@ export class DialogSession {
     const utter = (line: string | undefined) => this.utter(line, node, say);
     if (!text || !text.trim()) {
       this.state.silences++;
-      const retry = node.silence ?? DEFAULT_SILENCE;
-      if (this.state.silences > retry.limit) {
-        if (retry.next) this.enter(retry.next, say);
-        else this.finish({ reason: 'NoInteract', by: 'robot', action: 'hangup' });
-      } else utter(retry.text ?? node.text);
+      this.retryOrLeave(this.state.silences, node.silence ?? DEFAULT_SILENCE, 'NoInteract', node, say);
       return this.step(say, { kind: 'silence', score: 1 });
     }
     this.state.silences = 0;
@@ -142,12 +138,19 @@ export class DialogSession {
       return this.step(say, { kind: 'question', name: question.name, score: match.score, ...error });
     }
     this.state.noMatches++;
-    const retry = node.noMatch ?? DEFAULT_NO_MATCH;
-    if (this.state.noMatches > retry.limit) {
-      if (retry.next) this.enter(retry.next, say);
-      else this.finish({ reason: 'Unrecognized', by: 'robot', action: 'hangup' });
-    } else utter(retry.text ?? node.text);
+    this.retryOrLeave(this.state.noMatches, node.noMatch ?? DEFAULT_NO_MATCH, 'Unrecognized', node, say);
     return this.step(say, { kind: 'noMatch', score: match.score, ...error });
+  }
+
+  /**
+   * After the `count`th silence or unmatched answer in a row: within the node's
+   * limit it asks again (its retry text, else its question); past it the call
+   * moves to the retry's next node, or the robot hangs up for `reason`.
+   */
+  private retryOrLeave(count: number, retry: Retry, reason: 'NoInteract' | 'Unrecognized', node: FlowNode, say: BotUtterance[]): void {
+    if (count <= retry.limit) this.utter(retry.text ?? node.text, node, say);
+    else if (retry.next) this.enter(retry.next, say);
+    else this.finish({ reason, by: 'robot', action: 'hangup' });
   }
 
   /** The business results so far. */

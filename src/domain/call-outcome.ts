@@ -1,5 +1,5 @@
-import type { TaskEndReason, TaskStatus } from '../store/rows.ts';
-import type { CounterDelta } from '../store/store.ts';
+import type { TaskEndReason, TaskStatus } from './call.ts';
+import type { CounterDelta } from './job-group.ts';
 
 /**
  * What a call attempt can come to, and how each outcome is named on the wire and

@@ -1,4 +1,4 @@
-import type { ConversationTurn } from '../store/rows.ts';
+import type { ConversationTurn } from './call.ts';
 
 /**
  * The buckets of DescribeGroupExecutingInfo's report over a group's answered calls. The

@@ -1,4 +1,4 @@
-import type { RoutingStrategy } from '../store/rows.ts';
+import type { RoutingStrategy } from './job-group.ts';
 
 /**
  * Which calling number dials a callee (docs/strategy.md, "Calling numbers"):

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../protocol/error-codes.ts';
+import type { ErrorCode } from './error-codes.ts';
 
 /**
  * A failure that the caller caused or can act on. Handlers and services throw it;

@@ -1,4 +1,4 @@
-import type { JobGroupStatus } from '../store/rows.ts';
+import type { JobGroupStatus } from './job-group.ts';
 
 /**
  * Job group lifecycle.

@@ -1,4 +1,5 @@
-import type { JobRow, JobStatus, RecallStrategy, Strategy } from '../store/rows.ts';
+import type { JobRow, JobStatus } from './job.ts';
+import type { RecallStrategy, Strategy } from './job-group.ts';
 import { FAILURE_REASON, type CallResult } from './call-outcome.ts';
 import { localDay, nextCallableDay, nextCallableTime } from './schedule.ts';
 

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { localDays, type LocalDay } from './local-days.ts';
-import type { Strategy } from '../store/rows.ts';
+import type { Strategy } from './job-group.ts';
 
 /**
  * When a strategy allows calls, evaluated in a time zone (IANA name).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecallStrategy, RepeatBy, RoutingStrategy, Strategy } from '../store/rows.ts';
+import type { RecallStrategy, RepeatBy, RoutingStrategy, Strategy } from './job-group.ts';
 
 /**
  * StrategyJson and RecallStrategyJson as callers send them (camelCase, numbers

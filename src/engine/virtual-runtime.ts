@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createIdGenerator } from '../domain/ids.ts';
-import { createServices, type Services } from '../services/services.ts';
+import { createServices, type FileSettings, type Services } from '../services/services.ts';
 import type { Store } from '../store/store.ts';
 import type { CarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
@@ -34,6 +34,8 @@ export interface VirtualRuntimeOptions {
   logger: Logger;
   /** How the clock is kept and shared with other nodes; neither by default. */
   sync?: ClockSync;
+  /** The file pipeline's task queue, data dir and public address (createServices). */
+  files: FileSettings;
   /** Where id bytes come from; the system CSPRNG unless a replayable run asks for seededBytes. */
   idBytes?: (size: number) => Uint8Array;
 }
@@ -43,7 +45,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const clock = new ManualClock(options.start);
   const ids = createIdGenerator(clock, options.idBytes);
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids });
+  const services = createServices({ store, clock, ids }, options.files);
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed);
   const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });

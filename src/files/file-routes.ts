@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.ts';
-import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type FileService } from '../services/file-service.ts';
+import { DOWNLOAD_PATH, MAX_UPLOAD_BYTES, UPLOAD_PATH, type UploadService } from '../services/files/upload-service.ts';
 
 /**
  * The file pipeline's two HTTP endpoints, beside the RPC endpoint:
@@ -21,7 +21,7 @@ const CONTENT_TYPES: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export function registerFileRoutes(app: FastifyInstance, files: FileService): void {
+export function registerFileRoutes(app: FastifyInstance, files: UploadService): void {
   app.register(async (scope) => {
     await scope.register(multipart, {
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 20, fieldSize: 16 * 1024, parts: 25, headerPairs: 100 },

@@ -17,15 +17,13 @@ export class TaskInterrupted extends Error {
 }
 
 export class TaskRunner {
-  private readonly queue: string[] = [];
+  private readonly queue: Array<{ item: string; work: () => Promise<void> }> = [];
   private readonly queued = new Set<string>();
   private current: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(
-    private readonly work: (item: string) => Promise<void>,
-    private readonly logger: Pick<Logger, 'error'>,
-  ) {}
+  /** Built once at start by whoever composes the server (or a test, or the benchmark) and handed to the services. */
+  constructor(private readonly logger: Pick<Logger, 'error'>) {}
 
   get stopping(): boolean {
     return this.stopped;
@@ -36,10 +34,10 @@ export class TaskRunner {
     return this.queued.has(item);
   }
 
-  /** Queues an item (e.g. `parse:<taskId>`) unless it is queued already. */
-  enqueue(item: string): void {
+  /** Queues an item's work under its name (e.g. `Parse:<taskId>`) unless that name is queued already. */
+  enqueue(item: string, work: () => Promise<void>): void {
     if (this.stopped || this.queued.has(item)) return;
-    this.queue.push(item);
+    this.queue.push({ item, work });
     this.queued.add(item);
     this.pump();
   }
@@ -53,9 +51,9 @@ export class TaskRunner {
     if (this.current) return;
     this.current = (async () => {
       while (this.queue.length > 0 && !this.stopped) {
-        const item = this.queue.shift()!;
+        const { item, work } = this.queue.shift()!;
         try {
-          await this.work(item);
+          await work();
         } catch (error) {
           if (!(error instanceof TaskInterrupted)) this.logger.error({ err: error, item }, 'background file task failed');
         } finally {

@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../domain/errors.ts';
 import type { Clock } from '../engine/clock.ts';
+import type { AccessKeyService } from '../services/access-key-service.ts';
 import type { AccessKeyRow } from '../store/rows.ts';
-import type { Store } from '../store/store.ts';
 import { parseAcs3Authorization, sha256Hex, signAcs3 } from './signature-acs3.ts';
 import { signV1 } from './signature-v1.ts';
 
@@ -46,7 +46,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
  */
 export class Authenticator {
   constructor(
-    private readonly store: Store,
+    private readonly keys: Pick<AccessKeyService, 'findKey' | 'claimNonce'>,
     private readonly wallClock: Clock,
   ) {}
 
@@ -123,7 +123,7 @@ export class Authenticator {
   }
 
   private async activeKey(accessKeyId: string): Promise<AccessKeyRow> {
-    const key = accessKeyId.length <= 128 ? await this.store.findAccessKey(accessKeyId) : undefined;
+    const key = accessKeyId.length <= 128 ? await this.keys.findKey(accessKeyId) : undefined;
     if (!key) throw new ApiError('InvalidAccessKeyId.NotFound', 'The specified AccessKeyId does not exist.');
     if (key.status !== 'Active') throw new ApiError('InvalidAccessKeyId.Inactive', 'The specified AccessKeyId is disabled.');
     return key;
@@ -132,7 +132,7 @@ export class Authenticator {
   private async claimNonce(accessKeyId: string, nonce: string): Promise<void> {
     if (nonce.length > 128) throw new ApiError('IncompleteSignature', 'The signature nonce is longer than 128 characters.');
     const now = this.wallClock.now();
-    const fresh = await this.store.claimNonce(accessKeyId, nonce, now, now + NONCE_RETENTION_MS);
+    const fresh = await this.keys.claimNonce(accessKeyId, nonce, now, now + NONCE_RETENTION_MS);
     if (!fresh) throw new ApiError('SignatureNonceUsed', 'The signature nonce has been used within the last 15 minutes.');
   }
 }

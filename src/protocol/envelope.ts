@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
+import { ERROR_CODES, type ErrorCode } from '../domain/error-codes.ts';
 
 /**
  * The two response bodies of the gateway. Success carries the action's fields plus

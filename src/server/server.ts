@@ -16,7 +16,8 @@ import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
-import { createServices, type Services } from '../services/services.ts';
+import { TaskRunner } from '../files/task-runner.ts';
+import { createServices, type FileSettings, type Services } from '../services/services.ts';
 import { openStore } from '../store/open-store.ts';
 import { PostgresClockSync } from '../store/postgres/postgres-clock-sync.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
@@ -55,15 +56,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
 
   const store = await openStore(config, wallClock);
-  const runtime = await createRuntime(config, store, logger, wallClock);
+  // The file pipeline's task queue, built here and handed to the services; upload
+  // and download URLs name this server as clients reach it, known once it listens.
+  let url = '';
+  const files: FileSettings = { tasks: new TaskRunner(logger), dataDir: config.dataDir, baseUrl: () => config.publicUrl ?? url, logger };
+  const runtime = await createRuntime(config, store, logger, wallClock, files);
   const { clock, services } = runtime;
   let ready = false;
   let stopping = false;
-  const gateway = new Gateway(ACTIONS, new Authenticator(store, wallClock), services, clock, logger, config.strict);
+  const gateway = new Gateway(ACTIONS, new Authenticator(services.accessKeys, wallClock), services, clock, logger, config.strict);
   // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
-  registerFileRoutes(app, services.files);
+  registerFileRoutes(app, services.uploads);
 
   try {
     // Nodes starting together on one database bootstrap the root account once.
@@ -87,12 +92,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Background file work (parsing, exports) resumes what a previous process left unfinished.
-  await services.files.attach({
-    dataDir: config.dataDir,
-    baseUrl: config.publicUrl ?? url,
-    logger,
+  await services.fileTasks.start({
     // On a shared database another node may die mid-task: look for its work now and then.
     rescanMs: store instanceof PostgresStore ? FILE_TASK_RESCAN_MS : undefined,
   });
@@ -107,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clearInterval(purge);
       ready = false;
       stopping = true;
-      await services.files.stop();
+      await services.fileTasks.stop();
       await runtime.stop();
       await app.close();
       await store.close();
@@ -124,7 +126,7 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
-async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock): Promise<Runtime> {
+async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock, files: FileSettings): Promise<Runtime> {
   const profile = loadCarrierProfile(config.simProfile);
   if (config.clock === 'virtual') {
     // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
@@ -138,6 +140,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       profile,
       logger,
       sync,
+      files,
     });
     await virtual.driver.join();
     return {
@@ -161,7 +164,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids, work });
+  const services = createServices({ store, clock, ids, work }, files);
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);

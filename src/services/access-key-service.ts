@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AccessKeyRow, AccessKeyStatus, AccountRow, PolicyDocument } from '../store/rows.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 const ROOT_ACCOUNT_SETTING = 'root_account_id';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -68,6 +68,19 @@ export class AccessKeyService {
     const key = this.keyRow(accountId, { name: options.name, isRoot: !options.policy, policy: options.policy });
     await this.deps.store.insertAccessKey(key);
     return key;
+  }
+
+  /** The key with this id, if any: the authenticator checks its status and the signature. */
+  findKey(accessKeyId: string): Promise<AccessKeyRow | undefined> {
+    return this.deps.store.findAccessKey(accessKeyId);
+  }
+
+  /**
+   * Records a request's signature nonce until `expiresAt`; false when the key used
+   * it already. The times are the wall clock's, which the clients sign with.
+   */
+  claimNonce(accessKeyId: string, nonce: string, now: number, expiresAt: number): Promise<boolean> {
+    return this.deps.store.claimNonce(accessKeyId, nonce, now, expiresAt);
   }
 
   list(): Promise<AccessKeyRow[]> {

@@ -3,7 +3,7 @@ import { matchKey } from '../domain/phone-number.ts';
 import type { BlockedNumberRow } from '../store/dialog-store.ts';
 import type { Page, PageRequest } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface BlockEntryInput {
   phoneNumber: string;

@@ -8,7 +8,6 @@ import {
   contentOf,
   contentOfSnapshot,
   itemsOf,
-  type CompiledScript,
   type FlowItem,
   type IntentItem,
   type QuestionItem,
@@ -20,7 +19,8 @@ import type { Page, PageRequest, ScriptRow } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
 import { pageOf } from './paging.ts';
 import type { ScriptService } from './script-service.ts';
-import type { ServiceDeps } from './services.ts';
+import { checkContent, invalidFlow } from './script-check.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 const NOT_FOUND: Record<ScriptItemKind, () => ApiError> = {
   flow: () => new ApiError('NotExist.DialogueFlow'),
@@ -37,19 +37,6 @@ function checkBody(kind: ScriptItemKind, body: Record<string, unknown>): void {
 /** ListIntents' keyword filter: part of the name, an utterance or a keyword. */
 function containsKeyword(item: ScriptItemRow, keyword: string): boolean {
   return item.name.includes(keyword) || JSON.stringify([item.body.utterances, item.body.keywords]).includes(keyword);
-}
-
-export const invalidFlow = (error: FlowError) => new ApiError('InvalidDialogueFlow', error.message);
-
-/** Checks a whole script's content before it is frozen (PublishScript) or imported. */
-export function checkContent(content: ScriptContent, nluEngine: string): CompiledScript | undefined {
-  if (content.flows.length === 0) return undefined;
-  try {
-    return compileScript(content, nluEngine);
-  } catch (error) {
-    if (error instanceof FlowError) throw invalidFlow(error);
-    throw error;
-  }
 }
 
 /** The portable file ExportScript writes and ImportScript reads. */

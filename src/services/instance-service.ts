@@ -1,7 +1,9 @@
+import { overlay } from '../domain/overlay.ts';
+import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
 import type { InstanceFilter } from '../store/store.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface InstanceInput {
   name: string;
@@ -67,8 +69,7 @@ export class InstanceService {
     const current = await this.require(accountId, instanceId);
     const updated: InstanceRow = {
       ...current,
-      name: change.name ?? current.name,
-      description: change.description ?? current.description,
+      ...overlay(current, change, ['name', 'description']),
       maxConcurrentConversation: change.maxConcurrentConversation,
       callingNumbers: change.callingNumbers ? dedupe(change.callingNumbers) : current.callingNumbers,
       modifiedAt: this.deps.clock.now(),
@@ -95,8 +96,4 @@ export class InstanceService {
   async delete(accountId: string, instanceId: string): Promise<void> {
     if (!(await this.deps.store.deleteInstance(accountId, instanceId))) throw instanceNotFound();
   }
-}
-
-export function dedupe(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

@@ -1,3 +1,5 @@
+import { overlay } from '../domain/overlay.ts';
+import { dedupe } from '../domain/dedupe.ts';
 import { invalidParameter, jobGroupNotFound } from '../domain/errors.ts';
 import { requestedStatus } from '../domain/job-group-status.ts';
 import {
@@ -18,9 +20,9 @@ import type {
   PageRequest,
 } from '../store/rows.ts';
 import type { GroupCallReport, JobGroupFilter } from '../store/store.ts';
-import { dedupe, type InstanceService } from './instance-service.ts';
+import type { InstanceService } from './instance-service.ts';
 import type { ScriptService } from './script-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export const DEFAULT_RINGING_DURATION_SECONDS = 25;
 
@@ -125,10 +127,7 @@ export class JobGroupService {
     }
     const updated: JobGroupRow = {
       ...current,
-      name: change.name ?? current.name,
-      description: change.description ?? current.description,
-      scriptId: change.scriptId ?? current.scriptId,
-      scenarioId: change.scenarioId ?? current.scenarioId,
+      ...overlay(current, change, ['name', 'description', 'scriptId', 'scenarioId', 'ringingDuration']),
       strategy: change.strategy
         ? strategyOrError(() => resolveStrategy(change.strategy, current.strategy, now, () => ids.next()))
         : current.strategy,
@@ -136,7 +135,6 @@ export class JobGroupService {
       callingNumbers: change.callingNumbers ? dedupe(change.callingNumbers) : current.callingNumbers,
       recallCallingNumbers: change.recallCallingNumbers ? dedupe(change.recallCallingNumbers) : current.recallCallingNumbers,
       priority,
-      ringingDuration: change.ringingDuration ?? current.ringingDuration,
       minConcurrency,
       flashSmsExtras: change.flashSmsExtras ? completeFlashSms(change.flashSmsExtras, current.flashSmsExtras) : current.flashSmsExtras,
       status,

@@ -1,3 +1,4 @@
+import { dedupe } from '../domain/dedupe.ts';
 import { invalidParameter, jobGroupNotFound, jobNotFound } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { JobInput } from '../domain/job-input.ts';
@@ -5,9 +6,9 @@ import { matchKey } from '../domain/phone-number.ts';
 import { resolveStrategy, StrategyError, type StrategyInput } from '../domain/strategy.ts';
 import { newJob, type JobGroupRow, type JobRow, type JobStatus, type Page, type PageRequest, type TaskRow } from '../store/rows.ts';
 import type { JobFilter, JobSelector } from '../store/store.ts';
-import { dedupe, type InstanceService } from './instance-service.ts';
-import type { FileService } from './file-service.ts';
-import type { ServiceDeps } from './services.ts';
+import type { InstanceService } from './instance-service.ts';
+import type { AssignService } from './files/assign-task.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface AssignInput {
   jobs: JobInput[];
@@ -56,7 +57,7 @@ export class JobService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
-    private readonly files?: FileService,
+    private readonly assignments: AssignService,
   ) {}
 
   async assign(accountId: string, instanceId: string, jobGroupId: string, input: AssignInput): Promise<string[]> {
@@ -78,11 +79,10 @@ export class JobService {
       await store.updateJobGroup(group);
     }
     if (input.parsingTaskId) {
-      if (!this.files) throw invalidParameter('JobDataParsingTaskId', 'contact files are not available on this server');
-      // The file service claims the parsed file (once) and creates its jobs in the background.
+      // The assignment service claims the parsed file (once) and creates its jobs in the background.
       // The group names its file before any job is created (job inserts move its status).
       const claimed = group;
-      const { done } = await this.files.assignParsed(accountId, instanceId, jobGroupId, input.parsingTaskId, input.callingNumbers ?? [], (task) =>
+      const { done } = await this.assignments.assignParsed(accountId, instanceId, jobGroupId, input.parsingTaskId, input.callingNumbers ?? [], (task) =>
         store.updateJobGroup({ ...claimed, jobFilePath: String(task.input.jobFilePath ?? ''), jobDataParsingTaskId: task.id, modifiedAt: now }),
       );
       if (!input.asynchronous) await done;

@@ -1,10 +1,11 @@
+import { overlay } from '../domain/overlay.ts';
 import { contentOf } from '../dialog/script-content.ts';
 import { scriptNotFound } from '../domain/errors.ts';
-import { checkContent } from './dialog-service.ts';
 import type { Page, PageRequest, ScriptRow, ScriptSettings, ScriptVersionRow } from '../store/rows.ts';
 import type { ScriptFilter } from '../store/store.ts';
 import type { InstanceService } from './instance-service.ts';
-import type { ServiceDeps } from './services.ts';
+import { checkContent } from './script-check.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface ScriptInput {
   name: string;
@@ -70,13 +71,9 @@ export class ScriptService {
     const current = await this.require(accountId, instanceId, scriptId);
     const updated: ScriptRow = {
       ...current,
-      name: input.name ?? current.name,
-      description: input.description ?? current.description,
-      industry: input.industry ?? current.industry,
-      scene: input.scene ?? current.scene,
+      ...overlay(current, input, ['name', 'description', 'industry', 'scene', 'nluAccessType']),
       // The public API does not let a scenario change its NLU mode once created.
       nluEngine: current.nluEngine || input.nluEngine || '',
-      nluAccessType: input.nluAccessType ?? current.nluAccessType,
       settings: { ...current.settings, ...withoutUndefined(input.settings ?? {}) },
       isDrafted: true,
       updatedAt: this.deps.clock.now(),

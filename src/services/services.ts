@@ -1,28 +1,20 @@
-import type { IdGenerator } from '../domain/ids.ts';
-import type { Clock } from '../engine/clock.ts';
-import type { Store } from '../store/store.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
 import { DialogService } from './dialog-service.ts';
-import { FileService } from './file-service.ts';
+import { AssignService } from './files/assign-task.ts';
+import { ExportService } from './files/export-task.ts';
+import type { FileSettings } from './files/file-settings.ts';
+import { FileTaskQueue } from './files/file-task-queue.ts';
+import { ParsingService } from './files/parse-task.ts';
+import { UploadService } from './files/upload-service.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { ScriptService } from './script-service.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
-/** Lets services tell the engine that new work may be due (new jobs, a resumed group). */
-export interface WorkSignal {
-  wake(): void;
-}
-
-/** What every service needs; services are the only callers of the Store. */
-export interface ServiceDeps {
-  store: Store;
-  clock: Clock;
-  ids: IdGenerator;
-  /** Defaults to doing nothing (the virtual clock processes work when advanced). */
-  work?: WorkSignal;
-}
+export type { ServiceDeps, WorkSignal } from './service-deps.ts';
+export type { FileSettings } from './files/file-settings.ts';
 
 export interface Services {
   accessKeys: AccessKeyService;
@@ -30,22 +22,44 @@ export interface Services {
   scripts: ScriptService;
   jobGroups: JobGroupService;
   jobs: JobService;
-  files: FileService;
+  /** Signed uploads of contact files and signed downloads of task outputs. */
+  uploads: UploadService;
+  parsing: ParsingService;
+  exports: ExportService;
+  /** The background file work: started once the server listens, stopped before it closes. */
+  fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
 }
 
-export function createServices(deps: ServiceDeps): Services {
+/**
+ * Builds every service over one set of deps. `files` carries the task queue the
+ * file pipeline runs on, built by the caller (the composition root, a test or a
+ * benchmark); nothing runs on it until `fileTasks.start()`.
+ */
+export function createServices(deps: ServiceDeps, files: FileSettings): Services {
   const instances = new InstanceService(deps);
   const scripts = new ScriptService(deps, instances);
-  const files = new FileService(deps, instances);
+  const fileTasks = new FileTaskQueue(deps, files);
+  const uploads = new UploadService(deps, files, instances);
+  const context = { settings: files, instances, uploads, queue: fileTasks };
+  const assignments = new AssignService(deps, context);
+  const parsing = new ParsingService(deps, context);
+  const exports = new ExportService(deps, context);
+  fileTasks.register('Parse', (taskId) => parsing.run(taskId));
+  fileTasks.register('Assign', (taskId) => assignments.run(taskId));
+  fileTasks.register('GroupExport', (taskId) => exports.run(taskId));
+  fileTasks.register('TaskExport', (taskId) => exports.run(taskId));
   return {
     accessKeys: new AccessKeyService(deps),
     instances,
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts),
-    jobs: new JobService(deps, instances, files),
-    files,
+    jobs: new JobService(deps, instances, assignments),
+    uploads,
+    parsing,
+    exports,
+    fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
   };

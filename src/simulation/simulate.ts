@@ -13,6 +13,7 @@ import { mixedNumbers } from './number-mix.ts';
 import { ScenarioError, type Scenario, type ScenarioGroup } from './scenario.ts';
 import { seededBytes } from '../domain/ids.ts';
 import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
+import { TaskRunner } from '../files/task-runner.ts';
 
 /**
  * `outboundbot simulate`: runs a whole scenario in-process on virtual time, one
@@ -112,13 +113,16 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const { start, timezone: zone } = scenario;
   const dataDir = mkdtempSync(join(tmpdir(), 'outboundbot-simulate-'));
   const store = openSqliteStore(dataDir, { now: () => start });
+  const logger = pino({ level: 'silent' });
   const runtime = createVirtualRuntime({
     store,
+    // A simulation assigns its jobs directly; the file pipeline is there, idle.
+    files: { tasks: new TaskRunner(logger), dataDir, baseUrl: () => 'http://127.0.0.1', logger },
     start,
     zone,
     seed: scenario.seed,
     profile: scenario.profile,
-    logger: pino({ level: 'silent' }),
+    logger,
     idBytes: seededBytes(scenario.seed),
   });
   try {

@@ -1,10 +1,19 @@
 import { matchKey } from '../domain/phone-number.ts';
+import type { ConversationTurn, TaskEndReason, TaskStatus } from '../domain/call.ts';
+import type { Contact, JobRow } from '../domain/job.ts';
+import type { JobGroupCounters, JobGroupStatus, RecallStrategy, Strategy } from '../domain/job-group.ts';
 
 /**
  * Rows as the domain sees them, identical for every backend: ids are strings
  * (UUIDv7), times are epoch milliseconds, structured values are plain objects
  * (each backend serialises them as it likes).
  */
+
+// The domain's own types, kept where the domain defines them; re-exported so the
+// store and its callers name every row type from this one module.
+export type { ConversationTurn, TaskEndReason, TaskStatus } from '../domain/call.ts';
+export type { Contact, JobRow, JobStatus, KeyValue } from '../domain/job.ts';
+export type { JobGroupCounters, JobGroupStatus, RecallStrategy, RepeatBy, RoutingStrategy, Strategy } from '../domain/job-group.ts';
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 
@@ -106,47 +115,6 @@ export interface ScriptVersionRow {
   snapshot: Omit<ScriptRow, 'publishedVersion' | 'isDrafted'>;
 }
 
-export type JobGroupStatus =
-  | 'Draft'
-  | 'Initializing'
-  | 'Scheduling'
-  | 'Executing'
-  | 'Paused'
-  | 'Completed'
-  | 'Failed'
-  | 'Cancelled';
-
-export type RepeatBy = 'Once' | 'Day' | 'Week' | 'Month';
-export type RoutingStrategy = 'None' | 'LocalFirst' | 'LocalProvinceFirst';
-
-/** A job group's calling strategy, normalised (see docs/strategy.md). */
-export interface Strategy {
-  id: string;
-  name: string;
-  description: string;
-  maxAttemptsPerDay: number;
-  /** Minutes between two attempts of the same job. */
-  minAttemptInterval: number;
-  routingStrategy: RoutingStrategy;
-  repeatBy: RepeatBy;
-  repeatable: boolean;
-  /** Week: 0 (Sunday) to 6; Month: 1 to 31; Once/Day: empty. */
-  repeatDays: number[];
-  /** Local `HH:mm:ss` windows, begin < end; empty means the whole day. */
-  workingTime: Array<{ beginTime: string; endTime: string }>;
-  startTime: number;
-  endTime: number;
-  /** Extension: evaluate windows in the instance's zone or in each callee's. */
-  timeZoneBy: 'Instance' | 'Callee';
-  customized: string;
-}
-
-export interface RecallStrategy {
-  emptyNumberIgnore: boolean;
-  inArrearsIgnore: boolean;
-  outOfServiceIgnore: boolean;
-}
-
 export interface FlashSmsExtras {
   templateId: string;
   configId: string;
@@ -175,33 +143,6 @@ export interface JobGroupRow {
   status: JobGroupStatus;
   createdAt: number;
   modifiedAt: number;
-}
-
-/**
- * The aggregates GetJobGroup reports, kept in the same transaction as the job and
- * task changes that move them, so reading them is O(1) in the group's size.
- */
-export interface JobGroupCounters {
-  totalJobs: number;
-  scheduling: number;
-  executing: number;
-  completed: number;
-  failed: number;
-  paused: number;
-  cancelled: number;
-  notAnswered: number;
-  totalCalls: number;
-  /** Calls of the group in flight now (lines in use). */
-  inFlight: number;
-  /** When the first attempt of the group started; 0 until then. */
-  startTime: number;
-  /** When the group reached a final state; 0 while it has not. */
-  endTime: number;
-  finishedNum: number;
-  clientHangupNum: number;
-  noInteractNum: number;
-  timeoutHangupNum: number;
-  unrecognizedNum: number;
 }
 
 export interface ResultCount {
@@ -240,55 +181,9 @@ export interface PageRequest {
   pageSize: number;
 }
 
-export type JobStatus = 'Scheduling' | 'Executing' | 'Succeeded' | 'Failed' | 'Paused' | 'Cancelled';
-
-export interface Contact {
-  id: string;
-  /** As the user wrote it (a contact file's as dialled at home), shown in replies. */
-  phoneNumber: string;
-  /**
-   * Its canonical form (E.164, src/domain/phone-number.ts), set where the number came
-   * in; the block list is matched by it. Absent on jobs stored before it was carried.
-   */
-  e164?: string;
-  name: string;
-  honorific: string;
-  referenceId: string;
-}
-
 /** The key the block list matches a call's callee by: the contact's e164, or for a job stored before it was carried, its number's. */
 export function calledNumberKey(task: Pick<TaskRow, 'contact' | 'calledNumber'>): string {
   return task.contact.e164 ?? matchKey(task.calledNumber);
-}
-
-export interface KeyValue {
-  key: string;
-  value: string;
-}
-
-export interface JobRow {
-  id: string;
-  instanceId: string;
-  jobGroupId: string;
-  referenceId: string;
-  status: JobStatus;
-  contacts: Contact[];
-  extras: KeyValue[];
-  /** Per-job calling numbers (AssignJobs CallingNumber); empty means the group's. */
-  callingNumbers: string[];
-  /** The script version published when the job was assigned; '' without a script. */
-  scriptVersion: string;
-  /** When a Scheduling job may next be called (always a callable moment, see domain/schedule.ts). */
-  nextAttemptAt: number;
-  attempts: number;
-  /** The local day (YYYY-MM-DD) `dayAttempts` counts. */
-  attemptDay: string;
-  dayAttempts: number;
-  lastAttemptAt: number;
-  failureReason: string;
-  endReason: string;
-  createdAt: number;
-  modifiedAt: number;
 }
 
 /**
@@ -333,36 +228,6 @@ export function newJob(fields: NewJobFields, now: number): JobRow {
     createdAt: now,
     modifiedAt: now,
   };
-}
-
-/**
- * Task (attempt) statuses as the public API names them: Executing while the call
- * runs, then a not-connected outcome or a Succeeded* one once answered.
- */
-export type TaskStatus =
-  | 'Executing'
-  | 'NoAnswer'
-  | 'Busy'
-  | 'NotExist'
-  | 'PoweredOff'
-  | 'OutOfService'
-  | 'InArrears'
-  | 'NotConnected'
-  | 'Failed'
-  | 'SucceededFinish'
-  | 'SucceededClientHangUp'
-  | 'SucceededChatbotHangUpAfterSilence'
-  | 'SucceededChatbotHangUpAfterNoAnswer'
-  | 'SucceededChatbotHangUpAfterTimeout';
-
-/** Why an answered call ended; each feeds one GetJobGroup Result counter. */
-export type TaskEndReason = 'FINISHED' | 'CLIENT_HANGUP' | 'NO_INTERACTION' | 'TIMEOUT_HANGUP' | 'CHATBOT_HANGUP_AFTER_NOANSWER';
-
-export interface ConversationTurn {
-  speaker: 'Robot' | 'Contact';
-  text: string;
-  timestamp: number;
-  intent?: string;
 }
 
 export interface TaskRow {

@@ -17,7 +17,11 @@ import type {
   ScriptVersionRow,
 } from './rows.ts';
 import type { DialogStore } from './dialog-store.ts';
+import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
+
+/** Additive changes to a group's counters (defined in the domain, which computes them). */
+export type { CounterDelta } from '../domain/job-group.ts';
 
 export interface InstanceFilter {
   name?: string;
@@ -28,15 +32,6 @@ export interface ScriptFilter {
   name?: string;
   nluEngine?: string;
 }
-
-/** Additive changes to a group's counters; absent fields do not change. */
-export type CounterDelta = Partial<
-  Pick<
-    JobGroupCounters,
-    | 'totalJobs' | 'scheduling' | 'executing' | 'completed' | 'failed' | 'paused' | 'cancelled' | 'notAnswered'
-    | 'totalCalls' | 'inFlight' | 'finishedNum' | 'clientHangupNum' | 'noInteractNum' | 'timeoutHangupNum' | 'unrecognizedNum'
-  >
->;
 
 /** A group the dispatcher may draw from, with what it needs to decide. */
 export interface DispatchGroup {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { seededBytes } from '../../src/domain/ids.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { createVirtualRuntime } from '../../src/engine/virtual-runtime.ts';
+import { TaskRunner } from '../../src/files/task-runner.ts';
 import type { RecallStrategyInput, StrategyInput } from '../../src/domain/strategy.ts';
 import type { JobGroupCounters, JobGroupPriority, JobGroupStatus, JobRow, JobStatus, TaskRow } from '../../src/store/rows.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
@@ -141,7 +142,7 @@ export async function runScenario(scenario: Scenario, options: { systemIds?: boo
     ? await openPostgresStore(schemaUrl(schema), new ManualClock(scenario.clockStart), { poolSize: 2 })
     : openSqliteStore(dir, new ManualClock(scenario.clockStart));
   try {
-    return await drive(store, scenario, options.systemIds ? undefined : seededBytes(scenario.seed));
+    return await drive(store, dir, scenario, options.systemIds ? undefined : seededBytes(scenario.seed));
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -155,9 +156,10 @@ interface OpenStop {
   before: Set<string>;
 }
 
-async function drive(store: Store, scenario: Scenario, idBytes: ((size: number) => Uint8Array) | undefined): Promise<Trace> {
+async function drive(store: Store, dataDir: string, scenario: Scenario, idBytes: ((size: number) => Uint8Array) | undefined): Promise<Trace> {
   const { services, driver, clock, engine } = createVirtualRuntime({
     store,
+    files: { tasks: new TaskRunner(silent), dataDir, baseUrl: () => 'http://127.0.0.1', logger: silent },
     start: scenario.clockStart,
     zone: scenario.zone,
     seed: scenario.seed,

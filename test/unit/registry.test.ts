@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderApiDocs } from '../../src/protocol/api-docs.ts';
-import { ERROR_CODES } from '../../src/protocol/error-codes.ts';
+import { ERROR_CODES } from '../../src/domain/error-codes.ts';
 import type { WireType } from '../../src/protocol/params.ts';
 import { ACTIONS } from '../../src/protocol/registry.ts';
 import { referenceAction, type RefType } from '../helpers/reference.ts';

@@ -21,7 +21,7 @@ const getJobDataUploadParams = defineAction({
     UniqueId: p.string({ maxLength: 128, description: 'Prefix that makes the key unique (a new id when absent).' }),
   }),
   async handler({ caller, services }, params) {
-    const upload = await services.files.uploadParams(caller.accountId, params.InstanceId, params.FileName, params.UniqueId);
+    const upload = await services.uploads.uploadParams(caller.accountId, params.InstanceId, params.FileName, params.UniqueId);
     return { UploadParams: upload };
   },
 });
@@ -32,7 +32,7 @@ const createJobDataParsingTask = defineAction({
     JobFilePath: p.string({ maxLength: 1023, description: 'The Folder GetJobDataUploadParams returned, once the file is uploaded.' }).require(),
   }),
   async handler({ caller, services }, params) {
-    const id = await services.files.createParsingTask(caller.accountId, params.InstanceId, params.JobFilePath);
+    const id = await services.parsing.create(caller.accountId, params.InstanceId, params.JobFilePath);
     return { JobDataParsingTaskId: id };
   },
 });
@@ -43,7 +43,7 @@ const describeJobDataParsingTaskProgress = defineAction({
     JobDataParsingTaskId: p.string({ maxLength: 64, description: 'The task CreateJobDataParsingTask returned.' }).require(),
   }),
   async handler({ caller, services }, params) {
-    const { task, feedbackUrl, samples } = await services.files.parsingTask(caller.accountId, params.InstanceId, params.JobDataParsingTaskId);
+    const { task, feedbackUrl, samples } = await services.parsing.describe(caller.accountId, params.InstanceId, params.JobDataParsingTaskId);
     return { Progress: parsingProgressShape(task, feedbackUrl, samples) };
   },
 });
@@ -56,7 +56,7 @@ const createJobGroupExportTask = defineAction({
   }),
   async handler({ caller, services }, params) {
     if (!params.JobGroupId) throw missingParameter('JobGroupId');
-    const id = await services.files.createGroupExport(caller.accountId, params.InstanceId, params.JobGroupId, params.Option ?? []);
+    const id = await services.exports.createGroupExport(caller.accountId, params.InstanceId, params.JobGroupId, params.Option ?? []);
     return { TaskId: id };
   },
 });
@@ -69,7 +69,7 @@ const describeJobGroupExportTaskProgress = defineAction({
   },
   async handler({ caller, services }, params) {
     if (!params.TaskId) throw missingParameter('TaskId');
-    const { task, fileHttpUrl } = await services.files.exportTask(caller.accountId, params.TaskId, params.InstanceId);
+    const { task, fileHttpUrl } = await services.exports.find(caller.accountId, params.TaskId, params.InstanceId);
     return { Progress: exportPercent(task), FileHttpUrl: fileHttpUrl };
   },
 });
@@ -106,7 +106,7 @@ const createTaskExportTask = defineAction({
   }),
   async handler({ caller, services }, params) {
     const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
-    const id = await services.files.createTaskExport(
+    const id = await services.exports.createTaskExport(
       caller.accountId,
       params.InstanceId,
       {
@@ -142,7 +142,7 @@ const listDownloadTasks = defineAction({
   },
   async handler({ caller, services }, params) {
     const page = pageRequest(params.PageNumber, params.PageSize);
-    const result = await services.files.listExports(caller.accountId, params.InstanceId, page);
+    const result = await services.exports.list(caller.accountId, params.InstanceId, page);
     return { DownloadTasks: pageShape(result, page, downloadTaskShape) };
   },
 });
@@ -154,7 +154,7 @@ const createDownloadUrl = defineAction({
     FileId: p.string({ maxLength: 64, description: 'The FileId ListDownloadTasks returned.' }).require(),
   },
   async handler({ caller, services }, params) {
-    const { fileHttpUrl } = await services.files.exportTask(caller.accountId, params.DownloadTaskId);
+    const { fileHttpUrl } = await services.exports.find(caller.accountId, params.DownloadTaskId);
     if (params.FileId !== params.DownloadTaskId || !fileHttpUrl) {
       throw new ApiError('NotExist.File', fileHttpUrl ? 'No such file in this download task.' : 'The export has not finished.');
     }
