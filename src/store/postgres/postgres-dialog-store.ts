@@ -2,13 +2,13 @@ import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, Scr
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
 import { matchKey } from '../../domain/phone-number.ts';
 import * as q from './dialog-queries.ts';
-import type { PostgresStore } from './postgres-store.ts';
+import type { PostgresConnection } from './postgres-connection.ts';
 
 type Row = Record<string, unknown>;
 
 /** The PostgreSQL backend's DialogStore; shares the PostgresStore's pool and transactions. */
 export class PostgresDialogStore implements DialogStore {
-  constructor(private readonly store: PostgresStore) {}
+  constructor(private readonly store: PostgresConnection) {}
 
   // Block list -----------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import { readParsedJobs } from '../../files/parsed-jobs.ts';
 import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import { newJob, type JobRow, type Page, type PageRequest, type TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
-import type { PostgresStore } from './postgres-store.ts';
+import type { PostgresConnection } from './postgres-connection.ts';
 import { toJob, toTask } from './row-mapping.ts';
 
 type Row = Record<string, unknown>;
@@ -18,7 +18,7 @@ const EXPORT_STATUS: Record<string, string> = {
 
 /** The PostgreSQL backend's FileStore; shares the PostgresStore's pool and transactions. */
 export class PostgresFileStore implements FileStore {
-  constructor(private readonly store: PostgresStore) {}
+  constructor(private readonly store: PostgresConnection) {}
 
   async insertTask(task: FileTaskRow): Promise<void> {
     await this.store.transaction(async (client) => {
