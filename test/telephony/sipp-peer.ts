@@ -35,6 +35,7 @@ export async function startSipp(scenario: string, options: { address: string; rt
   const mediaPort = await freeUdpPort(options.address);
   const args = ['-sf', fixture(scenario), '-i', options.address, '-p', String(port), '-mi', options.address, '-mp', String(mediaPort), '-m', '1', '-timeout', `${options.timeoutS ?? 30}s`, '-timeout_error', '-nostdin'];
   if (options.rtpEcho) args.push('-rtp_echo');
+  if (process.env.SIPP_TRACE) args.push('-trace_msg', '-message_file', process.env.SIPP_TRACE);
   const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
