@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../server/logger.ts';
-import { startServer } from '../server/server.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
+import { explainStartupError } from './startup-errors.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,7 +20,16 @@ export function registerServeCommand(program: Command): void {
         throw error;
       }
       const logger = createLogger(config.logLevel);
-      const server = await startServer({ config, logger });
+      let server: RunningServer;
+      try {
+        server = await startServer({ config, logger });
+      } catch (error) {
+        // A setting the operator can change gets one line and exit 1; anything else is a bug and keeps its stack.
+        const explained = explainStartupError(error, config);
+        if (explained === undefined) throw error;
+        process.stderr.write(`outboundbot: ${explained}\n`);
+        process.exit(1);
+      }
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

@@ -9,7 +9,7 @@ import { FILE_ACTIONS } from './actions/file-actions.ts';
 
 /**
  * Every supported action. docs/api.md is generated from this list
- * (npm run docs:api), and tests check it against ../shared/reference.
+ * (npm run docs:api), and tests check it against reference/.
  */
 export const ACTIONS: readonly ActionDefinition[] = [
   instances.createInstance,

@@ -3,7 +3,7 @@ import type { InstanceRow, JobGroupView, ScriptRow, ScriptVersionRow, Strategy }
 /**
  * Stored rows as the public API shapes them (PascalCase, times as epoch-ms numbers
  * except ModifyTime, which the API returns as a string). Field names and JSON types
- * follow ../shared/reference; test/api checks them against it.
+ * follow reference/; test/api checks them against it.
  */
 
 export function instanceShape(instance: InstanceRow) {

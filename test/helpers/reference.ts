@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Readers for ../shared/reference: the per-action JSON facts and the seed page of
+ * Readers for the repository's reference/ folder (the public API's facts, copied in so
+ * that a clone needs nothing beside it): the per-action JSON facts and the seed page of
  * GetJobGroup, plus shape comparison (field names and JSON types, nested).
  */
-export const REFERENCE_DIR = new URL('../../../shared/reference/', import.meta.url);
+export const REFERENCE_DIR = new URL('../../reference/', import.meta.url);
 
 export type RefType = string | { array: RefType } | Record<string, { type: RefType; required?: boolean }>;
 
