@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isValidZone } from '../domain/schedule.ts';
+import { loadSipSettings, type SipSettings } from './sip-config.ts';
 
 /**
  * Server settings, all from the environment (names are a contract: README,
@@ -27,7 +28,10 @@ export interface Config {
   clockStart?: number;
   /** IANA zone strategies are evaluated in. */
   timezone: string;
-  carrier: 'simulated';
+  /** `simulated` (default) or `sip`: real calls through OUTBOUNDBOT_SIP_TRUNK (docs/telephony.md). */
+  carrier: 'simulated' | 'sip';
+  /** Set when carrier is `sip`. */
+  sip?: SipSettings;
   /** Seed of the simulated carrier's draws: the same seed replays the same outcomes. */
   simSeed: string;
   /** The simulated carrier's outcome mix: inline JSON or a file path. */
@@ -101,12 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const strict = env.OUTBOUNDBOT_STRICT || 'false';
   if (strict !== 'true' && strict !== 'false') throw new ConfigError(`OUTBOUNDBOT_STRICT must be true or false, got "${strict}"`);
   const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
-  if (carrier !== 'simulated') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated (the only carrier so far), got "${carrier}"`);
+  if (carrier !== 'simulated' && carrier !== 'sip') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated or sip, got "${carrier}"`);
+  if (carrier === 'sip' && clock === 'virtual') throw new ConfigError('OUTBOUNDBOT_CARRIER=sip places real calls: it needs OUTBOUNDBOT_CLOCK=system');
   return {
     clock,
     clockStart,
     timezone,
     carrier,
+    sip: carrier === 'sip' ? loadSipSettings(env) : undefined,
     simSeed: env.OUTBOUNDBOT_SIM_SEED || DEFAULTS.simSeed,
     simProfile: env.OUTBOUNDBOT_SIM_PROFILE || undefined,
     host: env.OUTBOUNDBOT_HOST || DEFAULTS.host,

@@ -13,6 +13,7 @@ import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
 import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
+import { startSipCarrier } from '../telephony/sip/sip-carrier-for.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
 import { ACTIONS } from '../protocol/registry.ts';
@@ -166,7 +167,8 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const numbers = new NumberDirectory();
   const services = createServices({ store, clock, ids, work }, files);
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
-  const carrier = new SimulatedCarrier(timers, profile, config.simSeed);
+  const sip = config.sip ? await startSipCarrier(config.sip, config.dataDir, clock, logger) : undefined;
+  const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
   work.wake = () => driver.wake();
   // On PostgreSQL, new due work committed by any node (jobs added, resumed) wakes this one at once.
@@ -187,6 +189,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
     stop: async () => {
       await (await listening)?.();
       await driver.stop();
+      await sip?.stop();
       timers.clear();
       if (clock instanceof SyncedClock) clock.stop();
     },

@@ -1,0 +1,123 @@
+import type { ConversationEnd } from '../domain/call-outcome.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { Tts } from '../speech/tts/tts.ts';
+import type { ConversationTurn } from '../store/rows.ts';
+import type { LiveConversation } from './live-conversation.ts';
+import type { BotStep, SessionEnd } from './runtime.ts';
+
+/**
+ * Drives a step-based conversation from a live call's events: each step's prompts are
+ * rendered and played in turn; at a listen node the callee has `listenTimeoutMs` from
+ * the end of the prompt to press a key, else the turn is silence. The call ends when the
+ * conversation ends (after its last prompt has played), when the callee hangs up, when
+ * the media stops (the line is gone), or at the talk limit. `onEnd` is called once.
+ *
+ * Timers (all documented in docs/telephony.md):
+ * - listenTimeoutMs: a listen node's wait for a key after its prompt;
+ * - talkLimitMs: the longest conversation (DialRequest.talkLimitMs), then TimeoutHangup.
+ */
+export interface CallLine {
+  play(samples: Int16Array): Promise<void>;
+  /** Drops queued audio. */
+  flush(): void;
+}
+
+export interface LiveCallEnd {
+  conversationEnd: ConversationEnd;
+  hangupDirection: 'client' | 'robot';
+}
+
+export interface LiveCallOptions {
+  conversation: LiveConversation;
+  line: CallLine;
+  tts: Tts;
+  clock: Clock;
+  listenTimeoutMs: number;
+  talkLimitMs: number;
+  onEnd(end: LiveCallEnd): void;
+  /** A prompt that could not be rendered or played (logged by the carrier); the call goes on. */
+  onError?(error: unknown): void;
+}
+
+export class LiveCall {
+  readonly turns: ConversationTurn[] = [];
+  private ended = false;
+  private talkTimer: NodeJS.Timeout | undefined;
+  private listenTimer: NodeJS.Timeout | undefined;
+  private awaitingKey: ((key: string | undefined) => void) | undefined;
+
+  constructor(private readonly options: LiveCallOptions) {}
+
+  /** The call is answered: `first` is the conversation's start step (rendered early, while ringing). */
+  start(first: BotStep): void {
+    this.talkTimer = setTimeout(() => this.finish({ conversationEnd: 'TimeoutHangup', hangupDirection: 'robot' }), this.options.talkLimitMs);
+    void this.run(first).catch((error) => {
+      this.options.onError?.(error);
+      this.finish({ conversationEnd: 'Finished', hangupDirection: 'robot' });
+    });
+  }
+
+  key(key: string): void {
+    if (this.awaitingKey) this.awaitingKey(key);
+  }
+
+  /** The callee hung up (BYE), or the media stopped: the line is gone either way. */
+  lineGone(): void {
+    const end = this.options.conversation.hangUp().end!;
+    this.finish({ conversationEnd: end.reason, hangupDirection: end.by });
+  }
+
+  private async run(step: BotStep): Promise<void> {
+    for (;;) {
+      for (const utterance of step.say) {
+        if (this.ended) return;
+        this.turns.push({ speaker: 'Robot', text: utterance.text, timestamp: this.options.clock.now() });
+        try {
+          await this.options.line.play(await this.options.tts.render(utterance.text));
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      }
+      if (this.ended) return;
+      if (step.end) return this.finishBy(step.end);
+      const key = await this.listen();
+      if (this.ended) return;
+      step = await this.options.conversation.hear(key);
+      this.turns.push({ speaker: 'Contact', text: key ?? '', timestamp: this.options.clock.now(), intent: intentOf(step) });
+    }
+  }
+
+  private listen(): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const done = (key: string | undefined) => {
+        clearTimeout(this.listenTimer);
+        this.awaitingKey = undefined;
+        resolve(key);
+      };
+      this.awaitingKey = done;
+      this.listenTimer = setTimeout(() => done(undefined), this.options.listenTimeoutMs);
+    });
+  }
+
+  private finishBy(end: SessionEnd): void {
+    this.finish({ conversationEnd: end.reason, hangupDirection: end.by });
+  }
+
+  private finish(end: LiveCallEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.talkTimer);
+    this.options.line.flush();
+    this.awaitingKey?.(undefined);
+    this.options.onEnd(end);
+  }
+}
+
+function intentOf(step: BotStep): string {
+  const heard = step.heard;
+  if (!heard) return 'Silence';
+  if (heard.kind === 'silence') return 'Silence';
+  if (heard.kind === 'noMatch') return 'NoMatch';
+  if (heard.kind === 'optOut') return 'OptOut';
+  return heard.name ?? heard.kind;
+}

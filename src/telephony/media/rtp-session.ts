@@ -1,0 +1,145 @@
+import { randomInt } from 'node:crypto';
+import type { Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { decodeG711, encodeG711, type G711Codec } from './g711.ts';
+import { decodeRtp, decodeTelephoneEvent, dtmfKey, encodeRtp } from './rtp-packet.ts';
+import { PACKET_MS } from './sdp.ts';
+
+/**
+ * One call's audio stream over RTP (RFC 3550), G.711 both ways.
+ *
+ * Sending: a packet every 20 ms from the moment the session starts, the queued prompt
+ * audio or else silence (a phone line carries audio all along; gaps make some trunks
+ * and NATs drop the stream). Packet n is due at start + n x 20 ms on the monotonic
+ * clock (performance.now), and each wake-up sends every packet due so far: a late
+ * timer delays one packet but never shifts the ones after it, where a setInterval's
+ * lateness would add up.
+ *
+ * Receiving: symmetric RTP (RFC 4961): once the far end's first packet arrives we send
+ * to the address it came from, not the one in its SDP (a NATed callee's SDP names an
+ * address we cannot reach). RFC 4733 events become key presses, one per event
+ * (an event's packets share one RTP timestamp; its end packet is sent three times).
+ * No packet for `mediaTimeoutMs` means the far end is gone.
+ */
+export interface RtpSessionOptions {
+  socket: Socket;
+  remote: { address: string; port: number };
+  codec: G711Codec;
+  payloadType: number;
+  /** The far end's telephone-event payload type (from its SDP). */
+  telephoneEvent?: number;
+  mediaTimeoutMs: number;
+  onKey(key: string): void;
+  onMediaTimeout(): void;
+}
+
+const SAMPLES_PER_PACKET = (8000 * PACKET_MS) / 1000;
+
+export class RtpSession {
+  private readonly ssrc = randomInt(0, 2 ** 32);
+  private sequence = randomInt(0, 2 ** 16);
+  private readonly firstTimestamp = randomInt(0, 2 ** 32);
+  private sent = 0;
+  private startedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private lastHeardAt = 0;
+  private latched = false;
+  private remote: { address: string; port: number };
+  private readonly queue: Array<{ samples: Int16Array; offset: number; done: () => void }> = [];
+  private readonly silence: Uint8Array;
+  private lastEventTimestamp: number | undefined;
+  /** Packets received from the far end (audio and events). */
+  received = 0;
+  /** The far end's audio as 8 kHz samples, in arrival order (kept for checks and recording). */
+  readonly heard: Int16Array[] = [];
+
+  constructor(private readonly options: RtpSessionOptions) {
+    this.remote = options.remote;
+    this.silence = encodeG711(options.codec, new Int16Array(SAMPLES_PER_PACKET));
+    options.socket.on('message', (packet, from) => this.receive(packet, from));
+  }
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.lastHeardAt = this.startedAt;
+    this.tick();
+  }
+
+  /** Plays 8 kHz mono samples after what is queued; resolves once the last packet is sent (or the audio is flushed). */
+  play(samples: Int16Array): Promise<void> {
+    return new Promise((done) => this.queue.push({ samples, offset: 0, done }));
+  }
+
+  /** Drops queued audio (an interruption, the call's end). */
+  flush(): void {
+    for (const item of this.queue.splice(0)) item.done();
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+
+  /** How far each packet's send time was from its due time, in ms (for pacing checks). */
+  readonly lateness: number[] = [];
+
+  private tick(): void {
+    const now = performance.now();
+    if (now - this.lastHeardAt > this.options.mediaTimeoutMs) {
+      this.close();
+      this.options.onMediaTimeout();
+      return;
+    }
+    while (this.startedAt + this.sent * PACKET_MS <= now) {
+      if (this.lateness.length < 10_000) this.lateness.push(now - (this.startedAt + this.sent * PACKET_MS));
+      this.sendPacket();
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.startedAt + this.sent * PACKET_MS - performance.now()));
+  }
+
+  private sendPacket(): void {
+    const payload = this.nextPayload();
+    const packet = encodeRtp(
+      { payloadType: this.options.payloadType, marker: this.sent === 0, sequence: this.sequence++, timestamp: this.firstTimestamp + this.sent * SAMPLES_PER_PACKET, ssrc: this.ssrc },
+      payload,
+    );
+    this.sent++;
+    this.options.socket.send(packet, this.remote.port, this.remote.address);
+  }
+
+  private nextPayload(): Uint8Array {
+    const item = this.queue[0];
+    if (!item) return this.silence;
+    const frame = new Int16Array(SAMPLES_PER_PACKET);
+    frame.set(item.samples.subarray(item.offset, item.offset + SAMPLES_PER_PACKET));
+    item.offset += SAMPLES_PER_PACKET;
+    if (item.offset >= item.samples.length) {
+      this.queue.shift();
+      item.done();
+    }
+    return encodeG711(this.options.codec, frame);
+  }
+
+  private receive(raw: Buffer, from: { address: string; port: number }): void {
+    const packet = decodeRtp(raw);
+    if (!packet) return;
+    this.received++;
+    this.lastHeardAt = performance.now();
+    if (!this.latched) {
+      this.latched = true;
+      this.remote = { address: from.address, port: from.port };
+    }
+    if (packet.payloadType === this.options.telephoneEvent) {
+      const event = decodeTelephoneEvent(packet.payload);
+      if (!event || packet.timestamp === this.lastEventTimestamp) return;
+      this.lastEventTimestamp = packet.timestamp;
+      const key = dtmfKey(event.event);
+      if (key) this.options.onKey(key);
+      return;
+    }
+    if (packet.payloadType === this.options.payloadType && this.heard.length < 30_000) {
+      this.heard.push(decodeG711(this.options.codec, packet.payload));
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { SipSettings } from '../../config/sip-config.ts';
+import type { Clock } from '../../engine/clock.ts';
+import { CachedTts } from '../../speech/tts/cached-tts.ts';
+import { EspeakTts } from '../../speech/tts/espeak-tts.ts';
+import { SipCarrier } from './sip-carrier.ts';
+
+/** The server's SIP carrier: espeak-ng prompts cached under `<data dir>/tts-cache`, its SIP port bound. */
+export async function startSipCarrier(settings: SipSettings, dataDir: string, clock: Clock, logger: Logger): Promise<SipCarrier> {
+  const carrier = new SipCarrier({ settings, clock, logger, tts: new CachedTts(new EspeakTts(), 'espeak-ng', join(dataDir, 'tts-cache')) });
+  await carrier.start();
+  const { trunk, bind } = settings;
+  // The password is never logged: only where calls go and from where.
+  logger.info({ trunk: `${trunk.host}:${trunk.port};transport=${trunk.transport}`, bind: `${bind.address}:${bind.port}` }, 'SIP carrier ready');
+  return carrier;
+}
