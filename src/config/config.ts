@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isValidZone } from '../domain/schedule.ts';
+import { ConfigError } from './config-error.ts';
 import { loadSipSettings, type SipSettings } from './sip-config.ts';
 
 /**
@@ -66,7 +67,7 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
   return { url, key: env.OUTBOUNDBOT_LLM_KEY || undefined, model: env.OUTBOUNDBOT_LLM_MODEL || 'gpt-4o-mini', timeoutMs };
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export const DEFAULTS = { host: '127.0.0.1', port: 8080, dataDir: './data', logLevel: 'info', timezone: 'Asia/Shanghai', simSeed: 'outboundbot' } as const;
 

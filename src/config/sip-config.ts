@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError } from './config.ts';
+import { ConfigError } from './config-error.ts';
 
 /**
  * The SIP carrier's settings (OUTBOUNDBOT_SIP_*, OUTBOUNDBOT_RTP_PORTS), read only when
