@@ -1,0 +1,159 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import createModule, { type Decoder, type SoundSwallowerModule } from 'soundswallower';
+import { PCM_SAMPLE_RATE } from '../pcm.ts';
+import type { Asr, AsrResult, AsrStream, AsrStreamOptions } from './asr.ts';
+import { buildHintGrammar, GARBAGE_WORDS, type HintGrammar, matchHypothesis } from './hint-grammar.ts';
+
+/**
+ * The offline default: soundswallower, PocketSphinx compiled to WebAssembly, with the US
+ * English acoustic model and dictionary that ship inside its npm package (nothing is
+ * downloaded). It recognises finite-state grammars only, so it is given one built from
+ * the turn's hints (hint-grammar.ts); without hints it can match nothing and says so.
+ *
+ * No resampling: the packaged model's filter bank spans 130-3700 Hz (its
+ * feat_params.json), inside the 4 kHz band of 8 kHz audio, so the decoder is configured
+ * for 8 kHz and fed the call's samples as they are. Upsampling to 16 kHz would add no
+ * information and double the front end's work.
+ *
+ * A decoder holds one utterance at a time and takes a while to load the model, so
+ * decoders are kept in a pool: a stream takes an idle one (or loads another) and gives it
+ * back when finished. Decoding is synchronous inside `write`: at 10-60x faster than real
+ * time on this machine (docs/performance.md) a 20 ms frame costs well under a millisecond.
+ */
+export class SoundSwallowerAsr implements Asr {
+  private readonly idle: Decoder[] = [];
+  private readonly grammars = new Map<string, HintGrammar>();
+  /** Which grammar each decoder has loaded, so one is not parsed again for the same hints. */
+  private readonly loaded = new WeakMap<Decoder, string>();
+
+  private constructor(private readonly module: SoundSwallowerModule) {}
+
+  /** Loads the WebAssembly module and one decoder (about a second; do it at start-up). */
+  static async load(): Promise<SoundSwallowerAsr> {
+    const modelBase = `${join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model')}/`;
+    const module = await createModule({ modelBase } as Partial<SoundSwallowerModule>);
+    const asr = new SoundSwallowerAsr(module);
+    asr.idle.push(await asr.newDecoder());
+    return asr;
+  }
+
+  open(options: AsrStreamOptions = {}): AsrStream {
+    const decoder = this.idle.pop();
+    return new SoundSwallowerStream(decoder ? Promise.resolve(decoder) : this.newDecoder(), options, {
+      prepare: (d) => this.prepare(d, options.hints ?? []),
+      release: (d) => this.idle.push(d),
+    });
+  }
+
+  /** Frees the decoders' WebAssembly memory. Streams still open must not be used after. */
+  close(): void {
+    for (const decoder of this.idle.splice(0)) decoder.delete();
+  }
+
+  private async newDecoder(): Promise<Decoder> {
+    // loglevel FATAL: the garbage path makes "final result does not match the grammar"
+    // an ordinary outcome, and the library would print it for every such utterance.
+    const decoder = new this.module.Decoder({ samprate: PCM_SAMPLE_RATE, loglevel: 'FATAL' });
+    await decoder.initialize();
+    decoder.add_words(...GARBAGE_WORDS.map(([word, phones]) => [word, phones] as [string, string]));
+    return decoder;
+  }
+
+  /** Loads the hints' grammar into the decoder unless it has it already. */
+  private prepare(decoder: Decoder, hints: readonly string[]): HintGrammar {
+    const key = hints.join('\n');
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = buildHintGrammar(hints, (word) => decoder.lookup_word(word) !== null);
+      if (this.grammars.size >= 256) this.grammars.clear(); // bounded: scripts change
+      this.grammars.set(key, grammar);
+    }
+    if (grammar.jsgf !== undefined && this.loaded.get(decoder) !== key) {
+      decoder.set_grammar(grammar.jsgf);
+      this.loaded.set(decoder, key);
+    }
+    return grammar;
+  }
+}
+
+interface DecoderLease {
+  prepare(decoder: Decoder): HintGrammar;
+  release(decoder: Decoder): void;
+}
+
+/** One utterance on one pooled decoder; audio written before the decoder is ready waits. */
+class SoundSwallowerStream implements AsrStream {
+  private decoder: Decoder | undefined;
+  private grammar: HintGrammar | undefined;
+  private readonly waiting: Int16Array[] = [];
+  private lastPartial = '';
+  private done = false;
+  private readonly ready: Promise<void>;
+
+  constructor(
+    decoder: Promise<Decoder>,
+    private readonly options: AsrStreamOptions,
+    private readonly lease: DecoderLease,
+  ) {
+    this.ready = decoder.then((d) => {
+      if (this.done) return this.lease.release(d);
+      this.grammar = this.lease.prepare(d);
+      this.decoder = d;
+      if (this.grammar.jsgf === undefined) return; // nothing to match: no decoding at all
+      d.start();
+      for (const pcm of this.waiting.splice(0)) this.decode(pcm);
+    });
+    this.ready.catch(() => {}); // reported by finish()
+  }
+
+  write(pcm: Int16Array): void {
+    if (this.done) return;
+    if (this.decoder) this.decode(pcm);
+    else this.waiting.push(pcm.slice());
+  }
+
+  async finish(): Promise<AsrResult> {
+    await this.ready;
+    const decoder = this.decoder!;
+    const grammar = this.grammar!;
+    this.done = true;
+    try {
+      if (grammar.jsgf === undefined) return { text: '', confidence: 0 };
+      decoder.stop();
+      const { text, hint } = matchHypothesis(decoder.get_text(), grammar);
+      if (hint === undefined) return { text: '', confidence: 0 };
+      return { text, hint, confidence: wordConfidence(decoder) };
+    } finally {
+      this.lease.release(decoder);
+    }
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.decoder) {
+      if (this.grammar?.jsgf !== undefined) this.decoder.stop();
+      this.lease.release(this.decoder);
+    }
+  }
+
+  private decode(pcm: Int16Array): void {
+    if (this.grammar?.jsgf === undefined) return;
+    const decoder = this.decoder!;
+    decoder.process_audio(Float32Array.from(pcm, (sample) => sample / 32768), false, false);
+    if (!this.options.onPartial) return;
+    const { text } = matchHypothesis(decoder.get_text(), this.grammar);
+    if (text !== '' && text !== this.lastPartial) {
+      this.lastPartial = text;
+      this.options.onPartial({ text });
+    }
+  }
+}
+
+/** The mean posterior probability of the recognised words (garbage and silences left out). */
+function wordConfidence(decoder: Decoder): number {
+  const words = (decoder.get_alignment().w ?? []).filter((w) => /^[a-z0-9']/.test(w.t) && !w.t.startsWith('garbage_'));
+  if (words.length === 0) return 0;
+  return words.reduce((sum, w) => sum + w.p, 0) / words.length;
+}
