@@ -9,9 +9,14 @@
  * A frame is speech when it is `speechMarginDb` above the floor and above `minSpeechDb`
  * in absolute terms (so a line of near digital silence does not turn breath into speech).
  *
- * Energy alone cannot tell loud stationary noise that starts suddenly from speech; such
- * noise makes an utterance until the floor has risen, and the recogniser's garbage path
- * turns it into no match (test/speech/hearing.test.ts covers both).
+ * Loud noise that starts suddenly (a hiss, a fan, hold music) would take the slow rise
+ * many seconds to absorb, so the floor also jumps to the line's level once that level has
+ * been steady: frame levels over the last `steadyMs` with a standard deviation under
+ * `steadyDeviationDb`. Speech is never that steady: its syllables move the level by 10 dB
+ * and more (over 500 ms, espeak-ng's phrases, even a drawn-out "nooooo", stay above 3.4 dB;
+ * white noise sits near 0.3 dB, pink noise at 1-3 dB). Such noise still opens one short
+ * utterance before the jump; the recogniser's garbage path makes it no match
+ * (test/speech/hearing.test.ts).
  */
 export interface EnergyClassifierOptions {
   /** How far above the noise floor a frame must be to be speech. */
@@ -20,12 +25,18 @@ export interface EnergyClassifierOptions {
   minSpeechDb: number;
   /** How fast the floor climbs toward louder frames. */
   floorRiseDbPerSecond: number;
+  /** How long the level must hold steady before the floor jumps to it. */
+  steadyMs: number;
+  /** The standard deviation of frame levels (dB) under which the line counts as steady. */
+  steadyDeviationDb: number;
 }
 
 export const DEFAULT_ENERGY_CLASSIFIER: EnergyClassifierOptions = {
   speechMarginDb: 12,
   minSpeechDb: -50,
   floorRiseDbPerSecond: 3,
+  steadyMs: 500,
+  steadyDeviationDb: 2,
 };
 
 /** Below any 16-bit signal (one LSB of RMS is -90 dBFS): where the floor starts and stops. */
@@ -33,6 +44,8 @@ const SILENCE_DB = -100;
 
 export class EnergyClassifier {
   private floorDb: number | undefined;
+  /** The last steadyMs of frame levels, oldest first. */
+  private readonly levels: number[] = [];
 
   constructor(
     private readonly frameMs: number,
@@ -50,7 +63,19 @@ export class EnergyClassifier {
     const speech = level >= floor + this.options.speechMarginDb && level >= this.options.minSpeechDb;
     const rise = (this.options.floorRiseDbPerSecond * this.frameMs) / 1000;
     this.floorDb = level < floor ? level : Math.min(level, floor + rise);
+    this.levels.push(level);
+    if (this.levels.length > this.options.steadyMs / this.frameMs) this.levels.shift();
+    const steady = this.steadyLevel();
+    if (steady !== undefined && steady > this.floorDb) this.floorDb = steady;
     return speech;
+  }
+
+  /** The mean of the recent levels when they have held steady for the whole window. */
+  private steadyLevel(): number | undefined {
+    if (this.levels.length < this.options.steadyMs / this.frameMs) return undefined;
+    const mean = this.levels.reduce((sum, level) => sum + level, 0) / this.levels.length;
+    const variance = this.levels.reduce((sum, level) => sum + (level - mean) ** 2, 0) / this.levels.length;
+    return Math.sqrt(variance) < this.options.steadyDeviationDb ? mean : undefined;
   }
 }
 
