@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import createModule, { type Decoder, type SoundSwallowerModule } from 'soundswallower';
-import { PCM_SAMPLE_RATE } from '../pcm.ts';
+import { concatPcm, PCM_SAMPLE_RATE } from '../pcm.ts';
 import type { Asr, AsrResult, AsrStream, AsrStreamOptions } from './asr.ts';
 import { buildHintGrammar, GARBAGE_WORDS, type HintGrammar, matchHypothesis } from './hint-grammar.ts';
 
@@ -18,14 +18,16 @@ import { buildHintGrammar, GARBAGE_WORDS, type HintGrammar, matchHypothesis } fr
  *
  * A decoder holds one utterance at a time and takes a while to load the model, so
  * decoders are kept in a pool: a stream takes an idle one (or loads another) and gives it
- * back when finished. Decoding is synchronous inside `write`: at 10-60x faster than real
- * time on this machine (docs/performance.md) a 20 ms frame costs well under a millisecond.
+ * back when finished. Decoding is synchronous, in `finish` (and in `write` when partials
+ * are asked for): tens of times faster than real time on this machine (docs/performance.md).
  */
 export class SoundSwallowerAsr implements Asr {
   private readonly idle: Decoder[] = [];
   private readonly grammars = new Map<string, HintGrammar>();
   /** Which grammar each decoder has loaded, so one is not parsed again for the same hints. */
   private readonly loaded = new WeakMap<Decoder, string>();
+  /** Decoders are loaded one after another: see newDecoder. */
+  private loading: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly module: SoundSwallowerModule) {}
 
@@ -51,10 +53,24 @@ export class SoundSwallowerAsr implements Asr {
     for (const decoder of this.idle.splice(0)) decoder.delete();
   }
 
-  private async newDecoder(): Promise<Decoder> {
+  /**
+   * One load at a time: decoders initialised concurrently in one module were seen to
+   * recognise wrongly (four utterances ending within one tick each loaded a decoder at
+   * once, and one of them heard nothing), so each waits for the previous load.
+   */
+  private newDecoder(): Promise<Decoder> {
+    const next = this.loading.then(() => this.loadDecoder());
+    this.loading = next.catch(() => {});
+    return next;
+  }
+
+  private async loadDecoder(): Promise<Decoder> {
     // loglevel FATAL: the garbage path makes "final result does not match the grammar"
     // an ordinary outcome, and the library would print it for every such utterance.
-    const decoder = new this.module.Decoder({ samprate: PCM_SAMPLE_RATE, loglevel: 'FATAL' });
+    // dither: G.711 silence decodes to exact zeros, whose log spectrum skews the
+    // utterance's cepstral mean; "yes I will pay today" after 200 ms of zeros was lost
+    // without it. A fixed seed keeps the dither, and so the results, repeatable.
+    const decoder = new this.module.Decoder({ samprate: PCM_SAMPLE_RATE, loglevel: 'FATAL', dither: true, seed: 1 });
     await decoder.initialize();
     decoder.add_words(...GARBAGE_WORDS.map(([word, phones]) => [word, phones] as [string, string]));
     return decoder;
@@ -82,11 +98,19 @@ interface DecoderLease {
   release(decoder: Decoder): void;
 }
 
-/** One utterance on one pooled decoder; audio written before the decoder is ready waits. */
+/**
+ * One utterance on one pooled decoder. The final result comes from one pass over the whole
+ * utterance (full-utterance mode: cepstral mean normalisation over that utterance alone).
+ * Decoding live carries the normalisation over from the decoder's previous utterances, and
+ * that was seen to lose a phrase on a pooled decoder that had heard other phrases before
+ * (test/speech/hearing.test.ts, four answers in one call). So live decoding runs only when
+ * partial hypotheses are asked for, and the final pass is made anew.
+ */
 class SoundSwallowerStream implements AsrStream {
   private decoder: Decoder | undefined;
   private grammar: HintGrammar | undefined;
-  private readonly waiting: Int16Array[] = [];
+  private readonly audio: Int16Array[] = [];
+  private live = false;
   private lastPartial = '';
   private done = false;
   private readonly ready: Promise<void>;
@@ -100,17 +124,19 @@ class SoundSwallowerStream implements AsrStream {
       if (this.done) return this.lease.release(d);
       this.grammar = this.lease.prepare(d);
       this.decoder = d;
-      if (this.grammar.jsgf === undefined) return; // nothing to match: no decoding at all
+      if (this.grammar.jsgf === undefined || !this.options.onPartial) return;
       d.start();
-      for (const pcm of this.waiting.splice(0)) this.decode(pcm);
+      this.live = true;
+      for (const pcm of this.audio) this.decodeLive(pcm);
     });
     this.ready.catch(() => {}); // reported by finish()
   }
 
   write(pcm: Int16Array): void {
     if (this.done) return;
-    if (this.decoder) this.decode(pcm);
-    else this.waiting.push(pcm.slice());
+    const copy = pcm.slice();
+    this.audio.push(copy);
+    if (this.live) this.decodeLive(copy);
   }
 
   async finish(): Promise<AsrResult> {
@@ -120,6 +146,9 @@ class SoundSwallowerStream implements AsrStream {
     this.done = true;
     try {
       if (grammar.jsgf === undefined) return { text: '', confidence: 0 };
+      if (this.live) decoder.stop();
+      decoder.start();
+      decoder.process_audio(toFloat(concatPcm(this.audio)), false, true);
       decoder.stop();
       const { text, hint } = matchHypothesis(decoder.get_text(), grammar);
       if (hint === undefined) return { text: '', confidence: 0 };
@@ -133,22 +162,24 @@ class SoundSwallowerStream implements AsrStream {
     if (this.done) return;
     this.done = true;
     if (this.decoder) {
-      if (this.grammar?.jsgf !== undefined) this.decoder.stop();
+      if (this.live) this.decoder.stop();
       this.lease.release(this.decoder);
     }
   }
 
-  private decode(pcm: Int16Array): void {
-    if (this.grammar?.jsgf === undefined) return;
+  private decodeLive(pcm: Int16Array): void {
     const decoder = this.decoder!;
-    decoder.process_audio(Float32Array.from(pcm, (sample) => sample / 32768), false, false);
-    if (!this.options.onPartial) return;
-    const { text } = matchHypothesis(decoder.get_text(), this.grammar);
+    decoder.process_audio(toFloat(pcm), false, false);
+    const { text } = matchHypothesis(decoder.get_text(), this.grammar!);
     if (text !== '' && text !== this.lastPartial) {
       this.lastPartial = text;
-      this.options.onPartial({ text });
+      this.options.onPartial!({ text });
     }
   }
+}
+
+function toFloat(pcm: Int16Array): Float32Array {
+  return Float32Array.from(pcm, (sample) => sample / 32768);
 }
 
 /** The mean posterior probability of the recognised words (garbage and silences left out). */
