@@ -33,9 +33,7 @@ export class SoundSwallowerAsr implements Asr {
 
   /** Loads the WebAssembly module and one decoder (about a second; do it at start-up). */
   static async load(): Promise<SoundSwallowerAsr> {
-    const modelBase = `${join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model')}/`;
-    const module = await createModule({ modelBase } as Partial<SoundSwallowerModule>);
-    const asr = new SoundSwallowerAsr(module);
+    const asr = new SoundSwallowerAsr(await loadSoundSwallowerModule());
     asr.idle.push(await asr.newDecoder());
     return asr;
   }
@@ -91,6 +89,12 @@ export class SoundSwallowerAsr implements Asr {
     }
     return grammar;
   }
+}
+
+/** The WebAssembly module, told where its packaged model sits (next to its own file). */
+export function loadSoundSwallowerModule(): Promise<SoundSwallowerModule> {
+  const modelBase = `${join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model')}/`;
+  return createModule({ modelBase } as Partial<SoundSwallowerModule>);
 }
 
 interface DecoderLease {
