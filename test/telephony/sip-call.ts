@@ -5,9 +5,11 @@ import { parseTrunk } from '../../src/config/sip-config.ts';
 import { SystemClock } from '../../src/engine/clock.ts';
 import { CachedTts } from '../../src/speech/tts/cached-tts.ts';
 import { EspeakTts } from '../../src/speech/tts/espeak-tts.ts';
+import type { CallDialog } from '../../src/dialog/call-dialog.ts';
 import type { CallReport, DialRequest } from '../../src/telephony/carrier.ts';
 import { SipCarrier, type SipCarrierTimings } from '../../src/telephony/sip/sip-carrier.ts';
-import { freeUdpPort, startSipp } from './sipp-peer.ts';
+import { startBaresip, type BaresipPeer } from './baresip-peer.ts';
+import { freeUdpPort, startSipp, type SippPeer } from './sipp-peer.ts';
 
 /**
  * One call from a real SipCarrier (127.0.0.1) to sipp running a fixture scenario on an
@@ -28,11 +30,39 @@ export interface CallOptions {
   talkLimitMs?: number;
   timings?: Partial<SipCarrierTimings>;
   credentials?: { username: string; password: string };
+  /** The published script the call runs; the minimal conversation without one. */
+  dialog?: CallDialog;
 }
 
 export async function callSipp(scenario: string, options: CallOptions = {}): Promise<CallOutcome> {
-  const address = `127.0.0.${nextHost++}`;
-  const peer = await startSipp(scenario, { address, rtpEcho: options.rtpEcho, timeoutS: 30 });
+  const peer = await startSipp(scenario, { address: `127.0.0.${nextHost++}`, rtpEcho: options.rtpEcho, timeoutS: 30 });
+  return callPeer(peer, scenario, options);
+}
+
+/** A call answered by baresip; `during` runs once the call is placed (e.g. to press keys). */
+export async function callBaresip(options: CallOptions & { during?: (peer: BaresipPeer) => Promise<void> } = {}): Promise<CallOutcome & { heard: Int16Array }> {
+  const peer = await startBaresip({ address: `127.0.0.${nextHost++}`, lifetimeS: 40 });
+  let heard: Int16Array = new Int16Array(0);
+  const outcome = await callPeer(peer, 'baresip', options, {
+    during: async () => options.during?.(peer),
+    // baresip writes its dump when the call's audio closes, just after our BYE is answered.
+    beforeStop: async () => {
+      for (let waited = 0; waited < 3_000; waited += 100) {
+        try {
+          heard = peer.heard();
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      heard = peer.heard();
+    },
+  });
+  return { ...outcome, heard };
+}
+
+async function callPeer(peer: SippPeer, name: string, options: CallOptions, hooks: { during?: () => Promise<void>; beforeStop?: () => Promise<void> } = {}): Promise<CallOutcome> {
+  const address = peer.address;
   const dataDir = mkdtempSync(join(tmpdir(), 'outboundbot-sip-'));
   const cacheDir = join(dataDir, 'tts-cache');
   const clock = new SystemClock();
@@ -53,7 +83,7 @@ export async function callSipp(scenario: string, options: CallOptions = {}): Pro
     await carrier.start();
     const report = await new Promise<CallReport>((resolve, reject) => {
       const request: DialRequest = {
-        callId: `call-${scenario}`,
+        callId: `call-${name}`,
         jobId: 'job-1',
         attempt: 1,
         callingNumber: '057188880000',
@@ -63,8 +93,9 @@ export async function callSipp(scenario: string, options: CallOptions = {}): Pro
         ringingTimeoutMs: options.ringingTimeoutMs ?? 5_000,
         talkLimitMs: options.talkLimitMs ?? 30_000,
         startedAt: clock.now(),
+        ...(options.dialog ? { dialog: options.dialog } : {}),
       };
-      const guard = setTimeout(() => reject(new Error(`no report within 40 s for ${scenario}`)), 40_000);
+      const guard = setTimeout(() => reject(new Error(`no report within 40 s for ${name}`)), 40_000);
       let reports = 0;
       void Promise.resolve(
         carrier.dial(request, (report) => {
@@ -74,9 +105,12 @@ export async function callSipp(scenario: string, options: CallOptions = {}): Pro
           else setTimeout(() => resolve(report), 200); // a second report would come in this time
         }),
       ).catch(reject);
+      hooks.during?.().catch(reject);
     });
     await carrier.stop();
-    const sipp = await Promise.race([peer.exited, new Promise<{ code: null; output: string }>((resolve) => setTimeout(() => resolve({ code: null, output: 'sipp still running 5 s after the call' }), 5_000))]);
+    await hooks.beforeStop?.();
+    // sipp ends with its scenario; baresip lives until stopped, so there is no exit to wait for.
+    const sipp = hooks.beforeStop ? { code: null, output: '' } : await Promise.race([peer.exited, new Promise<{ code: null; output: string }>((resolve) => setTimeout(() => resolve({ code: null, output: 'sipp still running 5 s after the call' }), 5_000))]);
     return { report, sipp, cached: existsSync(cacheDir) ? readdirSync(cacheDir) : [] };
   } finally {
     peer.stop();

@@ -25,12 +25,14 @@ export interface SipCarrierTimings {
   listenTimeoutMs: number;
   /** No RTP from the far end for this long ends an answered call. */
   mediaTimeoutMs: number;
+  /** The line stays open this long after the last prompt, before our BYE (the callee's jitter buffer plays out). */
+  hangupTailMs: number;
 }
 
 /** How long stop() waits for cancelled calls to settle. */
 const STOP_WAIT_MS = 5_000;
 
-export const DEFAULT_SIP_TIMINGS: SipCarrierTimings = { listenTimeoutMs: 6_000, mediaTimeoutMs: 15_000 };
+export const DEFAULT_SIP_TIMINGS: SipCarrierTimings = { listenTimeoutMs: 6_000, mediaTimeoutMs: 15_000, hangupTailMs: 300 };
 
 export interface SipCarrierOptions {
   settings: SipSettings;
@@ -137,6 +139,7 @@ export class SipCarrier implements Carrier {
             clock,
             listenTimeoutMs: this.timings.listenTimeoutMs,
             talkLimitMs: request.talkLimitMs,
+            hangupTailMs: this.timings.hangupTailMs,
             onError: (error) => logger?.warn({ err: error, callId: request.callId }, 'a prompt could not be played'),
             onEnd: (end) => {
               const endedAt = clock.now();
