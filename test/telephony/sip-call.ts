@@ -17,6 +17,8 @@ import { freeUdpPort, startSipp, type SippPeer } from './sipp-peer.ts';
  */
 export interface CallOutcome {
   report: CallReport;
+  /** Every call's report, in the order they ended (one unless `calls` says more). */
+  reports: CallReport[];
   sipp: { code: number | null; output: string };
   /** The files of the prompt cache once the call has ended. */
   cached: string[];
@@ -30,12 +32,15 @@ export interface CallOptions {
   talkLimitMs?: number;
   timings?: Partial<SipCarrierTimings>;
   credentials?: { username: string; password: string };
+  callsPerSecond?: number;
+  /** How many calls to place at once (sipp answers each by the scenario). */
+  calls?: number;
   /** The published script the call runs; the minimal conversation without one. */
   dialog?: CallDialog;
 }
 
 export async function callSipp(scenario: string, options: CallOptions = {}): Promise<CallOutcome> {
-  const peer = await startSipp(scenario, { address: `127.0.0.${nextHost++}`, rtpEcho: options.rtpEcho, timeoutS: 30 });
+  const peer = await startSipp(scenario, { address: `127.0.0.${nextHost++}`, rtpEcho: options.rtpEcho, timeoutS: 30, calls: options.calls });
   return callPeer(peer, scenario, options);
 }
 
@@ -74,6 +79,7 @@ async function callPeer(peer: SippPeer, name: string, options: CallOptions, hook
       bind: { address: '127.0.0.1', port: await freeUdpPort('127.0.0.1') },
       publicAddress: '127.0.0.1',
       rtpPorts: { first: 41000, last: 41999 },
+      callsPerSecond: options.callsPerSecond ?? 100,
     },
     clock,
     tts: new CachedTts(new EspeakTts(), 'espeak-ng', cacheDir),
@@ -81,37 +87,44 @@ async function callPeer(peer: SippPeer, name: string, options: CallOptions, hook
   });
   try {
     await carrier.start();
-    const report = await new Promise<CallReport>((resolve, reject) => {
-      const request: DialRequest = {
-        callId: `call-${name}`,
-        jobId: 'job-1',
-        attempt: 1,
-        callingNumber: '057188880000',
-        calledNumber: '13800000001',
-        contact: { id: 'contact-1', phoneNumber: '13800000001', name: 'Li', honorific: '', referenceId: '' },
-        extras: [],
-        ringingTimeoutMs: options.ringingTimeoutMs ?? 5_000,
-        talkLimitMs: options.talkLimitMs ?? 30_000,
-        startedAt: clock.now(),
-        ...(options.dialog ? { dialog: options.dialog } : {}),
-      };
-      const guard = setTimeout(() => reject(new Error(`no report within 40 s for ${name}`)), 40_000);
-      let reports = 0;
-      void Promise.resolve(
-        carrier.dial(request, (report) => {
-          reports++;
-          clearTimeout(guard);
-          if (reports > 1) reject(new Error('onEnded was called twice'));
-          else setTimeout(() => resolve(report), 200); // a second report would come in this time
-        }),
-      ).catch(reject);
+    const calls = options.calls ?? 1;
+    const reports = await new Promise<CallReport[]>((resolve, reject) => {
+      const ended: CallReport[] = [];
+      const seen = new Set<string>();
+      const guard = setTimeout(() => reject(new Error(`${ended.length} of ${calls} reports within 40 s for ${name}`)), 40_000);
+      for (let i = 0; i < calls; i++) {
+        const callId = `call-${name}-${i}`;
+        const request: DialRequest = {
+          callId,
+          jobId: `job-${i}`,
+          attempt: 1,
+          callingNumber: '057188880000',
+          calledNumber: '13800000001',
+          contact: { id: `contact-${i}`, phoneNumber: '13800000001', name: 'Li', honorific: '', referenceId: '' },
+          extras: [],
+          ringingTimeoutMs: options.ringingTimeoutMs ?? 5_000,
+          talkLimitMs: options.talkLimitMs ?? 30_000,
+          startedAt: clock.now(),
+          ...(options.dialog ? { dialog: options.dialog } : {}),
+        };
+        void Promise.resolve(
+          carrier.dial(request, (report) => {
+            if (seen.has(callId)) return reject(new Error(`onEnded was called twice for ${callId}`));
+            seen.add(callId);
+            ended.push(report);
+            if (ended.length < calls) return;
+            clearTimeout(guard);
+            setTimeout(() => resolve(ended), 200); // a second report would come in this time
+          }),
+        ).catch(reject);
+      }
       hooks.during?.().catch(reject);
     });
     await carrier.stop();
     await hooks.beforeStop?.();
     // sipp ends with its scenario; baresip lives until stopped, so there is no exit to wait for.
     const sipp = hooks.beforeStop ? { code: null, output: '' } : await Promise.race([peer.exited, new Promise<{ code: null; output: string }>((resolve) => setTimeout(() => resolve({ code: null, output: 'sipp still running 5 s after the call' }), 5_000))]);
-    return { report, sipp, cached: existsSync(cacheDir) ? readdirSync(cacheDir) : [] };
+    return { report: reports[0]!, reports, sipp, cached: existsSync(cacheDir) ? readdirSync(cacheDir) : [] };
   } finally {
     peer.stop();
     await carrier.stop().catch(() => {});

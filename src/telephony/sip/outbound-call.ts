@@ -1,23 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import sip, { type NameAddr, type SipMessage } from 'sip';
 import digest from 'sip/digest.js';
+import type { MediaAnswer, MediaDirection } from '../media/sdp.ts';
+import { MidDialog } from './mid-dialog.ts';
 import type { UnansweredEvent } from './outcome-table.ts';
 import { ALLOWED_METHODS, type SipTrunk } from './sip-trunk.ts';
 
 /**
  * One outgoing INVITE dialog (RFC 3261 sections 12-17) on the trunk.
  *
- * Modes: CALLING (INVITE sent) -> EARLY (a 180/183 came) -> CONFIRMED (2xx, ACK sent)
+ * Modes: IDLE (waiting for the trunk's calls-per-second slot) -> CALLING (INVITE sent) -> EARLY (a 180/183 came) -> CONFIRMED (2xx, ACK sent)
  * -> ENDED (BYE either way). From CALLING or EARLY: a final non-2xx ends it (onFailed);
  * a 401/407 is answered once with digest credentials (a new INVITE, CSeq + 1); the
  * ring timer sends CANCEL (CANCELLING), whose 487 ends it as a ring timeout.
  * A 2xx that crosses our CANCEL is ACKed and hung up at once: the callee answered just
  * as we gave up, and a call nobody speaks on is worse than a missed one.
+ * In CONFIRMED, the trunk's re-INVITE, UPDATE, INFO and OPTIONS go to mid-dialog.ts
+ * (hold, session refresh, Session-Timers).
  */
 export interface CallParties {
   callingNumber: string;
   calledNumber: string;
-  sdpOffer: string;
+  /** Our SDP: the INVITE's offer is version 0, sendrecv; later versions answer the trunk's re-offers. */
+  localSdp(direction: MediaDirection, version: number): string;
   ringingTimeoutMs: number;
   credentials?: { user: string; password: string };
 }
@@ -30,9 +35,13 @@ export interface CallEvents {
   onRemoteBye(): void;
   /** A key sent by SIP INFO (application/dtmf-relay), for trunks that do not send RFC 4733. */
   onInfoKey(key: string): void;
+  /** A re-INVITE or UPDATE offered new media (hold, resume, another address). */
+  onRemoteMedia(media: MediaAnswer | undefined, theirDirection: MediaDirection): void;
+  /** The session timer ran out (RFC 4028): the call is gone. */
+  onSessionExpired(): void;
 }
 
-type Mode = 'CALLING' | 'EARLY' | 'CANCELLING' | 'CONFIRMED' | 'ENDED';
+type Mode = 'IDLE' | 'CALLING' | 'EARLY' | 'CANCELLING' | 'CONFIRMED' | 'ENDED';
 
 /** How long to wait for the 487 after our CANCEL before counting the ring timeout anyway. */
 const CANCEL_GUARD_MS = 4_000;
@@ -42,7 +51,7 @@ const BYE_GUARD_MS = 4_000;
 export class OutboundCall {
   readonly callId = `${randomBytes(12).toString('hex')}@outboundbot`;
   private readonly localTag = randomBytes(6).toString('hex');
-  private mode: Mode = 'CALLING';
+  private mode: Mode = 'IDLE';
   private invite!: SipMessage;
   private authAnswered = false;
   private provisional = false;
@@ -57,16 +66,25 @@ export class OutboundCall {
   private settled = false;
   /** The SIP status that settled the attempt (for the report). */
   finalStatus = 0;
+  private readonly midDialog: MidDialog;
 
   constructor(
     private readonly trunk: SipTrunk,
     private readonly parties: CallParties,
     private readonly events: CallEvents,
-  ) {}
+  ) {
+    this.midDialog = new MidDialog(
+      { trunk, contact: [{ uri: trunk.localUri(parties.callingNumber), params: {} }], inDialog: (method) => this.inDialog(method) },
+      parties.localSdp,
+      { onInfoKey: (key) => events.onInfoKey(key), onRemoteMedia: (media, direction) => events.onRemoteMedia(media, direction), onSessionExpired: () => events.onSessionExpired() },
+    );
+  }
 
   start(): void {
+    if (this.mode !== 'IDLE') return; // aborted while waiting for its slot
+    this.mode = 'CALLING';
     this.trunk.register(this.callId, { onRequest: (request) => this.onRequest(request) });
-    const { callingNumber, calledNumber, sdpOffer } = this.parties;
+    const { callingNumber, calledNumber } = this.parties;
     const from = this.trunk.localUri(callingNumber);
     this.invite = {
       method: 'INVITE',
@@ -80,10 +98,12 @@ export class OutboundCall {
         'p-asserted-identity': `<${from.replace(/;transport=tcp$/, '')}>`,
         'max-forwards': 70,
         allow: ALLOWED_METHODS,
+        // Session-Timers (RFC 4028) when the trunk asks; we do not ask ourselves.
+        supported: 'timer',
         'user-agent': 'outboundbot',
         'content-type': 'application/sdp',
       },
-      content: sdpOffer,
+      content: this.parties.localSdp('sendrecv', 0),
     };
     this.sendInvite();
     this.ringTimer = setTimeout(() => this.cancel(), this.parties.ringingTimeoutMs);
@@ -93,6 +113,7 @@ export class OutboundCall {
   hangUp(): Promise<void> {
     if (this.mode !== 'CONFIRMED') return Promise.resolve();
     this.mode = 'ENDED';
+    this.midDialog.stop();
     return new Promise((resolve) => {
       const guard = setTimeout(finish, BYE_GUARD_MS);
       const self = this;
@@ -109,6 +130,7 @@ export class OutboundCall {
 
   /** Stops the attempt however far it got (shutdown): CANCEL while ringing, BYE once answered. */
   async abort(): Promise<void> {
+    if (this.mode === 'IDLE') return this.fail({ event: 'transportError', status: 0 }); // never sent: nothing to cancel
     if (this.mode === 'CALLING' || this.mode === 'EARLY') this.cancel();
     else await this.hangUp();
   }
@@ -183,6 +205,7 @@ export class OutboundCall {
     this.settled = true;
     this.finalStatus = response.status!;
     this.mode = 'CONFIRMED';
+    this.midDialog.answered(response);
     this.events.onAnswered(response.content ?? '');
   }
 
@@ -249,35 +272,18 @@ export class OutboundCall {
   }
 
   private onRequest(request: SipMessage): void {
-    switch (request.method) {
-      case 'ACK':
-        return;
-      case 'BYE': {
-        this.trunk.send(sip.makeResponse(request, 200, 'OK'));
-        if (this.mode === 'CONFIRMED') {
-          this.mode = 'ENDED';
-          this.trunk.unregister(this.callId);
-          this.events.onRemoteBye();
-        }
-        return;
+    if (request.method === 'BYE') {
+      this.trunk.send(sip.makeResponse(request, 200, 'OK'));
+      if (this.mode === 'CONFIRMED') {
+        this.mode = 'ENDED';
+        this.midDialog.stop();
+        this.trunk.unregister(this.callId);
+        this.events.onRemoteBye();
       }
-      case 'INVITE': {
-        // A re-INVITE (hold, session refresh): we keep the stream as it is and answer with our offer again.
-        const response = sip.makeResponse(request, 200, 'OK');
-        response.headers.contact = this.invite.headers.contact;
-        response.headers['content-type'] = 'application/sdp';
-        response.content = this.parties.sdpOffer;
-        this.trunk.send(response);
-        return;
-      }
-      case 'INFO': {
-        const signal = /Signal\s*=\s*([0-9*#A-D])/i.exec(request.content ?? '');
-        this.trunk.send(sip.makeResponse(request, 200, 'OK'));
-        if (signal && this.mode === 'CONFIRMED') this.events.onInfoKey(signal[1]!.toUpperCase());
-        return;
-      }
-      default:
-        this.trunk.send(sip.makeResponse(request, 200, 'OK')); // UPDATE, OPTIONS in dialog: nothing of ours changes
+      return;
     }
+    if (this.mode === 'CONFIRMED') return this.midDialog.handle(request);
+    // Before the 2xx (an early-dialog UPDATE, PRACK ...) or after our BYE: nothing of ours changes.
+    if (request.method !== 'ACK') this.trunk.send(sip.makeResponse(request, 200, 'OK'));
   }
 }

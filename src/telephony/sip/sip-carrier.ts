@@ -10,6 +10,7 @@ import { RtpPortPool } from '../media/port-pool.ts';
 import { RtpSession } from '../media/rtp-session.ts';
 import { buildOffer, parseAnswer } from '../media/sdp.ts';
 import type { CallReport, Carrier, DialRequest } from '../carrier.ts';
+import { CallPacer } from './call-pacer.ts';
 import { OutboundCall } from './outbound-call.ts';
 import { resultOfEvent, resultOfFinalResponse } from './outcome-table.ts';
 import { SipTrunk } from './sip-trunk.ts';
@@ -46,6 +47,7 @@ export class SipCarrier implements Carrier {
   private readonly trunk: SipTrunk;
   private readonly ports: RtpPortPool;
   private readonly timings: SipCarrierTimings;
+  private readonly pacer: CallPacer;
   private readonly live = new Set<OutboundCall>();
   /** Calls whose BYE is on its way: stop() waits for them before closing the SIP port. */
   private readonly closing = new Set<Promise<void>>();
@@ -55,6 +57,7 @@ export class SipCarrier implements Carrier {
     const { rtpPorts, bind } = options.settings;
     this.ports = new RtpPortPool(bind.address, rtpPorts.first, rtpPorts.last);
     this.timings = { ...DEFAULT_SIP_TIMINGS, ...options.timings };
+    this.pacer = new CallPacer(options.settings.callsPerSecond);
   }
 
   start(): Promise<void> {
@@ -95,12 +98,15 @@ export class SipCarrier implements Carrier {
     let media: RtpSession | undefined;
     let liveCall: LiveCall | undefined;
     let answeredAt = 0;
+    /** When the INVITE left (after the calls-per-second wait): ringing is counted from there. */
+    let invitedAt: number | undefined;
+    const sessionId = clock.now();
     const call: OutboundCall = new OutboundCall(
       this.trunk,
       {
         callingNumber: request.callingNumber,
         calledNumber: request.calledNumber,
-        sdpOffer: buildOffer({ address: settings.publicAddress, port: rtp.port, sessionId: clock.now() }),
+        localSdp: (direction, version) => buildOffer({ address: settings.publicAddress, port: rtp.port, sessionId, version: sessionId + version, direction }),
         ringingTimeoutMs: request.ringingTimeoutMs,
         credentials: settings.username && settings.password ? { user: settings.username, password: settings.password } : undefined,
       },
@@ -110,7 +116,7 @@ export class SipCarrier implements Carrier {
           this.live.delete(call);
           rtp.release();
           const result = 'event' in reason ? resultOfEvent(reason.event) : resultOfFinalResponse(reason.status);
-          report({ result, ringingMs: clock.now() - request.startedAt, sipCode: String(reason.status) });
+          report({ result, ringingMs: invitedAt === undefined ? 0 : clock.now() - invitedAt, sipCode: reason.status ? String(reason.status) : '' });
         },
         onAnswered: (sdp) => {
           answeredAt = clock.now();
@@ -120,7 +126,7 @@ export class SipCarrier implements Carrier {
             this.live.delete(call);
             void call.hangUp();
             rtp.release();
-            return report({ result: 'NotConnected', ringingMs: answeredAt - request.startedAt, sipCode: '488' });
+            return report({ result: 'NotConnected', ringingMs: answeredAt - invitedAt!, sipCode: '488' });
           }
           media = new RtpSession({
             socket: rtp.socket,
@@ -153,7 +159,7 @@ export class SipCarrier implements Carrier {
                 report({
                   result: 'Answered',
                   endedAt,
-                  ringingMs: answeredAt - request.startedAt,
+                  ringingMs: answeredAt - invitedAt!,
                   talkMs: endedAt - answeredAt,
                   sipCode: String(call.finalStatus),
                   conversationEnd: end.conversationEnd,
@@ -170,9 +176,15 @@ export class SipCarrier implements Carrier {
         },
         onRemoteBye: () => liveCall?.lineGone(),
         onInfoKey: (key) => liveCall?.key(key),
+        onRemoteMedia: (answer, theirDirection) => media?.renegotiate(theirDirection, answer && { address: answer.address, port: answer.port }),
+        onSessionExpired: () => liveCall?.lineGone(),
       },
     );
     this.live.add(call);
-    call.start();
+    // Not awaited: the engine dials a round's calls one after another, and the wait is per trunk.
+    void this.pacer.wait().then(() => {
+      invitedAt = clock.now();
+      call.start();
+    });
   }
 }
