@@ -45,6 +45,8 @@ export class RtpSession {
   private sequence = randomInt(0, 2 ** 16);
   private readonly firstTimestamp = randomInt(0, 2 ** 32);
   private sent = 0;
+  /** Packets actually sent (`sent` also counts the slots passed on hold). */
+  private sequenceSent = 0;
   private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastHeardAt = 0;
@@ -57,6 +59,11 @@ export class RtpSession {
   private lastEventTimestamp: number | undefined;
   /** The far end's direction, from its side (sdp.ts). */
   private theirDirection: MediaDirection = 'sendrecv';
+  /** Packets sent to the far end. */
+  get packetsSent(): number {
+    return this.sequenceSent;
+  }
+
   /** Packets received from the far end (audio and events). */
   received = 0;
   /** The far end's audio as 8 kHz samples, in arrival order (kept for checks and recording). */
@@ -137,6 +144,7 @@ export class RtpSession {
       payload,
     );
     this.sent++;
+    this.sequenceSent++;
     this.options.socket.send(packet, this.remote.port, this.remote.address);
   }
 

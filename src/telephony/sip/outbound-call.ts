@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sip, { type NameAddr, type SipMessage } from 'sip';
 import digest from 'sip/digest.js';
 import type { MediaAnswer, MediaDirection } from '../media/sdp.ts';
+import type { CallJournal } from './dialog-journal.ts';
 import { MidDialog } from './mid-dialog.ts';
 import type { UnansweredEvent } from './outcome-table.ts';
 import { ALLOWED_METHODS, type SipTrunk } from './sip-trunk.ts';
@@ -47,6 +48,8 @@ type Mode = 'IDLE' | 'CALLING' | 'EARLY' | 'CANCELLING' | 'CONFIRMED' | 'ENDED';
 const CANCEL_GUARD_MS = 4_000;
 /** How long to wait for the answer to our BYE (RFC 3261 Timer F is 32 s; we need not know). */
 const BYE_GUARD_MS = 4_000;
+/** The journaled BYE's CSeq is this far above the answer's: past any refresh the call may send before it dies. */
+const JOURNAL_CSEQ_GAP = 10_000;
 
 export class OutboundCall {
   readonly callId = `${randomBytes(12).toString('hex')}@outboundbot`;
@@ -72,6 +75,7 @@ export class OutboundCall {
     private readonly trunk: SipTrunk,
     private readonly parties: CallParties,
     private readonly events: CallEvents,
+    private readonly journal?: CallJournal,
   ) {
     this.midDialog = new MidDialog(
       { trunk, contact: [{ uri: trunk.localUri(parties.callingNumber), params: {} }], inDialog: (method) => this.inDialog(method) },
@@ -119,7 +123,7 @@ export class OutboundCall {
       const self = this;
       function finish() {
         clearTimeout(guard);
-        self.trunk.unregister(self.callId);
+        self.release();
         resolve();
       }
       this.trunk.send(this.inDialog('BYE'), (response) => {
@@ -137,9 +141,22 @@ export class OutboundCall {
 
   private sendInvite(): void {
     const invite = this.invite;
+    let journaled = false;
     this.trunk.send(invite, (response) => {
-      if (invite === this.invite) this.onInviteResponse(response);
+      if (invite !== this.invite) return;
+      // By the first provisional the stack has put its Via (our branch, which a CANCEL must name) on the INVITE.
+      if (!journaled && (response.status ?? 0) < 200 && (this.mode === 'CALLING' || this.mode === 'EARLY')) {
+        journaled = true;
+        this.journal?.record(this.callId, this.cancelRequest());
+      }
+      this.onInviteResponse(response);
     });
+  }
+
+  /** The call is over for us: no more requests of its dialog, nothing left to end after a crash. */
+  private release(): void {
+    this.trunk.unregister(this.callId);
+    this.journal?.forget(this.callId);
   }
 
   private onInviteResponse(response: SipMessage): void {
@@ -205,6 +222,10 @@ export class OutboundCall {
     this.settled = true;
     this.finalStatus = response.status!;
     this.mode = 'CONFIRMED';
+    const bye = this.inDialog('BYE');
+    this.localSeq--; // only journaled, not sent
+    bye.headers.cseq = { method: 'BYE', seq: this.localSeq + JOURNAL_CSEQ_GAP };
+    this.journal?.record(this.callId, bye);
     this.midDialog.answered(response);
     this.events.onAnswered(response.content ?? '');
   }
@@ -212,8 +233,13 @@ export class OutboundCall {
   private cancel(): void {
     if (this.mode !== 'CALLING' && this.mode !== 'EARLY') return;
     this.mode = 'CANCELLING';
+    this.trunk.send(this.cancelRequest(), () => {});
+    this.cancelGuard = setTimeout(() => this.fail({ event: 'ringTimeout', status: 487 }), CANCEL_GUARD_MS);
+  }
+
+  private cancelRequest(): SipMessage {
     const invite = this.invite;
-    this.trunk.send({
+    return {
       method: 'CANCEL',
       uri: invite.uri,
       headers: {
@@ -224,8 +250,7 @@ export class OutboundCall {
         cseq: { method: 'CANCEL', seq: invite.headers.cseq!.seq },
         'max-forwards': 70,
       },
-    }, () => {});
-    this.cancelGuard = setTimeout(() => this.fail({ event: 'ringTimeout', status: 487 }), CANCEL_GUARD_MS);
+    };
   }
 
   private fail(reason: { status: number } | { event: UnansweredEvent; status: number }): void {
@@ -236,7 +261,7 @@ export class OutboundCall {
     this.finalStatus = reason.status;
     if (this.mode !== 'CONFIRMED') {
       this.mode = 'ENDED';
-      this.trunk.unregister(this.callId);
+      this.release();
     }
     this.events.onFailed(reason);
   }
@@ -277,7 +302,7 @@ export class OutboundCall {
       if (this.mode === 'CONFIRMED') {
         this.mode = 'ENDED';
         this.midDialog.stop();
-        this.trunk.unregister(this.callId);
+        this.release();
         this.events.onRemoteBye();
       }
       return;

@@ -11,6 +11,7 @@ import { RtpSession } from '../media/rtp-session.ts';
 import { buildOffer, parseAnswer } from '../media/sdp.ts';
 import type { CallReport, Carrier, DialRequest } from '../carrier.ts';
 import { CallPacer } from './call-pacer.ts';
+import { DialogJournal } from './dialog-journal.ts';
 import { OutboundCall } from './outbound-call.ts';
 import { resultOfEvent, resultOfFinalResponse } from './outcome-table.ts';
 import { SipTrunk } from './sip-trunk.ts';
@@ -41,6 +42,10 @@ export interface SipCarrierOptions {
   tts: Tts;
   timings?: Partial<SipCarrierTimings>;
   logger?: Logger;
+  /** Sees each answered call's media session (bench/sip.ts reads pacing and loss from it). */
+  onMedia?: (media: RtpSession) => void;
+  /** Where calls in progress are journaled so a restart can end them (the server's `<data dir>/sip-dialogs`). */
+  journalDir?: string;
 }
 
 export class SipCarrier implements Carrier {
@@ -48,6 +53,7 @@ export class SipCarrier implements Carrier {
   private readonly ports: RtpPortPool;
   private readonly timings: SipCarrierTimings;
   private readonly pacer: CallPacer;
+  private readonly journal: DialogJournal | undefined;
   private readonly live = new Set<OutboundCall>();
   /** Calls whose BYE is on its way: stop() waits for them before closing the SIP port. */
   private readonly closing = new Set<Promise<void>>();
@@ -58,10 +64,15 @@ export class SipCarrier implements Carrier {
     this.ports = new RtpPortPool(bind.address, rtpPorts.first, rtpPorts.last);
     this.timings = { ...DEFAULT_SIP_TIMINGS, ...options.timings };
     this.pacer = new CallPacer(options.settings.callsPerSecond);
+    this.journal = options.journalDir ? new DialogJournal(options.journalDir) : undefined;
   }
 
-  start(): Promise<void> {
-    return this.trunk.start();
+  /** Binds the SIP port, then ends the calls a killed predecessor left (dialog-journal.ts). */
+  async start(): Promise<void> {
+    await this.trunk.start();
+    const leftovers = this.journal?.takeLeftovers() ?? [];
+    for (const request of leftovers) this.trunk.send(request, () => {});
+    if (leftovers.length > 0) this.options.logger?.warn({ calls: leftovers.length }, 'ended the calls a previous process left in progress (CANCEL or BYE)');
   }
 
   /** Cancels or hangs up every call in progress, then closes the SIP port. */
@@ -171,6 +182,7 @@ export class SipCarrier implements Carrier {
               this.closing.add(closing);
             },
           });
+          this.options.onMedia?.(media);
           media.start();
           liveCall.start(first);
         },
@@ -179,6 +191,7 @@ export class SipCarrier implements Carrier {
         onRemoteMedia: (answer, theirDirection) => media?.renegotiate(theirDirection, answer && { address: answer.address, port: answer.port }),
         onSessionExpired: () => liveCall?.lineGone(),
       },
+      this.journal,
     );
     this.live.add(call);
     // Not awaited: the engine dials a round's calls one after another, and the wait is per trunk.
