@@ -7,7 +7,7 @@ import { freeUdpPort, type SippPeer } from './sipp-peer.ts';
 /**
  * baresip (Debian's package) as a callee that answers at once and keeps what it hears:
  * its `sndfile` filter writes the decoded far-end audio to dump-*-dec.wav in its own
- * config dir. It sends silence (aufile on a silent WAV) so our media timeout is not hit,
+ * config dir. It sends a 600 Hz tone (aufile on a WAV; TONE_HZ) so our media timeout is not hit and the recording's callee channel has something to find,
  * plays to the `aubridge` player (no sound device), and takes key presses on the `cons`
  * UDP console: each character sent there is a key, sent during a call as RFC 4733.
  * Bounded by `-t` and killed by stop().
@@ -27,7 +27,7 @@ export async function startBaresip(options: { address: string; lifetimeS?: numbe
   const port = await freeUdpPort(address);
   const consPort = await freeUdpPort(address);
   const rtpFirst = 42000 + Math.floor(Math.random() * 500) * 2;
-  writeFileSync(join(dir, 'silence.wav'), silentWav(60));
+  writeFileSync(join(dir, 'tone.wav'), toneWav(60));
   writeFileSync(
     join(dir, 'config'),
     [
@@ -36,7 +36,7 @@ export async function startBaresip(options: { address: string; lifetimeS?: numbe
       ...MODULES.map((name) => `module ${name}.so`),
       'audio_player aubridge,nil',
       'audio_alert aubridge,nil',
-      `audio_source aufile,${join(dir, 'silence.wav')}`,
+      `audio_source aufile,${join(dir, 'tone.wav')}`,
       `snd_path ${dir}`,
       `cons_listen ${address}:${consPort}`,
       `rtp_ports ${rtpFirst}-${rtpFirst + 9}`,
@@ -78,9 +78,18 @@ export async function startBaresip(options: { address: string; lifetimeS?: numbe
   };
 }
 
-/** A 16-bit 8 kHz mono WAV of `seconds` of silence. */
-function silentWav(seconds: number): Buffer {
-  const data = Buffer.alloc(8000 * 2 * seconds);
+/** What baresip sends: a sine of this frequency. */
+export const TONE_HZ = 600;
+
+/** `samples` of the tone baresip sends, 8 kHz. */
+export function tone(samples: number): Int16Array {
+  return Int16Array.from({ length: samples }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * TONE_HZ * i) / 8000)));
+}
+
+/** A 16-bit 8 kHz mono WAV of `seconds` of the tone. */
+function toneWav(seconds: number): Buffer {
+  const samples = tone(8000 * seconds);
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
   header.writeUInt32LE(36 + data.length, 4);
@@ -97,8 +106,8 @@ function silentWav(seconds: number): Buffer {
   return Buffer.concat([header, data]);
 }
 
-/** The samples of a 16-bit PCM WAV's data chunk. */
-function wavSamples(wav: Buffer): Int16Array {
+/** The samples of a 16-bit PCM WAV's data chunk (interleaved when it is stereo). */
+export function wavSamples(wav: Buffer): Int16Array {
   let offset = 12;
   while (offset + 8 <= wav.length) {
     const id = wav.toString('ascii', offset, offset + 4);

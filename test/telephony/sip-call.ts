@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrunk } from '../../src/config/sip-config.ts';
@@ -22,6 +22,8 @@ export interface CallOutcome {
   sipp: { code: number | null; output: string };
   /** The files of the prompt cache once the call has ended. */
   cached: string[];
+  /** The recordings written (`<callId>.wav` -> its bytes). */
+  recordings: Map<string, Buffer>;
 }
 
 let nextHost = 10;
@@ -84,6 +86,7 @@ async function callPeer(peer: SippPeer, name: string, options: CallOptions, hook
     clock,
     tts: new CachedTts(new EspeakTts(), 'espeak-ng', cacheDir),
     timings: { listenTimeoutMs: 1500, mediaTimeoutMs: 3000, ...options.timings },
+    recordingsDir: join(dataDir, 'recordings'),
   });
   try {
     await carrier.start();
@@ -124,7 +127,9 @@ async function callPeer(peer: SippPeer, name: string, options: CallOptions, hook
     await hooks.beforeStop?.();
     // sipp ends with its scenario; baresip lives until stopped, so there is no exit to wait for.
     const sipp = hooks.beforeStop ? { code: null, output: '' } : await Promise.race([peer.exited, new Promise<{ code: null; output: string }>((resolve) => setTimeout(() => resolve({ code: null, output: 'sipp still running 5 s after the call' }), 5_000))]);
-    return { report: reports[0]!, reports, sipp, cached: existsSync(cacheDir) ? readdirSync(cacheDir) : [] };
+    const recordingsDir = join(dataDir, 'recordings');
+    const recordings = new Map((existsSync(recordingsDir) ? readdirSync(recordingsDir) : []).map((name) => [name, readFileSync(join(recordingsDir, name))] as const));
+    return { report: reports[0]!, reports, sipp, cached: existsSync(cacheDir) ? readdirSync(cacheDir) : [], recordings };
   } finally {
     peer.stop();
     await carrier.stop().catch(() => {});

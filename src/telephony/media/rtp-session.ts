@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import type { CallRecording } from './call-recording.ts';
 import { decodeG711, encodeG711, type G711Codec } from './g711.ts';
 import { decodeRtp, decodeTelephoneEvent, dtmfKey, encodeRtp } from './rtp-packet.ts';
 import { PACKET_MS, type MediaDirection } from './sdp.ts';
@@ -36,6 +37,8 @@ export interface RtpSessionOptions {
   mediaTimeoutMs: number;
   onKey(key: string): void;
   onMediaTimeout(): void;
+  /** Where both directions' audio is kept, frame by frame on the call's timeline (call-recording.ts). */
+  recording?: CallRecording;
 }
 
 const SAMPLES_PER_PACKET = (8000 * PACKET_MS) / 1000;
@@ -57,6 +60,8 @@ export class RtpSession {
   private readonly queue: Array<{ samples: Int16Array; offset: number; done: () => void }> = [];
   private readonly silence: Uint8Array;
   private lastEventTimestamp: number | undefined;
+  /** Where the far end's first audio packet sits on our timeline (for the recording). */
+  private calleeOrigin: { slot: number; timestamp: number } | undefined;
   /** The far end's direction, from its side (sdp.ts). */
   private theirDirection: MediaDirection = 'sendrecv';
   /** Packets sent to the far end. */
@@ -143,6 +148,7 @@ export class RtpSession {
       { payloadType: this.options.payloadType, marker: this.sent === 0, sequence: this.sequence++, timestamp: this.firstTimestamp + this.sent * SAMPLES_PER_PACKET, ssrc: this.ssrc },
       payload,
     );
+    this.options.recording?.botFrame(this.sent, decodeG711(this.options.codec, payload));
     this.sent++;
     this.sequenceSent++;
     this.options.socket.send(packet, this.remote.port, this.remote.address);
@@ -178,8 +184,14 @@ export class RtpSession {
       if (key) this.options.onKey(key);
       return;
     }
-    if (packet.payloadType === this.options.payloadType && this.heard.length < 30_000) {
-      this.heard.push(decodeG711(this.options.codec, packet.payload));
+    if (packet.payloadType !== this.options.payloadType) return;
+    const samples = decodeG711(this.options.codec, packet.payload);
+    if (this.heard.length < 30_000) this.heard.push(samples);
+    if (this.options.recording) {
+      // The first packet's arrival fixes where the far end's timeline starts on ours; its RTP timestamps place the rest.
+      this.calleeOrigin ??= { slot: Math.round((performance.now() - this.startedAt) / PACKET_MS), timestamp: packet.timestamp };
+      const offset = ((packet.timestamp - this.calleeOrigin.timestamp) | 0) / SAMPLES_PER_PACKET;
+      if (Number.isInteger(offset)) this.options.recording.calleeFrame(this.calleeOrigin.slot + offset, samples);
     }
   }
 }

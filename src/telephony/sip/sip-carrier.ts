@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SipSettings } from '../../config/sip-config.ts';
 import { LiveCall } from '../../dialog/live-call.ts';
@@ -6,6 +7,7 @@ import { builtinNlu } from '../../dialog/nlu-engines.ts';
 import { DialogSession, variableValues } from '../../dialog/runtime.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Tts } from '../../speech/tts/tts.ts';
+import { CallRecording } from '../media/call-recording.ts';
 import { RtpPortPool } from '../media/port-pool.ts';
 import { RtpSession } from '../media/rtp-session.ts';
 import { buildOffer, parseAnswer } from '../media/sdp.ts';
@@ -44,6 +46,8 @@ export interface SipCarrierOptions {
   logger?: Logger;
   /** Sees each answered call's media session (bench/sip.ts reads pacing and loss from it). */
   onMedia?: (media: RtpSession) => void;
+  /** Where each answered call's stereo WAV is written, `<callId>.wav` (the server's `<data dir>/recordings`). */
+  recordingsDir?: string;
   /** Where calls in progress are journaled so a restart can end them (the server's `<data dir>/sip-dialogs`). */
   journalDir?: string;
 }
@@ -139,7 +143,9 @@ export class SipCarrier implements Carrier {
             rtp.release();
             return report({ result: 'NotConnected', ringingMs: answeredAt - invitedAt!, sipCode: '488' });
           }
+          const recording = this.options.recordingsDir ? new CallRecording() : undefined;
           media = new RtpSession({
+            recording,
             socket: rtp.socket,
             remote: { address: answer.address, port: answer.port },
             codec: answer.codec,
@@ -163,7 +169,10 @@ export class SipCarrier implements Carrier {
               media?.close();
               // Reported once our BYE is answered (a no-op once the callee has sent BYE), so
               // a carrier stopped right after hears the far end's answer on an open socket.
-              const closing = call.hangUp().then(() => {
+              const saved = recording
+                ? recording.save(join(this.options.recordingsDir!, `${request.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}.wav`)).catch((error) => logger?.error({ err: error, callId: request.callId }, 'the call recording could not be written'))
+                : undefined;
+              const closing = Promise.all([call.hangUp(), saved]).then(() => {
                 rtp.release();
                 this.live.delete(call);
                 this.closing.delete(closing);
