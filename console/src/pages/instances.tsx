@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, flatten } from '../api.ts';
+import { Failure } from '../components/failure.tsx';
+import { useStrings } from '../i18n.ts';
+import { hrefOf } from '../router.ts';
+
+interface Instance {
+  InstanceId: string;
+  InstanceName: string;
+  MaxConcurrentConversation: number;
+  CallingNumbers: string[];
+}
+
+const PAGE_SIZE = 50;
+
+export function InstancesPage() {
+  const strings = useStrings();
+  const [instances, setInstances] = useState<Instance[] | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const load = () => api.call<{ Instances: Instance[] }>('ListInstances', { PageNumber: 1, PageSize: PAGE_SIZE }).then((reply) => setInstances(reply.Instances), setError);
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const numbers = String(data.get('callingNumbers')).split(/[\s,]+/).filter(Boolean);
+    setError(undefined);
+    try {
+      await api.call('CreateInstance', {
+        InstanceName: String(data.get('name')),
+        MaxConcurrentConversation: Number(data.get('maxConcurrency')),
+        ...flatten('CallingNumber', numbers),
+      });
+      form.reset();
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <>
+      <section class="card">
+        <h1>{strings.instances}</h1>
+        {instances === undefined && !error && <p>{strings.loading}</p>}
+        {instances?.length === 0 && <p>{strings.noInstances}</p>}
+        {instances && instances.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{strings.instanceName}</th>
+                <th scope="col">{strings.instanceId}</th>
+                <th scope="col">{strings.maxConcurrency}</th>
+                <th scope="col">{strings.callingNumbers}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {instances.map((instance) => (
+                <tr key={instance.InstanceId}>
+                  <td>
+                    <a href={hrefOf({ page: 'jobGroups', instanceId: instance.InstanceId })}>{instance.InstanceName}</a>
+                  </td>
+                  <td><code>{instance.InstanceId}</code></td>
+                  <td>{instance.MaxConcurrentConversation}</td>
+                  <td>{instance.CallingNumbers.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section class="card">
+        <h2>{strings.createInstance}</h2>
+        <form onSubmit={create} class="inline">
+          <label>
+            {strings.instanceName}
+            <input name="name" required maxLength={64} />
+          </label>
+          <label>
+            {strings.maxConcurrency}
+            <input name="maxConcurrency" type="number" min={1} max={10000} value={2} required />
+          </label>
+          <label>
+            {strings.callingNumbers}
+            <input name="callingNumbers" placeholder="95187" />
+          </label>
+          <button type="submit">{strings.create}</button>
+        </form>
+        <Failure error={error} />
+      </section>
+    </>
+  );
+}
