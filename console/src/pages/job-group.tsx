@@ -84,10 +84,12 @@ export function JobGroupPage({ instanceId, jobGroupId }: { instanceId: string; j
   }, [instanceId, jobGroupId]);
 
   const categories = useMemo<Count[]>(() => (group ? group.Progress.Categories.map((c) => ({ label: c.Key, count: Number(c.Value) })) : []), [group]);
-  const briefs = useMemo<Count[]>(() => {
-    const tally = new Map<string, number>();
-    for (const brief of group?.Progress.Briefs ?? []) tally.set(`${brief.Key}=${brief.Value}`, (tally.get(`${brief.Key}=${brief.Value}`) ?? 0) + 1);
-    return [...tally].map(([label, count]) => ({ label, count }));
+  // GetJobGroup's Briefs name each Key=Value recorded so far, without a count (the wire
+  // shape has none), so they are listed, values grouped by key, not charted.
+  const briefs = useMemo(() => {
+    const byKey = new Map<string, string[]>();
+    for (const brief of group?.Progress.Briefs ?? []) byKey.set(brief.Key, [...(byKey.get(brief.Key) ?? []), brief.Value]);
+    return [...byKey];
   }, [group]);
 
   return (
@@ -120,7 +122,23 @@ export function JobGroupPage({ instanceId, jobGroupId }: { instanceId: string; j
             <h2>{strings.briefsAndCategories}</h2>
             <div class="charts">
               <CountsChart title={strings.categories} counts={categories} empty={strings.noResultsYet} />
-              <CountsChart title={strings.briefs} counts={briefs} empty={strings.noResultsYet} />
+              <figure class="chart">
+                <figcaption>{strings.briefs}</figcaption>
+                {briefs.length === 0 ? (
+                  <p>{strings.noResultsYet}</p>
+                ) : (
+                  <table class="compact">
+                    <tbody>
+                      {briefs.map(([key, values]) => (
+                        <tr key={key}>
+                          <th scope="row">{key}</th>
+                          <td>{values.join(', ')}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </figure>
             </div>
           </section>
         </>

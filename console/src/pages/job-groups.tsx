@@ -19,7 +19,7 @@ interface Script {
 }
 
 const PAGE_SIZE = 50;
-/** Statuses ModifyJobGroup may pause from, and the one it resumes. */
+/** Statuses ModifyJobGroup may pause from (a Paused group resumes to Scheduling). */
 const PAUSABLE = ['Draft', 'Scheduling', 'Executing'];
 const ENDED = ['Completed', 'Cancelled', 'Failed'];
 
@@ -49,6 +49,8 @@ export function JobGroupsPage({ instanceId }: { instanceId: string }) {
   };
   const setStatus = (group: JobGroupItem, status: string) =>
     act(() => api.call('ModifyJobGroup', { InstanceId: instanceId, JobGroupId: group.JobGroupId, Name: group.JobGroupName, JobGroupStatus: status }));
+  // Cancelling ends every unfinished job for good (CancelJobs); the group then completes.
+  const cancel = (group: JobGroupItem) => act(() => api.call('CancelJobs', { InstanceId: instanceId, JobGroupId: group.JobGroupId, All: true }));
   const remove = (group: JobGroupItem) => act(() => api.call('DeleteJobGroup', { InstanceId: instanceId, JobGroupId: group.JobGroupId }));
 
   const create = async (event: Event) => {
@@ -107,7 +109,7 @@ export function JobGroupsPage({ instanceId }: { instanceId: string }) {
                   <td class="actions">
                     {PAUSABLE.includes(group.Status) && <button type="button" onClick={() => setStatus(group, 'Paused')}>{strings.pause}</button>}
                     {group.Status === 'Paused' && <button type="button" onClick={() => setStatus(group, 'Scheduling')}>{strings.resume}</button>}
-                    {!ENDED.includes(group.Status) && <button type="button" onClick={() => setStatus(group, 'Cancelled')}>{strings.cancel}</button>}
+                    {!ENDED.includes(group.Status) && <button type="button" onClick={() => cancel(group)}>{strings.cancel}</button>}
                     <button type="button" class="danger" onClick={() => remove(group)}>{strings.delete}</button>
                   </td>
                 </tr>

@@ -59,7 +59,14 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
       },
     });
 
-  app.get('/console/session', async (request) => sessionReply(request, await guard.reader(request)));
+  // Signed out is an answer here, not an error: the page asks on every first load.
+  app.get('/console/session', async (request) => {
+    const signedIn = await guard.reader(request).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'Console.NotSignedIn') return undefined;
+      throw error;
+    });
+    return signedIn ? sessionReply(request, signedIn) : successBody(request.id, { Session: null });
+  });
 
   app.post('/console/session', async (request, reply) => {
     requireSameOrigin(request);

@@ -33,7 +33,7 @@ interface Watch {
  * (RAM policy, account isolation); then the server reads the group again every
  * STREAM_REFRESH_MS, at once after any console action or clock advance, and sends it
  * when it changed. Each read goes through the gateway with the key as it is now, so
- * a key disabled or a policy narrowed since closes the stream with an `error` event;
+ * a key disabled or a policy narrowed since closes the stream with a `refused` event;
  * a session that ended closes it with `end`.
  */
 export class JobGroupStream {
@@ -136,7 +136,7 @@ export class JobGroupStream {
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'InternalError';
         for (const { response } of watch.subscribers) {
-          send(response, 'error', JSON.stringify({ Code: code }));
+          send(response, 'refused', JSON.stringify({ Code: code }));
           response.end();
         }
         this.watches.delete(key);
