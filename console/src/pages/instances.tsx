@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, flatten } from '../api.ts';
 import { Failure } from '../components/failure.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { useStrings } from '../i18n.ts';
 import { hrefOf } from '../router.ts';
 
@@ -46,32 +47,22 @@ export function InstancesPage() {
     <>
       <section class="card">
         <h1>{strings.instances}</h1>
-        {instances === undefined && !error && <p>{strings.loading}</p>}
-        {instances?.length === 0 && <p>{strings.noInstances}</p>}
-        {instances && instances.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{strings.instanceName}</th>
-                <th scope="col">{strings.instanceId}</th>
-                <th scope="col">{strings.maxConcurrency}</th>
-                <th scope="col">{strings.callingNumbers}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {instances.map((instance) => (
-                <tr key={instance.InstanceId}>
-                  <td>
-                    <a href={hrefOf({ page: 'jobGroups', instanceId: instance.InstanceId })}>{instance.InstanceName}</a>
-                  </td>
-                  <td><code>{instance.InstanceId}</code></td>
-                  <td>{instance.MaxConcurrentConversation}</td>
-                  <td>{instance.CallingNumbers.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          rows={instances}
+          failed={error !== undefined}
+          empty={strings.noInstances}
+          columns={[strings.instanceName, strings.instanceId, strings.maxConcurrency, strings.callingNumbers]}
+          row={(instance) => (
+            <tr key={instance.InstanceId}>
+              <td>
+                <a href={hrefOf({ page: 'jobGroups', instanceId: instance.InstanceId })}>{instance.InstanceName}</a>
+              </td>
+              <td><code>{instance.InstanceId}</code></td>
+              <td>{instance.MaxConcurrentConversation}</td>
+              <td>{instance.CallingNumbers.join(', ')}</td>
+            </tr>
+          )}
+        />
       </section>
       <section class="card">
         <h2>{strings.createInstance}</h2>

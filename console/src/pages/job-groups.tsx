@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { Failure } from '../components/failure.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { ProgressBar, type GroupProgress } from '../components/progress.tsx';
 import { useStrings } from '../i18n.ts';
 import { hrefOf } from '../router.ts';
@@ -84,39 +85,28 @@ export function JobGroupsPage({ instanceId }: { instanceId: string }) {
         <h1>
           {strings.jobGroups} <small><code>{instanceId}</code></small>
         </h1>
-        {groups === undefined && !error && <p>{strings.loading}</p>}
-        {groups?.length === 0 && <p>{strings.noJobGroups}</p>}
-        {groups && groups.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{strings.jobGroupName}</th>
-                <th scope="col">{strings.status}</th>
-                <th scope="col">{strings.progress}</th>
-                <th scope="col">{strings.script}</th>
-                <th scope="col"><span class="visually-hidden">actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((group) => (
-                <tr key={group.JobGroupId} data-group={group.JobGroupName}>
-                  <td>
-                    <a href={hrefOf({ page: 'jobGroup', instanceId, jobGroupId: group.JobGroupId })}>{group.JobGroupName}</a>
-                  </td>
-                  <td data-testid="group-status">{group.Status}</td>
-                  <td><ProgressBar progress={group.Progress} /></td>
-                  <td>{group.ScriptName || strings.noScript}</td>
-                  <td class="actions">
-                    {PAUSABLE.includes(group.Status) && <button type="button" onClick={() => setStatus(group, 'Paused')}>{strings.pause}</button>}
-                    {group.Status === 'Paused' && <button type="button" onClick={() => setStatus(group, 'Scheduling')}>{strings.resume}</button>}
-                    {!ENDED.includes(group.Status) && <button type="button" onClick={() => cancel(group)}>{strings.cancel}</button>}
-                    <button type="button" class="danger" onClick={() => remove(group)}>{strings.delete}</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          rows={groups}
+          failed={error !== undefined}
+          empty={strings.noJobGroups}
+          columns={[strings.jobGroupName, strings.status, strings.progress, strings.script, <span class="visually-hidden">actions</span>]}
+          row={(group) => (
+            <tr key={group.JobGroupId} data-group={group.JobGroupName}>
+              <td>
+                <a href={hrefOf({ page: 'jobGroup', instanceId, jobGroupId: group.JobGroupId })}>{group.JobGroupName}</a>
+              </td>
+              <td data-testid="group-status">{group.Status}</td>
+              <td><ProgressBar progress={group.Progress} /></td>
+              <td>{group.ScriptName || strings.noScript}</td>
+              <td class="actions">
+                {PAUSABLE.includes(group.Status) && <button type="button" onClick={() => setStatus(group, 'Paused')}>{strings.pause}</button>}
+                {group.Status === 'Paused' && <button type="button" onClick={() => setStatus(group, 'Scheduling')}>{strings.resume}</button>}
+                {!ENDED.includes(group.Status) && <button type="button" onClick={() => cancel(group)}>{strings.cancel}</button>}
+                <button type="button" class="danger" onClick={() => remove(group)}>{strings.delete}</button>
+              </td>
+            </tr>
+          )}
+        />
         <Failure error={error} />
       </section>
       <section class="card">
