@@ -63,6 +63,16 @@ export function registerConsoleAssets(app: FastifyInstance, dist = CONSOLE_DIST)
 }
 
 function loadAssets(dist: string): Map<string, Asset> {
+  try {
+    return readBuild(dist);
+  } catch {
+    // A build being rewritten while the server starts (files gone between listing and
+    // reading) counts as no build: /console says how to make one, the API serves on.
+    return new Map();
+  }
+}
+
+function readBuild(dist: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   if (!existsSync(join(dist, 'index.html'))) return assets;
   const walk = (dir: string) => {
