@@ -67,6 +67,22 @@ describe('the console over raw HTTP: sessions, CSRF, authorization', () => {
     assert.equal(root.body.Session.VirtualClock, true);
   });
 
+  it('behind an https:// public URL the cookie is Secure as well', async () => {
+    const data = tempDataDir();
+    const proxied = await startServerProcess({ dataDir: data.dir, env: { OUTBOUNDBOT_PUBLIC_URL: 'https://bot.example.com' } });
+    try {
+      const response = await fetch(`${proxied.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ AccessKeyId: TEST_KEY.accessKeyId, AccessKeySecret: TEST_KEY.accessKeySecret }) });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('set-cookie')!, /; Secure/);
+      assert.doesNotMatch(root.setCookie, /; Secure/, 'and not on plain http');
+      assert.equal(((await response.json()) as Record<string, any>).Session.VirtualClock, false, 'the system clock has no console clock');
+      assert.equal((await fetch(`${proxied.url}/console/clock`)).status, 404);
+    } finally {
+      await proxied.stop();
+      data.cleanup();
+    }
+  });
+
   it('a wrong secret and an unknown key get the same refusal, in the API envelope', async () => {
     for (const [id, secret] of [
       [TEST_KEY.accessKeyId, 'wrong'],

@@ -29,6 +29,8 @@ export interface ConsoleDeps {
   wallClock: Clock;
   /** Present on the virtual clock only. */
   virtualClock?: ConsoleClock;
+  /** Clients reach the server over HTTPS (a TLS proxy in front): the session cookie is Secure. */
+  httpsOnly?: boolean;
 }
 
 const signInSchema = z.object({ AccessKeyId: z.string().min(1).max(128), AccessKeySecret: z.string().min(1).max(256) }).strict();
@@ -43,7 +45,7 @@ const signInSchema = z.object({ AccessKeyId: z.string().min(1).max(128), AccessK
  */
 export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const sessions = new SessionStore(deps.wallClock);
-  const guard = new SessionGuard(sessions, deps.authenticator);
+  const guard = new SessionGuard(sessions, deps.authenticator, deps.httpsOnly);
   const stream = new JobGroupStream(deps.gateway, deps.authenticator, guard, sessions);
   registerConsoleAssets(app);
 

@@ -26,6 +26,8 @@ export class SessionGuard {
   constructor(
     private readonly sessions: SessionStore,
     private readonly authenticator: Authenticator,
+    /** True when clients reach the server over HTTPS (OUTBOUNDBOT_PUBLIC_URL https://…, behind a TLS proxy). */
+    private readonly httpsOnly = false,
   ) {}
 
   tokenOf(request: FastifyRequest): string | undefined {
@@ -58,14 +60,19 @@ export class SessionGuard {
         httpOnly: true,
         sameSite: 'strict',
         path: '/console',
-        secure: request.protocol === 'https',
+        secure: this.secure(request),
         maxAge: SESSION_ABSOLUTE_MS / 1000,
       }),
     );
   }
 
+  /** The cookie is Secure when the client's connection is HTTPS, directly or through the public URL's proxy. */
+  private secure(request: FastifyRequest): boolean {
+    return this.httpsOnly || request.protocol === 'https';
+  }
+
   clearCookie(request: FastifyRequest, reply: FastifyReply): void {
-    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/console', secure: request.protocol === 'https', maxAge: 0 }));
+    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/console', secure: this.secure(request), maxAge: 0 }));
   }
 }
 
