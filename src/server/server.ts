@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
   registerFileRoutes(app, services.uploads);
-  registerConsoleRoutes(app, { gateway, authenticator, wallClock, virtualClock: runtime.consoleClock, httpsOnly: config.publicUrl?.startsWith('https:') });
+  registerConsoleRoutes(app, { gateway, authenticator, logger, wallClock, virtualClock: runtime.consoleClock, httpsOnly: config.publicUrl?.startsWith('https:') });
 
   try {
     // Nodes starting together on one database bootstrap the root account once.

@@ -89,6 +89,7 @@ describe('the web console in chromium', () => {
     assert.equal(listed.Instances.length, 1);
     instanceId = listed.Instances[0].InstanceId;
     assert.equal(listed.Instances[0].MaxConcurrentConversation, 3);
+    await page.locator('[data-testid=concurrency]', { hasText: '0 / 3' }).waitFor();
     assert.deepEqual(await accessibilityViolations(page), [], 'instances page');
     await page.screenshot({ path: join(SCREENSHOTS, 'instances.png') });
   });

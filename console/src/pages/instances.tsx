@@ -17,9 +17,20 @@ const PAGE_SIZE = 50;
 export function InstancesPage() {
   const strings = useStrings();
   const [instances, setInstances] = useState<Instance[] | undefined>(undefined);
+  // Calls in flight per instance (GetCurrentConcurrency), read with the list.
+  const [inUse, setInUse] = useState<Record<string, number>>({});
   const [error, setError] = useState<unknown>(undefined);
 
-  const load = () => api.call<{ Instances: Instance[] }>('ListInstances', { PageNumber: 1, PageSize: PAGE_SIZE }).then((reply) => setInstances(reply.Instances), setError);
+  const load = async () => {
+    try {
+      const listed = (await api.call<{ Instances: Instance[] }>('ListInstances', { PageNumber: 1, PageSize: PAGE_SIZE })).Instances;
+      setInstances(listed);
+      const usage = await Promise.all(listed.map((instance) => api.call<{ CurrentConcurrency: number }>('GetCurrentConcurrency', { InstanceId: instance.InstanceId })));
+      setInUse(Object.fromEntries(listed.map((instance, i) => [instance.InstanceId, usage[i]!.CurrentConcurrency])));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
   useEffect(() => {
     void load();
   }, []);
@@ -51,14 +62,16 @@ export function InstancesPage() {
           rows={instances}
           failed={error !== undefined}
           empty={strings.noInstances}
-          columns={[strings.instanceName, strings.instanceId, strings.maxConcurrency, strings.callingNumbers]}
+          columns={[strings.instanceName, strings.instanceId, strings.concurrencyInUse, strings.callingNumbers]}
           row={(instance) => (
             <tr key={instance.InstanceId}>
               <td>
                 <a href={hrefOf({ page: 'jobGroups', instanceId: instance.InstanceId })}>{instance.InstanceName}</a>
               </td>
               <td><code>{instance.InstanceId}</code></td>
-              <td>{instance.MaxConcurrentConversation}</td>
+              <td data-testid="concurrency">
+                {inUse[instance.InstanceId] ?? '…'} / {instance.MaxConcurrentConversation}
+              </td>
               <td>{instance.CallingNumbers.join(', ')}</td>
             </tr>
           )}

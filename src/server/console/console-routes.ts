@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError, invalidParameter } from '../../domain/errors.ts';
 import type { Authenticator } from '../../protocol/authenticator.ts';
@@ -25,6 +26,7 @@ export interface ConsoleClock {
 export interface ConsoleDeps {
   gateway: Gateway;
   authenticator: Authenticator;
+  logger: Logger;
   /** The wall clock: session expiry is real time, even on the virtual clock. */
   wallClock: Clock;
   /** Present on the virtual clock only. */
@@ -46,7 +48,7 @@ const signInSchema = z.object({ AccessKeyId: z.string().min(1).max(128), AccessK
 export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const sessions = new SessionStore(deps.wallClock);
   const guard = new SessionGuard(sessions, deps.authenticator, deps.httpsOnly);
-  const stream = new JobGroupStream(deps.gateway, deps.authenticator, guard, sessions);
+  const stream = new JobGroupStream(deps.gateway, deps.authenticator, guard, sessions, deps.logger);
   registerConsoleAssets(app);
 
   const sessionReply = (request: FastifyRequest, { session, caller }: SignedInRequest) =>

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { ApiError } from '../../domain/errors.ts';
 import type { Authenticator } from '../../protocol/authenticator.ts';
 import type { Gateway } from '../../protocol/gateway.ts';
@@ -48,6 +49,7 @@ export class JobGroupStream {
     private readonly authenticator: Authenticator,
     private readonly guard: SessionGuard,
     private readonly sessions: SessionStore,
+    private readonly logger: Logger,
   ) {}
 
   register(app: FastifyInstance): void {
@@ -135,6 +137,8 @@ export class JobGroupStream {
         body = await this.read(watch.accessKeyId, watch.instanceId, watch.jobGroupId, 'console-stream');
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'InternalError';
+        // As the one error handler does: a cause that is not the caller's fault is logged, never sent.
+        if (!(error instanceof ApiError)) this.logger.error({ err: error, jobGroupId: watch.jobGroupId }, 'reading a job group for the console stream failed');
         for (const { response } of watch.subscribers) {
           send(response, 'refused', JSON.stringify({ Code: code }));
           response.end();
