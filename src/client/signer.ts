@@ -4,7 +4,8 @@ import { ACS3_ALGORITHM, canonicalRequestAcs3, sha256Hex, signCanonicalAcs3 } fr
  * Signs an RPC request with ACS3-HMAC-SHA256, header for header as
  * @alicloud/openapi-core's callApi does (RPC style, parameters in the query, no
  * body): host, x-acs-action, x-acs-version, x-acs-date, x-acs-signature-nonce,
- * x-acs-content-sha256 (and x-acs-security-token with an STS token) are signed; the
+ * x-acs-content-sha256, x-acs-credentials-provider (and x-acs-security-token with an
+ * STS token) are signed; the
  * canonical request and the signature come from the module the server verifies with,
  * so the two cannot drift apart.
  */
@@ -42,6 +43,8 @@ export function signRequest(input: SigningInput): SignedRequest {
     'x-acs-signature-nonce': input.nonce,
     accept: 'application/json',
     'x-acs-content-sha256': EMPTY_BODY_SHA256,
+    // openapi-core names where the key came from; a signed header, so it is sent alike.
+    'x-acs-credentials-provider': input.securityToken ? 'static_sts' : 'static_ak',
   };
   if (input.securityToken) {
     headers['x-acs-accesskey-id'] = input.accessKeyId;
