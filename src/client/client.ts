@@ -62,7 +62,7 @@ export class OutboundBotClient {
     const query = flattenParameters(request ?? {}, JSON_PARAMETERS[action] ?? []);
     const safeToRepeat = isReadAction(action) || options.idempotent === true;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(action, query, options);
+      const outcome = await this.#attempt(action, query, options);
       if (outcome.ok) return outcome.body as Reply<A>;
       const failure = { httpStatus: outcome.error.HttpStatusCode, code: outcome.error.Code };
       if (attempt >= policy.maxAttempts || !mayRetry(failure, safeToRepeat)) {
@@ -72,7 +72,7 @@ export class OutboundBotClient {
     }
   }
 
-  private async attempt(action: string, query: ReadonlyMap<string, string>, options: CallOptions): Promise<Attempt> {
+  async #attempt(action: string, query: ReadonlyMap<string, string>, options: CallOptions): Promise<Attempt> {
     const method = this.options.method ?? 'POST';
     const { headers } = signRequest({
       method,
