@@ -90,7 +90,8 @@ export class OutboundBotClient {
     // fetch writes Host from the URL itself, the same value as the signed one.
     const { host: _host, ...sent } = headers;
     const search = [...query].map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
-    const url = new URL(`${this.baseUrl.pathname.replace(/\/?$/, '/')}${search ? `?${search}` : ''}`, this.baseUrl);
+    // The RPC gateway is the root path, the one the signature covers.
+    const url = new URL(`/${search ? `?${search}` : ''}`, this.baseUrl);
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let status: number;

@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import type { ActionDefinition } from '../src/protocol/action.ts';
+import { ACTIONS } from '../src/protocol/registry.ts';
+import { TypePrinter } from './client-type-printer.ts';
+
+/**
+ * The text of src/client/generated/actions.ts, the typed client's declarations, from
+ * the action registry (scripts/generate-client.ts writes it): the compiler reads each registered action's request and reply
+ * types (ActionDefinition's `types`, which defineAction infers from the parameter
+ * declarations and the handler) and they are written out in full, so the client
+ * carries no import of server code. CI regenerates it and diffs (like docs/api.md):
+ * an action added to the registry shows up in the client with no hand edit.
+ */
+const REGISTRY = fileURLToPath(new URL('../src/protocol/registry.ts', import.meta.url));
+export const CLIENT_DECLARATIONS = new URL('../src/client/generated/actions.ts', import.meta.url);
+
+function fail(message: string): never {
+  throw new Error(`client declarations: ${message}`);
+}
+
+/** The expressions the registry's ACTIONS list is made of, in order: `...INSTANCE_ACTIONS` opened up. */
+function registeredExpressions(program: ts.Program, checker: ts.TypeChecker): ts.Expression[] {
+  const source = program.getSourceFile(REGISTRY) ?? fail(`cannot read ${REGISTRY}`);
+  const listOf = (declaration: ts.Declaration | undefined, what: string): readonly ts.Expression[] => {
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !ts.isArrayLiteralExpression(declaration.initializer)) {
+      fail(`${what} must be declared as an array literal`);
+    }
+    return declaration.initializer.elements;
+  };
+  let actions: ts.Declaration | undefined;
+  source.forEachChild((node) => {
+    if (ts.isVariableStatement(node)) {
+      for (const declaration of node.declarationList.declarations) if (declaration.name.getText(source) === 'ACTIONS') actions = declaration;
+    }
+  });
+  const expressions: ts.Expression[] = [];
+  for (const element of listOf(actions, 'ACTIONS')) {
+    if (!ts.isSpreadElement(element)) {
+      expressions.push(element);
+      continue;
+    }
+    let symbol = checker.getSymbolAtLocation(element.expression) ?? fail(`cannot resolve ${element.expression.getText(source)}`);
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    expressions.push(...listOf(symbol.valueDeclaration, symbol.name));
+  }
+  return expressions;
+}
+
+function lowerFirst(name: string): string {
+  return name[0]!.toLowerCase() + name.slice(1);
+}
+
+/** A parameter's request type: JSON-valued ones also take the JSON text itself, as the official clients send it. */
+function jsonLeniency(definition: ActionDefinition, name: string, text: string): string {
+  const spec = definition.params[name];
+  if (spec?.format !== 'json') return text;
+  if (typeof spec.wireType === 'object') return `Array<${text.replace(/\[\]$/, '').replace(/^Array<([\s\S]*)>$/, '$1')} | string>`;
+  return `${text} | string`;
+}
+
+export function renderClientDeclarations(): string {
+  const program = ts.createProgram([REGISTRY], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    skipLibCheck: true,
+    resolveJsonModule: true,
+    types: ['node'],
+  });
+  const checker = program.getTypeChecker();
+  const expressions = registeredExpressions(program, checker);
+  if (expressions.length !== ACTIONS.length) fail(`the compiler sees ${expressions.length} actions, the registry has ${ACTIONS.length}`);
+
+  const printer = new TypePrinter(checker);
+  const declarations: string[] = [];
+  const methods: string[] = [];
+  const table: string[] = [];
+  const jsonParameters: string[] = [];
+  expressions.forEach((expression, i) => {
+    const definition = ACTIONS[i]!;
+    const name = definition.name;
+    const typesSymbol = checker.getPropertyOfType(checker.getTypeAtLocation(expression), 'types') ?? fail(`${name}: no types`);
+    const types = checker.getNonNullableType(checker.getTypeOfSymbol(typesSymbol));
+    const request = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'request') ?? fail(`${name}: no request type`));
+    const reply = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'reply') ?? fail(`${name}: no reply type`));
+    if (request.flags & ts.TypeFlags.Unknown) fail(`${name}: its request type is erased; build it with defineAction and do not annotate it as ActionDefinition`);
+    const declared = Object.keys(definition.params);
+    const typed = checker.getPropertiesOfType(request).map((p) => p.name);
+    if (typed.join() !== [...declared].sort((a, b) => typed.indexOf(a) - typed.indexOf(b)).join() || typed.length !== declared.length) {
+      fail(`${name}: the compiler's request fields (${typed.join(', ')}) are not the declared parameters (${declared.join(', ')})`);
+    }
+    const unknownsBefore = printer.unknowns;
+    const requestBody = printer.members(request, '  ', {
+      order: declared,
+      describe: (param) => definition.params[param]?.description || undefined,
+      retype: (param, text) => jsonLeniency(definition, param, text),
+    });
+    const replyBody = printer.members(reply, '  ');
+    if (printer.unknowns !== unknownsBefore) fail(`${name}: a request or reply type could not be written out`);
+    declarations.push(`/** ${name}'s parameters. */\nexport interface ${name}Request {${requestBody ? `\n${requestBody}\n` : ''}}`);
+    declarations.push(`/** ${name}'s reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */\nexport interface ${name}Reply {${replyBody ? `\n${replyBody}\n` : ''}}`);
+    methods.push(`  /** ${name}: ${definition.summary} */\n  ${lowerFirst(name)}(request${declared.some((p) => definition.params[p]!.required) ? '' : '?'}: ${name}Request, options?: CallOptions): Promise<${name}Reply & Envelope>;`);
+    table.push(`  ${name}: { request: ${name}Request; reply: ${name}Reply };`);
+    const json = declared.filter((p) => definition.params[p]!.format === 'json');
+    jsonParameters.push(`  ${name}: [${json.map((p) => `'${p}'`).join(', ')}],`);
+  });
+
+  return `// Generated by scripts/generate-client.ts from src/protocol/registry.ts (npm run generate:client).
+// Do not edit: CI regenerates this file and fails when it differs.
+import type { CallOptions, Envelope } from '../call-options.ts';
+
+${declarations.join('\n\n')}
+
+/** Every action's request and reply, by wire name. */
+export interface ActionTypes {
+${table.join('\n')}
+}
+
+export type ActionName = keyof ActionTypes;
+
+/** A method per action, named as the action with a lower-case first letter. */
+export interface ActionMethods {
+${methods.join('\n')}
+}
+
+/**
+ * Every action, with its parameters whose value is a JSON document: an object given
+ * there is sent as its JSON text (each element, for an array), as the official
+ * clients send StrategyJson or JobsJson.
+ */
+export const JSON_PARAMETERS: { readonly [A in ActionName]: readonly string[] } = {
+${jsonParameters.join('\n')}
+};
+`;
+}
