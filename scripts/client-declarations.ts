@@ -59,6 +59,69 @@ function jsonLeniency(definition: ActionDefinition, name: string, text: string):
   return `${text} | string`;
 }
 
+type Field = { name: string; text: string };
+
+/** Fields shared with an earlier interface that make it worth picking them from there. */
+const MIN_SHARED_FIELDS = 4;
+
+/**
+ * An interface of `fields`; where an earlier one (`written`) has at least
+ * MIN_SHARED_FIELDS of them alike (CreateJobGroup's settings, which ModifyJobGroup
+ * takes too), it picks those from there rather than writing them again.
+ */
+function interfaceOf(name: string, doc: string, fields: Field[], written: Map<string, Field[]>): string {
+  let best: { from: string; shared: Set<string> } | undefined;
+  for (const [earlier, theirs] of written) {
+    const texts = new Set(theirs.map((field) => field.text));
+    const shared = new Set(fields.filter((field) => field.name && texts.has(field.text)).map((field) => field.name));
+    if (shared.size >= MIN_SHARED_FIELDS && shared.size > (best?.shared.size ?? 0)) best = { from: earlier, shared };
+  }
+  written.set(name, fields);
+  const own = best ? fields.filter((field) => !best.shared.has(field.name)) : fields;
+  const picked = best ? ` extends Pick<${best.from}, ${[...best.shared].map((field) => `'${field}'`).join(' | ')}>` : '';
+  const body = own.map((field) => field.text).join('\n');
+  return `/** ${doc} */\nexport interface ${name}${picked} {${body ? `\n${body}\n` : ''}}`;
+}
+
+/** Each action's request and reply interfaces, its method, its row of ActionTypes and of JSON_PARAMETERS. */
+function writeActions(checker: ts.TypeChecker, printer: TypePrinter, expressions: readonly ts.Expression[]) {
+  const declarations: string[] = [];
+  const methods: string[] = [];
+  const table: string[] = [];
+  const jsonParameters: string[] = [];
+  const written = new Map<string, Field[]>();
+  expressions.forEach((expression, i) => {
+    const definition = ACTIONS[i]!;
+    const name = definition.name;
+    const typesSymbol = checker.getPropertyOfType(checker.getTypeAtLocation(expression), 'types') ?? fail(`${name}: no types`);
+    const types = checker.getNonNullableType(checker.getTypeOfSymbol(typesSymbol));
+    const request = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'request') ?? fail(`${name}: no request type`));
+    const reply = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'reply') ?? fail(`${name}: no reply type`));
+    if (request.flags & ts.TypeFlags.Unknown) fail(`${name}: its request type is erased; build it with defineAction and do not annotate it as ActionDefinition`);
+    const declared = Object.keys(definition.params);
+    const typed = checker.getPropertiesOfType(request).map((p) => p.name);
+    if (typed.join() !== [...declared].sort((a, b) => typed.indexOf(a) - typed.indexOf(b)).join() || typed.length !== declared.length) {
+      fail(`${name}: the compiler's request fields (${typed.join(', ')}) are not the declared parameters (${declared.join(', ')})`);
+    }
+    const unknownsBefore = printer.unknowns;
+    const requestFields = printer.fieldList(request, {
+      order: declared,
+      describe: (param) => definition.params[param]?.description || undefined,
+      retype: (param, text) => jsonLeniency(definition, param, text),
+    });
+    const replyFields = printer.fieldList(reply);
+    if (printer.unknowns !== unknownsBefore) fail(`${name}: a request or reply type could not be written out`);
+    declarations.push(interfaceOf(`${name}Request`, `${name}'s parameters.`, requestFields, written));
+    declarations.push(interfaceOf(`${name}Reply`, `${name}'s reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode.`, replyFields, written));
+    methods.push(`  /** ${name}: ${definition.summary} */\n  ${lowerFirst(name)}(request${declared.some((p) => definition.params[p]!.required) ? '' : '?'}: ${name}Request, options?: CallOptions): Promise<${name}Reply & Envelope>;`);
+    table.push(`  ${name}: { request: ${name}Request; reply: ${name}Reply };`);
+    const json = declared.filter((p) => definition.params[p]!.format === 'json');
+    jsonParameters.push(`  ${name}: [${json.map((p) => `'${p}'`).join(', ')}],`);
+  });
+
+  return { declarations, methods, table, jsonParameters };
+}
+
 export function renderClientDeclarations(): string {
   const program = ts.createProgram([REGISTRY], {
     target: ts.ScriptTarget.ES2022,
@@ -75,43 +138,19 @@ export function renderClientDeclarations(): string {
   const expressions = registeredExpressions(program, checker);
   if (expressions.length !== ACTIONS.length) fail(`the compiler sees ${expressions.length} actions, the registry has ${ACTIONS.length}`);
 
-  const printer = new TypePrinter(checker);
-  const declarations: string[] = [];
-  const methods: string[] = [];
-  const table: string[] = [];
-  const jsonParameters: string[] = [];
-  expressions.forEach((expression, i) => {
-    const definition = ACTIONS[i]!;
-    const name = definition.name;
-    const typesSymbol = checker.getPropertyOfType(checker.getTypeAtLocation(expression), 'types') ?? fail(`${name}: no types`);
-    const types = checker.getNonNullableType(checker.getTypeOfSymbol(typesSymbol));
-    const request = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'request') ?? fail(`${name}: no request type`));
-    const reply = checker.getTypeOfSymbol(checker.getPropertyOfType(types, 'reply') ?? fail(`${name}: no reply type`));
-    if (request.flags & ts.TypeFlags.Unknown) fail(`${name}: its request type is erased; build it with defineAction and do not annotate it as ActionDefinition`);
-    const declared = Object.keys(definition.params);
-    const typed = checker.getPropertiesOfType(request).map((p) => p.name);
-    if (typed.join() !== [...declared].sort((a, b) => typed.indexOf(a) - typed.indexOf(b)).join() || typed.length !== declared.length) {
-      fail(`${name}: the compiler's request fields (${typed.join(', ')}) are not the declared parameters (${declared.join(', ')})`);
-    }
-    const unknownsBefore = printer.unknowns;
-    const requestBody = printer.members(request, '  ', {
-      order: declared,
-      describe: (param) => definition.params[param]?.description || undefined,
-      retype: (param, text) => jsonLeniency(definition, param, text),
-    });
-    const replyBody = printer.members(reply, '  ');
-    if (printer.unknowns !== unknownsBefore) fail(`${name}: a request or reply type could not be written out`);
-    declarations.push(`/** ${name}'s parameters. */\nexport interface ${name}Request {${requestBody ? `\n${requestBody}\n` : ''}}`);
-    declarations.push(`/** ${name}'s reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */\nexport interface ${name}Reply {${replyBody ? `\n${replyBody}\n` : ''}}`);
-    methods.push(`  /** ${name}: ${definition.summary} */\n  ${lowerFirst(name)}(request${declared.some((p) => definition.params[p]!.required) ? '' : '?'}: ${name}Request, options?: CallOptions): Promise<${name}Reply & Envelope>;`);
-    table.push(`  ${name}: { request: ${name}Request; reply: ${name}Reply };`);
-    const json = declared.filter((p) => definition.params[p]!.format === 'json');
-    jsonParameters.push(`  ${name}: [${json.map((p) => `'${p}'`).join(', ')}],`);
-  });
+  const reserved = ACTIONS.flatMap((a) => [`${a.name}Request`, `${a.name}Reply`]).concat(['ActionTypes', 'ActionName', 'ActionMethods', 'CallOptions', 'Envelope']);
+  const printer = new TypePrinter(checker, reserved);
+  // The first run counts the shapes, the second writes, naming those that recur.
+  writeActions(checker, printer, expressions);
+  printer.counting = false;
+  printer.unknowns = 0;
+  const { declarations, methods, table, jsonParameters } = writeActions(checker, printer, expressions);
 
   return `// Generated by scripts/generate-client.ts from src/protocol/registry.ts (npm run generate:client).
 // Do not edit: CI regenerates this file and fails when it differs.
 import type { CallOptions, Envelope } from '../call-options.ts';
+
+${printer.shared.join('\n\n')}
 
 ${declarations.join('\n\n')}
 

@@ -7,14 +7,30 @@ import ts from 'typescript';
  * so primitives, literals, arrays, tuples, plain objects and unions are all there is;
  * anything else (a function, a cycle) is written `unknown`, and `unknowns` counts
  * them so the generator can refuse a type it could not spell.
+ *
+ * An object shape that several declarations use (an instance, a job group) is written
+ * once, as a named interface in `shared`, and referred to by name: the generator runs
+ * twice, first with `counting` on to learn which shapes recur, then to write.
  */
 export class TypePrinter {
   unknowns = 0;
+  /** On the first run: record how often each object shape is used, hoist none. */
+  counting = true;
+  /** The named interfaces of the recurring shapes, in the order they were first used. */
+  readonly shared: string[] = [];
+  private readonly uses = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  private readonly taken = new Set<string>();
   private readonly inProgress = new Set<ts.Type>();
+  private inlineOnly = 0;
+  private readonly inlined = new Map<ts.Type, string>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly checker: ts.TypeChecker, reservedNames: Iterable<string>) {
+    for (const name of reservedNames) this.taken.add(name);
+  }
 
-  print(type: ts.Type, indent = ''): string {
+  /** `type` as text, its lines after the first indented from the line it is written on; `hint` names a shared shape. */
+  print(type: ts.Type, hint = 'Item'): string {
     const { checker } = this;
     const flags = type.flags;
     if (flags & ts.TypeFlags.Any || flags & ts.TypeFlags.Unknown) return 'unknown';
@@ -27,65 +43,106 @@ export class TypePrinter {
     if (type.isStringLiteral()) return JSON.stringify(type.value);
     if (type.isNumberLiteral()) return String(type.value);
     if (flags & ts.TypeFlags.BooleanLiteral) return checker.typeToString(type);
-    if (type.isUnion()) return this.union(type.types, indent);
+    if (type.isUnion()) return this.union(type.types, hint);
     if (checker.isTupleType(type)) {
-      return `[${checker.getTypeArguments(type as ts.TypeReference).map((t) => this.print(t, indent)).join(', ')}]`;
+      return `[${checker.getTypeArguments(type as ts.TypeReference).map((t) => this.print(t, hint)).join(', ')}]`;
     }
     if (checker.isArrayType(type)) {
       const element = checker.getTypeArguments(type as ts.TypeReference)[0];
-      const text = element ? this.print(element, indent) : 'unknown';
+      const text = element ? this.print(element, singular(hint)) : 'unknown';
       return /^[\w"]+$/.test(text) ? `${text}[]` : `Array<${text}>`;
     }
-    if (flags & ts.TypeFlags.Object || type.isIntersection()) return this.object(type, indent);
+    if (flags & ts.TypeFlags.Object || type.isIntersection()) return this.object(type, hint);
     this.unknowns++;
     return 'unknown';
   }
 
-  /** The fields of an object type as interface members at `indent`. */
-  members(type: ts.Type, indent: string, fields: FieldOptions = {}): string {
+  /** The fields of an object type as interface members, indented two spaces. */
+  members(type: ts.Type, fields: FieldOptions = {}): string {
+    return this.fieldList(type, fields).map((field) => field.text).join('\n');
+  }
+
+  /** Each field of an object type, written as `members` writes it (its doc comment included). */
+  fieldList(type: ts.Type, fields: FieldOptions = {}): Array<{ name: string; text: string }> {
     const { checker } = this;
     const { order, describe, retype } = fields;
     const properties = checker.getPropertiesOfType(type);
     if (order) properties.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-    const lines: string[] = [];
+    const list: Array<{ name: string; text: string }> = [];
     for (const property of properties) {
       const propertyType = checker.getTypeOfSymbol(property);
       const mayBeAbsent = (property.flags & ts.SymbolFlags.Optional) !== 0 || includesUndefined(propertyType);
       const description = describe?.(property.name);
-      if (description) lines.push(`${indent}/** ${description.replaceAll('*/', '* /')} */`);
+      const doc = description ? `  /** ${description.replaceAll('*/', '* /')} */\n` : '';
       const present = mayBeAbsent ? checker.getNonNullableType(propertyType) : propertyType;
       const keepsNull = mayBeAbsent && includesNull(propertyType) ? ' | null' : '';
-      const text = `${this.print(present, indent)}${keepsNull}`;
-      lines.push(`${indent}${propertyName(property.name)}${mayBeAbsent ? '?' : ''}: ${retype ? retype(property.name, text) : text};`);
+      const text = `${this.print(present, property.name)}${keepsNull}`;
+      const written = retype ? retype(property.name, text) : text;
+      list.push({ name: property.name, text: `${doc}  ${propertyName(property.name)}${mayBeAbsent ? '?' : ''}: ${written.replaceAll('\n', '\n  ')};` });
     }
     for (const info of checker.getIndexInfosOfType(type)) {
-      lines.push(`${indent}[key: ${checker.typeToString(info.keyType)}]: ${this.print(info.type, indent)};`);
+      list.push({ name: '', text: `  [key: ${checker.typeToString(info.keyType)}]: ${this.print(info.type).replaceAll('\n', '\n  ')};` });
     }
-    return lines.join('\n');
+    return list;
   }
 
-  private object(type: ts.Type, indent: string): string {
+  private object(type: ts.Type, hint: string): string {
     if (type.getCallSignatures().length > 0 || this.inProgress.has(type)) {
       this.unknowns++;
       return 'unknown';
     }
+    const inline = this.inline(type);
+    if (inline === 'Record<string, never>' || this.inlineOnly > 0) return inline;
+    if (this.counting) {
+      this.uses.set(inline, (this.uses.get(inline) ?? 0) + 1);
+      return this.body(type);
+    }
+    if ((this.uses.get(inline) ?? 0) < 2) return this.body(type);
+    return this.names.get(inline) ?? this.hoist(type, inline, hint);
+  }
+
+  /** The shape written out in full, no shared name used: what identifies it. */
+  private inline(type: ts.Type): string {
+    const known = this.inlined.get(type);
+    if (known !== undefined) return known;
+    this.inlineOnly++;
+    try {
+      const text = this.body(type);
+      this.inlined.set(type, text);
+      return text;
+    } finally {
+      this.inlineOnly--;
+    }
+  }
+
+  private body(type: ts.Type): string {
     this.inProgress.add(type);
     try {
-      const body = this.members(type, `${indent}  `);
-      return body === '' ? 'Record<string, never>' : `{\n${body}\n${indent}}`;
+      const members = this.members(type);
+      return members === '' ? 'Record<string, never>' : `{\n${members}\n}`;
     } finally {
       this.inProgress.delete(type);
     }
   }
 
-  private union(types: readonly ts.Type[], indent: string): string {
+  private hoist(type: ts.Type, inline: string, hint: string): string {
+    const base = /^[A-Za-z_]\w*$/.test(hint) ? hint[0]!.toUpperCase() + hint.slice(1) : 'Shape';
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
+    this.taken.add(name);
+    this.names.set(inline, name);
+    this.shared.push(`export interface ${name} {\n${this.members(type)}\n}`);
+    return name;
+  }
+
+  private union(types: readonly ts.Type[], hint: string): string {
     const hasTrue = types.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.checker.typeToString(t) === 'true');
     const hasFalse = types.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.checker.typeToString(t) === 'false');
     const parts: string[] = [];
     if (hasTrue && hasFalse) parts.push('boolean');
     for (const member of types) {
       if (hasTrue && hasFalse && member.flags & ts.TypeFlags.BooleanLiteral) continue;
-      const text = this.print(member, indent);
+      const text = this.print(member, hint);
       if (!parts.includes(text)) parts.push(text);
     }
     return parts.join(' | ');
@@ -100,6 +157,11 @@ export interface FieldOptions {
   describe?: (name: string) => string | undefined;
   /** Rewrites a field's type text. */
   retype?: (name: string, text: string) => string;
+}
+
+/** The name of an array's element from the array's: Instances -> Instance. */
+function singular(name: string): string {
+  return name.length > 3 && name.endsWith('s') && !name.endsWith('ss') ? name.slice(0, -1) : `${name}Item`;
 }
 
 function includesUndefined(type: ts.Type): boolean {

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OutboundBotClient, OutboundBotError, type AssignJobsRequest } from '../../src/client/index.ts';
+import { OutboundBotClient, type AssignJobsRequest } from '../../src/client/index.ts';
 import { ACTIONS } from '../../src/protocol/registry.ts';
-import { popCoreClient } from '../helpers/clients.ts';
+import { popCoreClient, typedFailure } from '../helpers/clients.ts';
 import { TEST_KEY } from '../helpers/server-process.ts';
 import { serverPerSuite, virtualClockAt } from '../helpers/suite-server.ts';
 
 const START = Date.parse('2026-12-01T09:00:00Z');
 
-async function rejection(promise: Promise<unknown>): Promise<OutboundBotError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OutboundBotError, `an OutboundBotError, not ${String(error)}`);
-    return error;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('outboundbot/client against the server', () => {
   const server = serverPerSuite(virtualClockAt(START));
@@ -73,7 +64,7 @@ describe('outboundbot/client against the server', () => {
   it('a 4xx is an OutboundBotError with the envelope\'s Code, Message, RequestId and HttpStatusCode', async () => {
     const client = connect();
     const { Instance } = await client.createInstance({ InstanceName: 'errors', MaxConcurrentConversation: 1 });
-    const missing = await rejection(client.getJobGroup({ InstanceId: Instance.InstanceId, JobGroupId: 'no-such-group' }));
+    const missing = await typedFailure(client.getJobGroup({ InstanceId: Instance.InstanceId, JobGroupId: 'no-such-group' }));
     assert.equal(missing.Code, 'NotExist.JobGroup');
     assert.equal(missing.HttpStatusCode, 404);
     assert.equal(missing.Message, 'The specified JobGroup does not exist.');
@@ -81,7 +72,7 @@ describe('outboundbot/client against the server', () => {
     assert.equal(missing.action, 'GetJobGroup');
     assert.equal(missing.attempts, 1, 'a 404 is not retried');
 
-    const bad = await rejection(client.createJobGroup({ InstanceId: Instance.InstanceId, JobGroupName: 'x', StrategyJson: '{not json' }));
+    const bad = await typedFailure(client.createJobGroup({ InstanceId: Instance.InstanceId, JobGroupName: 'x', StrategyJson: '{not json' }));
     assert.equal(bad.HttpStatusCode, 400);
     assert.match(bad.Code, /^InvalidParameter/);
     assert.match(bad.Message, /StrategyJson/);
@@ -89,7 +80,7 @@ describe('outboundbot/client against the server', () => {
 
   it('a wrong secret is refused by the server\'s signature check', async () => {
     const client = new OutboundBotClient({ accessKeyId: TEST_KEY.accessKeyId, accessKeySecret: 'not-the-secret', endpoint: server.url });
-    const refused = await rejection(client.listInstances());
+    const refused = await typedFailure(client.listInstances());
     assert.equal(refused.HttpStatusCode, 400);
     assert.equal(refused.Code, 'SignatureDoesNotMatch');
   });

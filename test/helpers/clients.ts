@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { OutboundBotClient, type ActionName } from '../../src/client/index.ts';
+import assert from 'node:assert/strict';
+import { OutboundBotClient, OutboundBotError, type ActionName } from '../../src/client/index.ts';
 
 const require = createRequire(import.meta.url);
 // Both packages are CommonJS with default-export classes; load them as Node would for an integrator.
@@ -107,6 +108,17 @@ export async function failure(promise: Promise<unknown>): Promise<ClientFailure>
       status: e.HttpStatusCode ?? e.statusCode ?? e.data?.statusCode ?? e.data?.HttpStatusCode,
       message: String(e.message),
     };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Runs a typed-client call expected to fail and returns its OutboundBotError. */
+export async function typedFailure(promise: Promise<unknown>): Promise<OutboundBotError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OutboundBotError, `an OutboundBotError, not ${String(error)}`);
+    return error;
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

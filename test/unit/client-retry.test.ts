@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CLIENT_TIMEOUT, NETWORK_ERROR, OutboundBotClient, OutboundBotError } from '../../src/client/index.ts';
+import { CLIENT_TIMEOUT, NETWORK_ERROR, OutboundBotClient } from '../../src/client/index.ts';
 import { backoffDelay, retryPolicy } from '../../src/client/retry.ts';
+import { typedFailure } from '../helpers/clients.ts';
 
 type Answer = (response: ServerResponse) => void;
 
@@ -16,15 +17,6 @@ const OK = envelope(200, 'OK', { Instances: [] });
 const UNAVAILABLE = envelope(503, 'ServiceUnavailable');
 const THROTTLED = envelope(400, 'Throttling.User');
 
-async function rejection(promise: Promise<unknown>): Promise<OutboundBotError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OutboundBotError, `an OutboundBotError, not ${String(error)}`);
-    return error;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('the typed client retries over real HTTP', () => {
   let server: Server;
@@ -72,7 +64,7 @@ describe('the typed client retries over real HTTP', () => {
 
   it('a write answered 503 is not repeated: the error tells the code, status and one attempt', async () => {
     script = [UNAVAILABLE, OK];
-    const error = await rejection(client().createInstance({ InstanceName: 'x', MaxConcurrentConversation: 1 }));
+    const error = await typedFailure(client().createInstance({ InstanceName: 'x', MaxConcurrentConversation: 1 }));
     assert.equal(error.Code, 'ServiceUnavailable');
     assert.equal(error.HttpStatusCode, 503);
     assert.equal(error.RequestId, 'req-ServiceUnavailable');
@@ -95,7 +87,7 @@ describe('the typed client retries over real HTTP', () => {
 
   it('gives up after maxAttempts with the last error', async () => {
     script = [UNAVAILABLE];
-    const error = await rejection(client({ maxAttempts: 4 }).describeInstance({ InstanceId: 'i' }));
+    const error = await typedFailure(client({ maxAttempts: 4 }).describeInstance({ InstanceId: 'i' }));
     assert.equal(error.attempts, 4);
     assert.equal(requests.length, 4);
     assert.equal(waits.length, 3);
@@ -103,7 +95,7 @@ describe('the typed client retries over real HTTP', () => {
 
   it('a 4xx other than throttling is not retried, even for a read', async () => {
     script = [envelope(404, 'NotExist.Instance'), OK];
-    const error = await rejection(client().describeInstance({ InstanceId: 'i' }));
+    const error = await typedFailure(client().describeInstance({ InstanceId: 'i' }));
     assert.equal(error.Code, 'NotExist.Instance');
     assert.equal(error.HttpStatusCode, 404);
     assert.equal(error.Message, 'answered NotExist.Instance');
@@ -112,7 +104,7 @@ describe('the typed client retries over real HTTP', () => {
 
   it('retry: false makes one attempt', async () => {
     script = [UNAVAILABLE, OK];
-    await rejection(client(false).listInstances());
+    await typedFailure(client(false).listInstances());
     assert.equal(requests.length, 1);
   });
 
@@ -125,7 +117,7 @@ describe('the typed client retries over real HTTP', () => {
     assert.ok(performance.now() - started < 900, 'the first attempt was abandoned at its timeout');
 
     script = [slow];
-    const error = await rejection(client(false, 150).createInstance({ InstanceName: 'x', MaxConcurrentConversation: 1 }));
+    const error = await typedFailure(client(false, 150).createInstance({ InstanceName: 'x', MaxConcurrentConversation: 1 }));
     assert.equal(error.Code, CLIENT_TIMEOUT);
     assert.equal(error.HttpStatusCode, 0);
   });
@@ -136,7 +128,7 @@ describe('the typed client retries over real HTTP', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const unreachable = new OutboundBotClient({ accessKeyId: 'a', accessKeySecret: 'b', endpoint: `http://127.0.0.1:${port}`, retry: false });
-    const error = await rejection(unreachable.listInstances());
+    const error = await typedFailure(unreachable.listInstances());
     assert.equal(error.Code, NETWORK_ERROR);
   });
 

@@ -2,6 +2,256 @@
 // Do not edit: CI regenerates this file and fails when it differs.
 import type { CallOptions, Envelope } from '../call-options.ts';
 
+export interface Instance {
+  InstanceId: string;
+  InstanceName: string;
+  InstanceDescription: string;
+  MaxConcurrentConversation: number;
+  CreationTime: number;
+  CreatorId: number;
+  CreatorName: string;
+  OwnerName: string;
+  ResourceGroupId: string;
+  NluServiceType: string;
+  CallingNumbers: string[];
+}
+
+export interface ResourceTag {
+  Key: string;
+  Value: string;
+}
+
+export interface Script {
+  NluEngine: string;
+  NluAccessType: string;
+  UpdateTime: number;
+  ScriptDescription: string;
+  Industry: string;
+  Scene: string;
+  Status: string;
+  DebugStatus: string;
+  IsDrafted: boolean;
+  IsDebugDrafted: boolean;
+  ScriptId: string;
+  ScriptName: string;
+}
+
+export interface NluProfile {
+  FcFunction: string;
+  FcHttpTriggerUrl: string;
+  FcRegion: string;
+  SupportBeebotPrompts: boolean;
+}
+
+export interface WorkingTimeItem {
+  beginTime: string;
+  endTime: string;
+}
+
+export interface StrategyJson {
+  id?: string;
+  name?: string;
+  description?: string;
+  maxAttemptsPerDay?: string | number;
+  minAttemptInterval?: string | number;
+  routingStrategy?: string;
+  repeatBy?: string;
+  repeatable?: boolean | "true" | "false";
+  repeatDays?: Array<string | number>;
+  workingTime?: WorkingTimeItem[];
+  startTime?: string | number;
+  endTime?: string | number;
+  timeZoneBy?: string;
+  customized?: string;
+}
+
+export interface RecallStrategyJson {
+  emptyNumberIgnore?: boolean | "true" | "false";
+  inArrearsIgnore?: boolean | "true" | "false";
+  outOfServiceIgnore?: boolean | "true" | "false";
+}
+
+export interface FlashSmsExtras {
+  templateId?: string;
+  configId?: string;
+  templateContent?: string;
+}
+
+export interface ExportProgress {
+  Status: string;
+  Progress: string;
+  FileHttpUrl: string;
+}
+
+export interface Progress {
+  Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
+  TotalJobs: number;
+  Scheduling: number;
+  Executing: number;
+  TotalCompleted: number;
+  Failed: number;
+  Paused: number;
+  Cancelled: number;
+  TotalNotAnswered: number;
+  StartTime: number;
+  Duration: number;
+  Briefs: ResourceTag[];
+  Categories: ResourceTag[];
+}
+
+export interface WorkingTimeItem2 {
+  BeginTime: string;
+  EndTime: string;
+}
+
+export interface Strategy {
+  StrategyId: string;
+  StrategyName: string;
+  StrategyDescription: string;
+  Type: string;
+  MaxAttemptsPerDay: number;
+  MinAttemptInterval: number;
+  RoutingStrategy: "None" | "LocalFirst" | "LocalProvinceFirst";
+  RepeatBy: "Once" | "Day" | "Week" | "Month";
+  Repeatable: boolean;
+  RepeatDays: string[];
+  WorkingTime: WorkingTimeItem2[];
+  StartTime: number;
+  EndTime: number;
+  FollowUpStrategy: string;
+  Customized: string;
+  IsTemplate: boolean;
+}
+
+export interface RecallStrategy {
+  EmptyNumberIgnore: boolean;
+  InArrearsIgnore: boolean;
+  OutOfServiceIgnore: boolean;
+}
+
+export interface Result {
+  FinishedNum: number;
+  ClientHangupNum: number;
+  NoInteractNum: number;
+  TimeoutHangupNum: number;
+  UnrecognizedNum: number;
+}
+
+export interface FlashSmsExtras2 {
+  ConfigId: string;
+  TemplateId: string;
+}
+
+export interface JobGroup {
+  ScenarioId: string;
+  ScriptNluEngine: string;
+  JobFilePath: string;
+  JobDataParsingTaskId: string;
+  CallingNumbers: string[];
+  RecallCallingNumbers: string[];
+  ExportProgress: ExportProgress;
+  Progress: Progress;
+  Strategy: Strategy;
+  RecallStrategy: RecallStrategy;
+  Result: Result;
+  RingingDuration: number;
+  Priority: "Urgent" | "Daily";
+  MinConcurrency: number;
+  FlashSmsExtras: FlashSmsExtras2;
+  JobGroupId: string;
+  JobGroupName: string;
+  JobGroupDescription: string;
+  Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
+  CreationTime: number;
+  ModifyTime: string;
+  ScriptId: string;
+  ScriptName: string;
+  ScriptVersion: string;
+}
+
+export interface Contact {
+  ContactId: string;
+  ContactName: string;
+  Honorific: string;
+  PhoneNumber: string;
+  ReferenceId: string;
+  JobId: string;
+  Role: string;
+  State: string;
+}
+
+export interface SummaryItem {
+  Category: string;
+  Content: string;
+  SummaryName: string;
+}
+
+export interface ConversationItem {
+  SequenceId: string;
+  Speaker: "Robot" | "Contact";
+  Script: string;
+  Timestamp: number;
+  Action: string;
+  ActionParams: string;
+  Summary: SummaryItem[];
+}
+
+export interface Task {
+  TaskId: string;
+  JobId: string;
+  CallId: string;
+  Status: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
+  EndReason: "" | "FINISHED" | "CLIENT_HANGUP" | "NO_INTERACTION" | "TIMEOUT_HANGUP" | "CHATBOT_HANGUP_AFTER_NOANSWER";
+  PlanedTime: number;
+  ActualTime: number;
+  EndTime: number;
+  CallingNumber: string;
+  CalledNumber: string;
+  Contact: Contact;
+  Duration: number;
+  TotalDuration: number;
+  RingingDuration: number;
+  RealRingingDuration: number;
+  SipCode: string;
+  SipDuration: number;
+  HangUpDirection: "" | "client" | "robot";
+  ScenarioId: string;
+  ChatbotId: string;
+  Brief: string;
+  Conversation: ConversationItem[];
+}
+
+export interface ListItem {
+  IntentId: string;
+  IntentName: string;
+  IntentDescription: string;
+  Utterances: string;
+  Keywords: string;
+  ScriptId: string;
+  CreateTime: number;
+  UpdateTime: number;
+}
+
+export interface ListItem2 {
+  GlobalQuestionId: string;
+  GlobalQuestionName: string;
+  GlobalQuestionType: string;
+  Questions: string;
+  Answers: string;
+  ScriptId: string;
+}
+
+export interface ProcessIntent {
+  IntentId: string;
+  IntentName: string;
+  HitNum: number;
+  HitAfterNoAnswer: number;
+  RateDisplay: string;
+  Type: string;
+  GroupId: string;
+  InstanceId: string;
+}
+
 /** CreateInstance's parameters. */
 export interface CreateInstanceRequest {
   /** Instance name. */
@@ -20,19 +270,7 @@ export interface CreateInstanceRequest {
 
 /** CreateInstance's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface CreateInstanceReply {
-  Instance: {
-    InstanceId: string;
-    InstanceName: string;
-    InstanceDescription: string;
-    MaxConcurrentConversation: number;
-    CreationTime: number;
-    CreatorId: number;
-    CreatorName: string;
-    OwnerName: string;
-    ResourceGroupId: string;
-    NluServiceType: string;
-    CallingNumbers: string[];
-  };
+  Instance: Instance;
 }
 
 /** DescribeInstance's parameters. */
@@ -43,19 +281,7 @@ export interface DescribeInstanceRequest {
 
 /** DescribeInstance's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeInstanceReply {
-  Instance: {
-    InstanceId: string;
-    InstanceName: string;
-    InstanceDescription: string;
-    MaxConcurrentConversation: number;
-    CreationTime: number;
-    CreatorId: number;
-    CreatorName: string;
-    OwnerName: string;
-    ResourceGroupId: string;
-    NluServiceType: string;
-    CallingNumbers: string[];
-  };
+  Instance: Instance;
 }
 
 /** ListInstances's parameters. */
@@ -82,10 +308,7 @@ export interface ListInstancesReply {
   PageSize: number;
   Instances: Array<{
     IsPreset: boolean;
-    ResourceTags: Array<{
-      Key: string;
-      Value: string;
-    }>;
+    ResourceTags: ResourceTag[];
     InstanceId: string;
     InstanceName: string;
     InstanceDescription: string;
@@ -116,19 +339,7 @@ export interface ModifyInstanceRequest {
 
 /** ModifyInstance's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ModifyInstanceReply {
-  Instance: {
-    InstanceId: string;
-    InstanceName: string;
-    InstanceDescription: string;
-    MaxConcurrentConversation: number;
-    CreationTime: number;
-    CreatorId: number;
-    CreatorName: string;
-    OwnerName: string;
-    ResourceGroupId: string;
-    NluServiceType: string;
-    CallingNumbers: string[];
-  };
+  Instance: Instance;
 }
 
 /** DeleteInstance's parameters. */
@@ -191,20 +402,7 @@ export interface CreateScriptRequest {
 
 /** CreateScript's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface CreateScriptReply {
-  Script: {
-    NluEngine: string;
-    NluAccessType: string;
-    UpdateTime: number;
-    ScriptDescription: string;
-    Industry: string;
-    Scene: string;
-    Status: string;
-    DebugStatus: string;
-    IsDrafted: boolean;
-    IsDebugDrafted: boolean;
-    ScriptId: string;
-    ScriptName: string;
-  };
+  Script: Script;
 }
 
 /** DescribeScript's parameters. */
@@ -230,12 +428,7 @@ export interface DescribeScriptReply {
     LongWaitEnable: boolean;
     MiniPlaybackEnable: boolean;
     NewBargeInEnable: boolean;
-    NluProfile: {
-      FcFunction: string;
-      FcHttpTriggerUrl: string;
-      FcRegion: string;
-      SupportBeebotPrompts: boolean;
-    };
+    NluProfile: NluProfile;
     NluEngine: string;
     NluAccessType: string;
     UpdateTime: number;
@@ -285,12 +478,7 @@ export interface ListScriptsReply {
       LongWaitEnable: boolean;
       MiniPlaybackEnable: boolean;
       NewBargeInEnable: boolean;
-      NluProfile: {
-        FcFunction: string;
-        FcHttpTriggerUrl: string;
-        FcRegion: string;
-        SupportBeebotPrompts: boolean;
-      };
+      NluProfile: NluProfile;
       NluEngine: string;
       NluAccessType: string;
       UpdateTime: number;
@@ -311,17 +499,9 @@ export interface ListScriptsReply {
 }
 
 /** ModifyScript's parameters. */
-export interface ModifyScriptRequest {
-  /** Instance ID. */
-  InstanceId: string;
+export interface ModifyScriptRequest extends Pick<CreateScriptRequest, 'InstanceId' | 'ScriptName' | 'Industry' | 'Scene' | 'AgentId' | 'AgentKey' | 'AgentLlm' | 'AsrConfig' | 'TtsConfig' | 'ChatbotId' | 'EmotionEnable' | 'LongWaitEnable' | 'MiniPlaybackEnable' | 'NewBargeInEnable' | 'NluAccessType' | 'ScriptDescription' | 'ScriptContent' | 'ScriptWaveform'> {
   /** Script (scenario) ID. */
   ScriptId: string;
-  /** Script name. */
-  ScriptName: string;
-  /** Industry. */
-  Industry: string;
-  /** Scenario. */
-  Scene: string;
   /** NLU engine; ignored once set, as in the public API. */
   NluEngine?: string;
   /** Call configuration (JSON text). */
@@ -332,52 +512,11 @@ export interface ModifyScriptRequest {
   NlsConfig?: string;
   /** Deprecated; accepted and ignored. */
   MiniPlaybackConfigListJsonString?: string;
-  /** Robot workspace ID. */
-  AgentId?: number;
-  /** Robot workspace key. */
-  AgentKey?: string;
-  /** Whether the workspace is an LLM workspace. */
-  AgentLlm?: boolean;
-  /** ASR configuration (JSON text). */
-  AsrConfig?: string;
-  /** TTS configuration (JSON text). */
-  TtsConfig?: string;
-  /** Chatbot ID. */
-  ChatbotId?: string;
-  /** Emotion detection switch. */
-  EmotionEnable?: boolean;
-  /** Intelligent sentence segmentation switch. */
-  LongWaitEnable?: boolean;
-  /** Transition phrase switch. */
-  MiniPlaybackEnable?: boolean;
-  /** Graceful barge-in switch. */
-  NewBargeInEnable?: boolean;
-  /** NLU access method (LLM scenarios). */
-  NluAccessType?: string;
-  /** Script description. */
-  ScriptDescription?: string;
-  /** Notification script texts (deprecated). */
-  ScriptContent?: string[];
-  /** Notification script voices (deprecated). */
-  ScriptWaveform?: string[];
 }
 
 /** ModifyScript's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ModifyScriptReply {
-  Script: {
-    NluEngine: string;
-    NluAccessType: string;
-    UpdateTime: number;
-    ScriptDescription: string;
-    Industry: string;
-    Scene: string;
-    Status: string;
-    DebugStatus: string;
-    IsDrafted: boolean;
-    IsDebugDrafted: boolean;
-    ScriptId: string;
-    ScriptName: string;
-  };
+  Script: Script;
 }
 
 /** DeleteScript's parameters. */
@@ -445,31 +584,9 @@ export interface CreateJobGroupRequest {
   /** Deprecated; defaults to ScriptId. */
   ScenarioId?: string;
   /** Calling strategy (JSON); see docs/strategy.md. */
-  StrategyJson?: {
-    id?: string;
-    name?: string;
-    description?: string;
-    maxAttemptsPerDay?: string | number;
-    minAttemptInterval?: string | number;
-    routingStrategy?: string;
-    repeatBy?: string;
-    repeatable?: boolean | "true" | "false";
-    repeatDays?: Array<string | number>;
-    workingTime?: Array<{
-      beginTime: string;
-      endTime: string;
-    }>;
-    startTime?: string | number;
-    endTime?: string | number;
-    timeZoneBy?: string;
-    customized?: string;
-  } | string;
+  StrategyJson?: StrategyJson | string;
   /** Recall strategy (JSON). */
-  RecallStrategyJson?: {
-    emptyNumberIgnore?: boolean | "true" | "false";
-    inArrearsIgnore?: boolean | "true" | "false";
-    outOfServiceIgnore?: boolean | "true" | "false";
-  } | string;
+  RecallStrategyJson?: RecallStrategyJson | string;
   /** Calling numbers; defaults to the instance's. */
   CallingNumber?: string[];
   /** Calling numbers for retries; defaults to CallingNumber. */
@@ -481,98 +598,12 @@ export interface CreateJobGroupRequest {
   /** Calls guaranteed to the group while it has due work. */
   MinConcurrency?: number;
   /** Flash SMS settings (JSON). */
-  FlashSmsExtras?: {
-    templateId?: string;
-    configId?: string;
-    templateContent?: string;
-  } | string;
+  FlashSmsExtras?: FlashSmsExtras | string;
 }
 
 /** CreateJobGroup's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface CreateJobGroupReply {
-  JobGroup: {
-    ScenarioId: string;
-    ScriptNluEngine: string;
-    JobFilePath: string;
-    JobDataParsingTaskId: string;
-    CallingNumbers: string[];
-    RecallCallingNumbers: string[];
-    ExportProgress: {
-      Status: string;
-      Progress: string;
-      FileHttpUrl: string;
-    };
-    Progress: {
-      Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-      TotalJobs: number;
-      Scheduling: number;
-      Executing: number;
-      TotalCompleted: number;
-      Failed: number;
-      Paused: number;
-      Cancelled: number;
-      TotalNotAnswered: number;
-      StartTime: number;
-      Duration: number;
-      Briefs: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Categories: Array<{
-        Key: string;
-        Value: string;
-      }>;
-    };
-    Strategy: {
-      StrategyId: string;
-      StrategyName: string;
-      StrategyDescription: string;
-      Type: string;
-      MaxAttemptsPerDay: number;
-      MinAttemptInterval: number;
-      RoutingStrategy: "None" | "LocalFirst" | "LocalProvinceFirst";
-      RepeatBy: "Once" | "Day" | "Week" | "Month";
-      Repeatable: boolean;
-      RepeatDays: string[];
-      WorkingTime: Array<{
-        BeginTime: string;
-        EndTime: string;
-      }>;
-      StartTime: number;
-      EndTime: number;
-      FollowUpStrategy: string;
-      Customized: string;
-      IsTemplate: boolean;
-    };
-    RecallStrategy: {
-      EmptyNumberIgnore: boolean;
-      InArrearsIgnore: boolean;
-      OutOfServiceIgnore: boolean;
-    };
-    Result: {
-      FinishedNum: number;
-      ClientHangupNum: number;
-      NoInteractNum: number;
-      TimeoutHangupNum: number;
-      UnrecognizedNum: number;
-    };
-    RingingDuration: number;
-    Priority: "Urgent" | "Daily";
-    MinConcurrency: number;
-    FlashSmsExtras: {
-      ConfigId: string;
-      TemplateId: string;
-    };
-    JobGroupId: string;
-    JobGroupName: string;
-    JobGroupDescription: string;
-    Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-    CreationTime: number;
-    ModifyTime: string;
-    ScriptId: string;
-    ScriptName: string;
-    ScriptVersion: string;
-  };
+  JobGroup: JobGroup;
 }
 
 /** GetJobGroup's parameters. */
@@ -587,89 +618,7 @@ export interface GetJobGroupRequest {
 
 /** GetJobGroup's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface GetJobGroupReply {
-  JobGroup: {
-    ScenarioId: string;
-    ScriptNluEngine: string;
-    JobFilePath: string;
-    JobDataParsingTaskId: string;
-    CallingNumbers: string[];
-    RecallCallingNumbers: string[];
-    ExportProgress: {
-      Status: string;
-      Progress: string;
-      FileHttpUrl: string;
-    };
-    Progress: {
-      Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-      TotalJobs: number;
-      Scheduling: number;
-      Executing: number;
-      TotalCompleted: number;
-      Failed: number;
-      Paused: number;
-      Cancelled: number;
-      TotalNotAnswered: number;
-      StartTime: number;
-      Duration: number;
-      Briefs: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Categories: Array<{
-        Key: string;
-        Value: string;
-      }>;
-    };
-    Strategy: {
-      StrategyId: string;
-      StrategyName: string;
-      StrategyDescription: string;
-      Type: string;
-      MaxAttemptsPerDay: number;
-      MinAttemptInterval: number;
-      RoutingStrategy: "None" | "LocalFirst" | "LocalProvinceFirst";
-      RepeatBy: "Once" | "Day" | "Week" | "Month";
-      Repeatable: boolean;
-      RepeatDays: string[];
-      WorkingTime: Array<{
-        BeginTime: string;
-        EndTime: string;
-      }>;
-      StartTime: number;
-      EndTime: number;
-      FollowUpStrategy: string;
-      Customized: string;
-      IsTemplate: boolean;
-    };
-    RecallStrategy: {
-      EmptyNumberIgnore: boolean;
-      InArrearsIgnore: boolean;
-      OutOfServiceIgnore: boolean;
-    };
-    Result: {
-      FinishedNum: number;
-      ClientHangupNum: number;
-      NoInteractNum: number;
-      TimeoutHangupNum: number;
-      UnrecognizedNum: number;
-    };
-    RingingDuration: number;
-    Priority: "Urgent" | "Daily";
-    MinConcurrency: number;
-    FlashSmsExtras: {
-      ConfigId: string;
-      TemplateId: string;
-    };
-    JobGroupId: string;
-    JobGroupName: string;
-    JobGroupDescription: string;
-    Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-    CreationTime: number;
-    ModifyTime: string;
-    ScriptId: string;
-    ScriptName: string;
-    ScriptVersion: string;
-  };
+  JobGroup: JobGroup;
 }
 
 /** DescribeJobGroup's parameters. */
@@ -684,89 +633,7 @@ export interface DescribeJobGroupRequest {
 
 /** DescribeJobGroup's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeJobGroupReply {
-  JobGroup: {
-    ScenarioId: string;
-    ScriptNluEngine: string;
-    JobFilePath: string;
-    JobDataParsingTaskId: string;
-    CallingNumbers: string[];
-    RecallCallingNumbers: string[];
-    ExportProgress: {
-      Status: string;
-      Progress: string;
-      FileHttpUrl: string;
-    };
-    Progress: {
-      Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-      TotalJobs: number;
-      Scheduling: number;
-      Executing: number;
-      TotalCompleted: number;
-      Failed: number;
-      Paused: number;
-      Cancelled: number;
-      TotalNotAnswered: number;
-      StartTime: number;
-      Duration: number;
-      Briefs: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Categories: Array<{
-        Key: string;
-        Value: string;
-      }>;
-    };
-    Strategy: {
-      StrategyId: string;
-      StrategyName: string;
-      StrategyDescription: string;
-      Type: string;
-      MaxAttemptsPerDay: number;
-      MinAttemptInterval: number;
-      RoutingStrategy: "None" | "LocalFirst" | "LocalProvinceFirst";
-      RepeatBy: "Once" | "Day" | "Week" | "Month";
-      Repeatable: boolean;
-      RepeatDays: string[];
-      WorkingTime: Array<{
-        BeginTime: string;
-        EndTime: string;
-      }>;
-      StartTime: number;
-      EndTime: number;
-      FollowUpStrategy: string;
-      Customized: string;
-      IsTemplate: boolean;
-    };
-    RecallStrategy: {
-      EmptyNumberIgnore: boolean;
-      InArrearsIgnore: boolean;
-      OutOfServiceIgnore: boolean;
-    };
-    Result: {
-      FinishedNum: number;
-      ClientHangupNum: number;
-      NoInteractNum: number;
-      TimeoutHangupNum: number;
-      UnrecognizedNum: number;
-    };
-    RingingDuration: number;
-    Priority: "Urgent" | "Daily";
-    MinConcurrency: number;
-    FlashSmsExtras: {
-      ConfigId: string;
-      TemplateId: string;
-    };
-    JobGroupId: string;
-    JobGroupName: string;
-    JobGroupDescription: string;
-    Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-    CreationTime: number;
-    ModifyTime: string;
-    ScriptId: string;
-    ScriptName: string;
-    ScriptVersion: string;
-  };
+  JobGroup: JobGroup;
 }
 
 /** ListJobGroups's parameters. */
@@ -799,11 +666,7 @@ export interface ListJobGroupsReply {
       JobDataParsingTaskId: string;
       MinConcurrency: number;
       TotalCallNum: number;
-      ExportProgress: {
-        Status: string;
-        Progress: string;
-        FileHttpUrl: string;
-      };
+      ExportProgress: ExportProgress;
       Progress: {
         Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
         TotalJobs: number;
@@ -838,9 +701,7 @@ export interface ListJobGroupsReply {
 }
 
 /** ModifyJobGroup's parameters. */
-export interface ModifyJobGroupRequest {
-  /** Instance ID. */
-  InstanceId: string;
+export interface ModifyJobGroupRequest extends Pick<CreateJobGroupRequest, 'InstanceId' | 'ScriptId' | 'ScenarioId' | 'StrategyJson' | 'RecallStrategyJson' | 'CallingNumber' | 'RecallCallingNumber' | 'Priority' | 'RingingDuration' | 'MinConcurrency' | 'FlashSmsExtras'> {
   /** Job group ID. */
   JobGroupId: string;
   /** Job group name. */
@@ -849,52 +710,6 @@ export interface ModifyJobGroupRequest {
   Description?: string;
   /** Paused pauses; Scheduling resumes a paused group. */
   JobGroupStatus?: string;
-  /** The script the group's calls run. */
-  ScriptId?: string;
-  /** Deprecated; defaults to ScriptId. */
-  ScenarioId?: string;
-  /** Calling strategy (JSON); see docs/strategy.md. */
-  StrategyJson?: {
-    id?: string;
-    name?: string;
-    description?: string;
-    maxAttemptsPerDay?: string | number;
-    minAttemptInterval?: string | number;
-    routingStrategy?: string;
-    repeatBy?: string;
-    repeatable?: boolean | "true" | "false";
-    repeatDays?: Array<string | number>;
-    workingTime?: Array<{
-      beginTime: string;
-      endTime: string;
-    }>;
-    startTime?: string | number;
-    endTime?: string | number;
-    timeZoneBy?: string;
-    customized?: string;
-  } | string;
-  /** Recall strategy (JSON). */
-  RecallStrategyJson?: {
-    emptyNumberIgnore?: boolean | "true" | "false";
-    inArrearsIgnore?: boolean | "true" | "false";
-    outOfServiceIgnore?: boolean | "true" | "false";
-  } | string;
-  /** Calling numbers; defaults to the instance's. */
-  CallingNumber?: string[];
-  /** Calling numbers for retries; defaults to CallingNumber. */
-  RecallCallingNumber?: string[];
-  /** Urgent groups are dialled before Daily ones. */
-  Priority?: string;
-  /** Seconds a call rings before it counts as not answered. */
-  RingingDuration?: number;
-  /** Calls guaranteed to the group while it has due work. */
-  MinConcurrency?: number;
-  /** Flash SMS settings (JSON). */
-  FlashSmsExtras?: {
-    templateId?: string;
-    configId?: string;
-    templateContent?: string;
-  } | string;
 }
 
 /** ModifyJobGroup's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
@@ -907,65 +722,11 @@ export interface ModifyJobGroupReply {
     JobDataParsingTaskId: string;
     CallingNumbers: string[];
     RecallCallingNumbers: string[];
-    ExportProgress: {
-      Status: string;
-      Progress: string;
-      FileHttpUrl: string;
-    };
-    Progress: {
-      Status: "Draft" | "Initializing" | "Scheduling" | "Executing" | "Paused" | "Completed" | "Failed" | "Cancelled";
-      TotalJobs: number;
-      Scheduling: number;
-      Executing: number;
-      TotalCompleted: number;
-      Failed: number;
-      Paused: number;
-      Cancelled: number;
-      TotalNotAnswered: number;
-      StartTime: number;
-      Duration: number;
-      Briefs: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Categories: Array<{
-        Key: string;
-        Value: string;
-      }>;
-    };
-    Strategy: {
-      StrategyId: string;
-      StrategyName: string;
-      StrategyDescription: string;
-      Type: string;
-      MaxAttemptsPerDay: number;
-      MinAttemptInterval: number;
-      RoutingStrategy: "None" | "LocalFirst" | "LocalProvinceFirst";
-      RepeatBy: "Once" | "Day" | "Week" | "Month";
-      Repeatable: boolean;
-      RepeatDays: string[];
-      WorkingTime: Array<{
-        BeginTime: string;
-        EndTime: string;
-      }>;
-      StartTime: number;
-      EndTime: number;
-      FollowUpStrategy: string;
-      Customized: string;
-      IsTemplate: boolean;
-    };
-    RecallStrategy: {
-      EmptyNumberIgnore: boolean;
-      InArrearsIgnore: boolean;
-      OutOfServiceIgnore: boolean;
-    };
-    Result: {
-      FinishedNum: number;
-      ClientHangupNum: number;
-      NoInteractNum: number;
-      TimeoutHangupNum: number;
-      UnrecognizedNum: number;
-    };
+    ExportProgress: ExportProgress;
+    Progress: Progress;
+    Strategy: Strategy;
+    RecallStrategy: RecallStrategy;
+    Result: Result;
     RingingDuration: number;
     Priority: "Urgent" | "Daily";
     MinConcurrency: number;
@@ -1016,25 +777,7 @@ export interface AssignJobsRequest {
   /** Calling numbers for these jobs; defaults to the group's. */
   CallingNumber?: string[];
   /** Changes the group's strategy (merged over it), as in the public API. */
-  StrategyJson?: {
-    id?: string;
-    name?: string;
-    description?: string;
-    maxAttemptsPerDay?: string | number;
-    minAttemptInterval?: string | number;
-    routingStrategy?: string;
-    repeatBy?: string;
-    repeatable?: boolean | "true" | "false";
-    repeatDays?: Array<string | number>;
-    workingTime?: Array<{
-      beginTime: string;
-      endTime: string;
-    }>;
-    startTime?: string | number;
-    endTime?: string | number;
-    timeZoneBy?: string;
-    customized?: string;
-  } | string;
+  StrategyJson?: StrategyJson | string;
   /** With JobDataParsingTaskId: true replies at once while the file's jobs are created in the background. JobsJson jobs are always created before the reply. */
   IsAsynchrony?: boolean;
   /** Jobs from a parsed contact file (CreateJobDataParsingTask); with it, JobsJson is left out or the empty array `[]`. */
@@ -1078,70 +821,10 @@ export interface DescribeJobReply {
     ScenarioId: string;
     StrategyId: string;
     DsReport: string;
-    Contacts: Array<{
-      ContactId: string;
-      ContactName: string;
-      Honorific: string;
-      PhoneNumber: string;
-      ReferenceId: string;
-      JobId: string;
-      Role: string;
-      State: string;
-    }>;
-    Extras: Array<{
-      Key: string;
-      Value: string;
-    }>;
-    Summary: Array<{
-      Category: string;
-      Content: string;
-      SummaryName: string;
-    }>;
-    Tasks: Array<{
-      TaskId: string;
-      JobId: string;
-      CallId: string;
-      Status: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
-      EndReason: "" | "FINISHED" | "CLIENT_HANGUP" | "NO_INTERACTION" | "TIMEOUT_HANGUP" | "CHATBOT_HANGUP_AFTER_NOANSWER";
-      PlanedTime: number;
-      ActualTime: number;
-      EndTime: number;
-      CallingNumber: string;
-      CalledNumber: string;
-      Contact: {
-        ContactId: string;
-        ContactName: string;
-        Honorific: string;
-        PhoneNumber: string;
-        ReferenceId: string;
-        JobId: string;
-        Role: string;
-        State: string;
-      };
-      Duration: number;
-      TotalDuration: number;
-      RingingDuration: number;
-      RealRingingDuration: number;
-      SipCode: string;
-      SipDuration: number;
-      HangUpDirection: "" | "client" | "robot";
-      ScenarioId: string;
-      ChatbotId: string;
-      Brief: string;
-      Conversation: Array<{
-        SequenceId: string;
-        Speaker: "Robot" | "Contact";
-        Script: string;
-        Timestamp: number;
-        Action: string;
-        ActionParams: string;
-        Summary: Array<{
-          Category: string;
-          Content: string;
-          SummaryName: string;
-        }>;
-      }>;
-    }>;
+    Contacts: Contact[];
+    Extras: ResourceTag[];
+    Summary: SummaryItem[];
+    Tasks: Task[];
     Script?: {
       AsrConfig: string;
       TtsConfig: string;
@@ -1188,70 +871,10 @@ export interface ListJobsReply {
     ScenarioId: string;
     StrategyId: string;
     DsReport: string;
-    Contacts: Array<{
-      ContactId: string;
-      ContactName: string;
-      Honorific: string;
-      PhoneNumber: string;
-      ReferenceId: string;
-      JobId: string;
-      Role: string;
-      State: string;
-    }>;
-    Extras: Array<{
-      Key: string;
-      Value: string;
-    }>;
-    Summary: Array<{
-      Category: string;
-      Content: string;
-      SummaryName: string;
-    }>;
-    Tasks: Array<{
-      TaskId: string;
-      JobId: string;
-      CallId: string;
-      Status: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
-      EndReason: "" | "FINISHED" | "CLIENT_HANGUP" | "NO_INTERACTION" | "TIMEOUT_HANGUP" | "CHATBOT_HANGUP_AFTER_NOANSWER";
-      PlanedTime: number;
-      ActualTime: number;
-      EndTime: number;
-      CallingNumber: string;
-      CalledNumber: string;
-      Contact: {
-        ContactId: string;
-        ContactName: string;
-        Honorific: string;
-        PhoneNumber: string;
-        ReferenceId: string;
-        JobId: string;
-        Role: string;
-        State: string;
-      };
-      Duration: number;
-      TotalDuration: number;
-      RingingDuration: number;
-      RealRingingDuration: number;
-      SipCode: string;
-      SipDuration: number;
-      HangUpDirection: "" | "client" | "robot";
-      ScenarioId: string;
-      ChatbotId: string;
-      Brief: string;
-      Conversation: Array<{
-        SequenceId: string;
-        Speaker: "Robot" | "Contact";
-        Script: string;
-        Timestamp: number;
-        Action: string;
-        ActionParams: string;
-        Summary: Array<{
-          Category: string;
-          Content: string;
-          SummaryName: string;
-        }>;
-      }>;
-    }>;
+    Contacts: Contact[];
+    Extras: ResourceTag[];
+    Summary: SummaryItem[];
+    Tasks: Task[];
   }>;
 }
 
@@ -1291,25 +914,9 @@ export interface ListJobsByGroupReply {
       ScenarioId: string;
       StrategyId: string;
       DsReport: string;
-      Contacts: Array<{
-        ContactId: string;
-        ContactName: string;
-        Honorific: string;
-        PhoneNumber: string;
-        ReferenceId: string;
-        JobId: string;
-        Role: string;
-        State: string;
-      }>;
-      Extras: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Summary: Array<{
-        Category: string;
-        Content: string;
-        SummaryName: string;
-      }>;
+      Contacts: Contact[];
+      Extras: ResourceTag[];
+      Summary: SummaryItem[];
     }>;
     TotalCount: number;
     PageNumber: number;
@@ -1318,27 +925,17 @@ export interface ListJobsByGroupReply {
 }
 
 /** QueryJobs's parameters. */
-export interface QueryJobsRequest {
-  /** Instance ID. */
-  InstanceId: string;
+export interface QueryJobsRequest extends Pick<ListJobGroupsRequest, 'InstanceId' | 'StartTime' | 'EndTime' | 'PageNumber' | 'PageSize'> {
   /** Only this group's jobs. */
   JobGroupId?: string;
   /** A contact's exact phone number. */
   PhoneNumber?: string;
   /** Part of a contact's name. */
   ContactName?: string;
-  /** Created at or after (epoch ms). */
-  StartTime?: number;
-  /** Created at or before (epoch ms). */
-  EndTime?: number;
   /** Accepted; the time range applies to job creation. */
   TimeAlignment?: string;
   /** Deprecated; ignored. */
   ScenarioId?: string;
-  /** Page number, from 1. */
-  PageNumber: number;
-  /** Entries per page, 1 to 100. */
-  PageSize: number;
 }
 
 /** QueryJobs's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
@@ -1365,70 +962,10 @@ export interface QueryJobsReply {
       ScenarioId: string;
       StrategyId: string;
       DsReport: string;
-      Contacts: Array<{
-        ContactId: string;
-        ContactName: string;
-        Honorific: string;
-        PhoneNumber: string;
-        ReferenceId: string;
-        JobId: string;
-        Role: string;
-        State: string;
-      }>;
-      Extras: Array<{
-        Key: string;
-        Value: string;
-      }>;
-      Summary: Array<{
-        Category: string;
-        Content: string;
-        SummaryName: string;
-      }>;
-      Tasks: Array<{
-        TaskId: string;
-        JobId: string;
-        CallId: string;
-        Status: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
-        EndReason: "" | "FINISHED" | "CLIENT_HANGUP" | "NO_INTERACTION" | "TIMEOUT_HANGUP" | "CHATBOT_HANGUP_AFTER_NOANSWER";
-        PlanedTime: number;
-        ActualTime: number;
-        EndTime: number;
-        CallingNumber: string;
-        CalledNumber: string;
-        Contact: {
-          ContactId: string;
-          ContactName: string;
-          Honorific: string;
-          PhoneNumber: string;
-          ReferenceId: string;
-          JobId: string;
-          Role: string;
-          State: string;
-        };
-        Duration: number;
-        TotalDuration: number;
-        RingingDuration: number;
-        RealRingingDuration: number;
-        SipCode: string;
-        SipDuration: number;
-        HangUpDirection: "" | "client" | "robot";
-        ScenarioId: string;
-        ChatbotId: string;
-        Brief: string;
-        Conversation: Array<{
-          SequenceId: string;
-          Speaker: "Robot" | "Contact";
-          Script: string;
-          Timestamp: number;
-          Action: string;
-          ActionParams: string;
-          Summary: Array<{
-            Category: string;
-            Content: string;
-            SummaryName: string;
-          }>;
-        }>;
-      }>;
+      Contacts: Contact[];
+      Extras: ResourceTag[];
+      Summary: SummaryItem[];
+      Tasks: Task[];
     }>;
     TotalCount: number;
     PageNumber: number;
@@ -1456,39 +993,13 @@ export interface SuspendJobsRequest {
 export interface SuspendJobsReply {}
 
 /** ResumeJobs's parameters. */
-export interface ResumeJobsRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** true: every job of JobGroupId; false: the jobs named by JobId or JobReferenceId. */
-  All: boolean;
-  /** The job group (required with All or JobReferenceId). */
-  JobGroupId?: string;
-  /** Job IDs. */
-  JobId?: string[];
-  /** Job reference IDs (with JobGroupId). */
-  JobReferenceId?: string[];
-  /** Deprecated; ignored. */
-  ScenarioId?: string;
-}
+export interface ResumeJobsRequest extends Pick<SuspendJobsRequest, 'InstanceId' | 'All' | 'JobGroupId' | 'JobId' | 'JobReferenceId' | 'ScenarioId'> {}
 
 /** ResumeJobs's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ResumeJobsReply {}
 
 /** CancelJobs's parameters. */
-export interface CancelJobsRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** true: every job of JobGroupId; false: the jobs named by JobId or JobReferenceId. */
-  All: boolean;
-  /** The job group (required with All or JobReferenceId). */
-  JobGroupId?: string;
-  /** Job IDs. */
-  JobId?: string[];
-  /** Job reference IDs (with JobGroupId). */
-  JobReferenceId?: string[];
-  /** Deprecated; ignored. */
-  ScenarioId?: string;
-}
+export interface CancelJobsRequest extends Pick<SuspendJobsRequest, 'InstanceId' | 'All' | 'JobGroupId' | 'JobId' | 'JobReferenceId' | 'ScenarioId'> {}
 
 /** CancelJobs's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface CancelJobsReply {}
@@ -1681,21 +1192,9 @@ export interface CreateIntentReply {
 }
 
 /** ModifyIntent's parameters. */
-export interface ModifyIntentRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** Script (scenario) ID. */
-  ScriptId: string;
+export interface ModifyIntentRequest extends Pick<CreateIntentRequest, 'InstanceId' | 'ScriptId' | 'IntentName' | 'IntentDescription' | 'Utterances' | 'Keywords'> {
   /** Intent ID. */
   IntentId: string;
-  /** Intent name, unique in the script. */
-  IntentName: string;
-  /** What the intent means. */
-  IntentDescription?: string;
-  /** JSON array of example utterances. */
-  Utterances: string;
-  /** JSON array of keywords; one written /like this/ is a regular expression. */
-  Keywords?: string;
 }
 
 /** ModifyIntent's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
@@ -1704,32 +1203,15 @@ export interface ModifyIntentReply {
 }
 
 /** ListIntents's parameters. */
-export interface ListIntentsRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** Script (scenario) ID. */
-  ScriptId: string;
+export interface ListIntentsRequest extends Pick<ListScriptPublishHistoriesRequest, 'InstanceId' | 'ScriptId' | 'PageNumber' | 'PageSize'> {
   /** Filter: part of the name, an utterance or a keyword. */
   Keyword?: string;
-  /** Page number, from 1. */
-  PageNumber: number;
-  /** Entries per page, 1 to 100. */
-  PageSize: number;
 }
 
 /** ListIntents's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ListIntentsReply {
   Intents: {
-    List: Array<{
-      IntentId: string;
-      IntentName: string;
-      IntentDescription: string;
-      Utterances: string;
-      Keywords: string;
-      ScriptId: string;
-      CreateTime: number;
-      UpdateTime: number;
-    }>;
+    List: ListItem[];
     TotalCount: number;
     PageNumber: number;
     PageSize: number;
@@ -1748,16 +1230,7 @@ export interface DescribeIntentRequest {
 
 /** DescribeIntent's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeIntentReply {
-  Intent: {
-    IntentId: string;
-    IntentName: string;
-    IntentDescription: string;
-    Utterances: string;
-    Keywords: string;
-    ScriptId: string;
-    CreateTime: number;
-    UpdateTime: number;
-  };
+  Intent: ListItem;
 }
 
 /** DeleteIntent's parameters. */
@@ -1795,21 +1268,9 @@ export interface CreateGlobalQuestionReply {
 }
 
 /** ModifyGlobalQuestion's parameters. */
-export interface ModifyGlobalQuestionRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** Script (scenario) ID. */
-  ScriptId: string;
+export interface ModifyGlobalQuestionRequest extends Pick<CreateGlobalQuestionRequest, 'InstanceId' | 'ScriptId' | 'GlobalQuestionName' | 'GlobalQuestionType' | 'Questions' | 'Answers'> {
   /** Global question ID. */
   GlobalQuestionId: string;
-  /** Name, unique in the script. */
-  GlobalQuestionName: string;
-  /** COMMON or SYSTEM (stored as given). */
-  GlobalQuestionType: string;
-  /** JSON array of the questions that trigger it. */
-  Questions: string;
-  /** JSON array of answers; the first is spoken. */
-  Answers: string;
 }
 
 /** ModifyGlobalQuestion's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
@@ -1818,28 +1279,12 @@ export interface ModifyGlobalQuestionReply {
 }
 
 /** ListGlobalQuestions's parameters. */
-export interface ListGlobalQuestionsRequest {
-  /** Instance ID. */
-  InstanceId: string;
-  /** Script (scenario) ID. */
-  ScriptId: string;
-  /** Page number, from 1. */
-  PageNumber: number;
-  /** Entries per page, 1 to 100. */
-  PageSize: number;
-}
+export interface ListGlobalQuestionsRequest extends Pick<ListScriptPublishHistoriesRequest, 'InstanceId' | 'ScriptId' | 'PageNumber' | 'PageSize'> {}
 
 /** ListGlobalQuestions's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ListGlobalQuestionsReply {
   GlobalQuestions: {
-    List: Array<{
-      GlobalQuestionId: string;
-      GlobalQuestionName: string;
-      GlobalQuestionType: string;
-      Questions: string;
-      Answers: string;
-      ScriptId: string;
-    }>;
+    List: ListItem2[];
     TotalCount: number;
     PageNumber: number;
     PageSize: number;
@@ -1858,14 +1303,7 @@ export interface DescribeGlobalQuestionRequest {
 
 /** DescribeGlobalQuestion's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeGlobalQuestionReply {
-  GlobalQuestion: {
-    GlobalQuestionId: string;
-    GlobalQuestionName: string;
-    GlobalQuestionType: string;
-    Questions: string;
-    Answers: string;
-    ScriptId: string;
-  };
+  GlobalQuestion: ListItem2;
 }
 
 /** DeleteGlobalQuestion's parameters. */
@@ -2023,26 +1461,8 @@ export interface DescribeIntentStatisticsRequest {
 export interface DescribeIntentStatisticsReply {
   ProcessIntentNum: number;
   GlobalIntentNum: number;
-  ProcessIntents: Array<{
-    IntentId: string;
-    IntentName: string;
-    HitNum: number;
-    HitAfterNoAnswer: number;
-    RateDisplay: string;
-    Type: string;
-    GroupId: string;
-    InstanceId: string;
-  }>;
-  GlobalIntents: Array<{
-    IntentId: string;
-    IntentName: string;
-    HitNum: number;
-    HitAfterNoAnswer: number;
-    RateDisplay: string;
-    Type: string;
-    GroupId: string;
-    InstanceId: string;
-  }>;
+  ProcessIntents: ProcessIntent[];
+  GlobalIntents: ProcessIntent[];
   IntentsAfterNoAnswer: Array<{
     IntentId: string;
     IntentName: string;
