@@ -9,13 +9,14 @@ import ts from 'typescript';
  * them so the generator can refuse a type it could not spell.
  *
  * An object shape that several declarations use (an instance, a job group) is written
- * once, as a named interface in `shared`, and referred to by name: the generator runs
- * twice, first with `counting` on to learn which shapes recur, then to write.
+ * once, as a named interface in `shared`, and referred to by name; one that has most
+ * of an earlier shape's fields (a job with its tag hits) picks them from it. The
+ * generator runs twice: first counting, to learn which shapes recur, then, after
+ * `startWriting()`, to write.
  */
 export class TypePrinter {
   unknowns = 0;
-  /** On the first run: record how often each object shape is used, hoist none. */
-  counting = true;
+  private counting = true;
   /** The named interfaces of the recurring shapes, in the order they were first used. */
   readonly shared: string[] = [];
   private readonly uses = new Map<string, number>();
@@ -23,7 +24,11 @@ export class TypePrinter {
   private readonly taken = new Set<string>();
   private readonly inProgress = new Set<ts.Type>();
   private inlineOnly = 0;
-  private readonly inlined = new Map<ts.Type, string>();
+  private readonly inlined = new Map<ts.Type, { text: string; fields: string[] }>();
+  /** Shapes in the order first seen, with their fields written out in full. */
+  private readonly seen = new Map<string, string[]>();
+  /** A shape that picks fields from an earlier one: the earlier one and the fields. */
+  private readonly picks = new Map<string, { from: string; fields: Set<string> }>();
 
   constructor(private readonly checker: ts.TypeChecker, reservedNames: Iterable<string>) {
     for (const name of reservedNames) this.taken.add(name);
@@ -55,6 +60,22 @@ export class TypePrinter {
     if (flags & ts.TypeFlags.Object || type.isIntersection()) return this.object(type, hint);
     this.unknowns++;
     return 'unknown';
+  }
+
+  /** Ends the counting run: recurring shapes, and those most of another's fields make up, are named from now on. */
+  startWriting(): void {
+    this.counting = false;
+    const shapes = [...this.seen];
+    shapes.forEach(([shape, fields], j) => {
+      let best: { from: string; fields: Set<string> } | undefined;
+      for (const [earlier, theirs] of shapes.slice(0, j)) {
+        const shared = new Set(fields.filter((field) => theirs.includes(field)));
+        if (shared.size >= MIN_SHARED_FIELDS && shared.size > (best?.fields.size ?? 0)) best = { from: earlier, fields: shared };
+      }
+      if (!best) return;
+      this.uses.set(best.from, Math.max(2, this.uses.get(best.from) ?? 0));
+      this.picks.set(shape, best);
+    });
   }
 
   /** The fields of an object type as interface members, indented two spaces. */
@@ -91,26 +112,42 @@ export class TypePrinter {
       this.unknowns++;
       return 'unknown';
     }
-    const inline = this.inline(type);
+    const { text: inline, fields } = this.inline(type);
     if (inline === 'Record<string, never>' || this.inlineOnly > 0) return inline;
     if (this.counting) {
       this.uses.set(inline, (this.uses.get(inline) ?? 0) + 1);
+      if (!this.seen.has(inline)) this.seen.set(inline, fields);
       return this.body(type);
     }
-    if ((this.uses.get(inline) ?? 0) < 2) return this.body(type);
-    return this.names.get(inline) ?? this.hoist(type, inline, hint);
+    if ((this.uses.get(inline) ?? 0) >= 2) return this.names.get(inline) ?? this.hoist(type, inline, hint);
+    const picked = this.picked(type, inline, fields);
+    if (!picked) return this.body(type);
+    return picked.own === '' ? picked.from : `${picked.from} & {\n${picked.own}\n}`;
   }
 
-  /** The shape written out in full, no shared name used: what identifies it. */
-  private inline(type: ts.Type): string {
+  /** `Pick<Earlier, ...>` and the other fields, where the shape picks from an earlier one already named. */
+  private picked(type: ts.Type, inline: string, fields: string[]): { from: string; own: string } | undefined {
+    const pick = this.picks.get(inline);
+    const base = pick && this.names.get(pick.from);
+    if (!pick || !base) return undefined;
+    const own = this.fieldList(type).filter((_, i) => !pick.fields.has(fields[i]!));
+    const names = this.checker.getPropertiesOfType(type).filter((_, i) => pick.fields.has(fields[i]!)).map((p) => `'${p.name}'`);
+    return { from: `Pick<${base}, ${names.join(' | ')}>`, own: own.map((field) => field.text).join('\n') };
+  }
+
+  /** The shape written out in full, no shared name used: what identifies it, and its fields so. */
+  private inline(type: ts.Type): { text: string; fields: string[] } {
     const known = this.inlined.get(type);
     if (known !== undefined) return known;
     this.inlineOnly++;
+    this.inProgress.add(type);
     try {
-      const text = this.body(type);
-      this.inlined.set(type, text);
-      return text;
+      const fields = this.fieldList(type).map((field) => field.text);
+      const shape = { text: fields.length === 0 ? 'Record<string, never>' : `{\n${fields.join('\n')}\n}`, fields };
+      this.inlined.set(type, shape);
+      return shape;
     } finally {
+      this.inProgress.delete(type);
       this.inlineOnly--;
     }
   }
@@ -130,8 +167,10 @@ export class TypePrinter {
     let name = base;
     for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
     this.taken.add(name);
+    const picked = this.picked(type, inline, this.inline(type).fields);
     this.names.set(inline, name);
-    this.shared.push(`export interface ${name} {\n${this.members(type)}\n}`);
+    const body = picked ? picked.own : this.members(type);
+    this.shared.push(`export interface ${name}${picked ? ` extends ${picked.from}` : ''} {${body ? `\n${body}\n` : ''}}`);
     return name;
   }
 
@@ -148,6 +187,9 @@ export class TypePrinter {
     return parts.join(' | ');
   }
 }
+
+/** Fields alike with an earlier shape that make it worth picking them from there. */
+export const MIN_SHARED_FIELDS = 4;
 
 /** How `members` writes the fields of one declaration. */
 export interface FieldOptions {

@@ -3,7 +3,8 @@ import { percentEncode } from '../protocol/percent-encode.ts';
 import type { CallOptions, Envelope } from './call-options.ts';
 import { CLIENT_TIMEOUT, NETWORK_ERROR, OutboundBotError } from './client-error.ts';
 import { flattenParameters } from './flatten.ts';
-import { JSON_PARAMETERS, type ActionMethods, type ActionName, type ActionTypes } from './generated/actions.ts';
+import type { ActionMethods, ActionName } from './action-methods.ts';
+import { JSON_PARAMETERS, type ActionTypes } from './generated/actions.ts';
 import { backoffDelay, isReadAction, mayRetry, retryPolicy, type RetryOptions, type RetryPolicy } from './retry.ts';
 import { signRequest } from './signer.ts';
 

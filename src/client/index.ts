@@ -8,3 +8,4 @@ export { OutboundBotError, CLIENT_TIMEOUT, NETWORK_ERROR } from './client-error.
 export type { CallOptions, Envelope } from './call-options.ts';
 export type { RetryOptions } from './retry.ts';
 export type * from './generated/actions.ts';
+export type { ActionMethods, ActionName } from './action-methods.ts';
