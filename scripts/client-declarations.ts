@@ -100,6 +100,8 @@ function writeActions(checker: ts.TypeChecker, printer: TypePrinter, expressions
       order: declared,
       describe: (param) => definition.params[param]?.description || undefined,
       retype: (param, text) => jsonLeniency(definition, param, text),
+      // Required unless another parameter is given (JobsJson, with JobDataParsingTaskId): the server decides.
+      optional: (param) => definition.params[param]?.requiredUnless !== undefined,
     });
     const replyFields = printer.fieldList(reply);
     if (printer.unknowns !== unknownsBefore) fail(`${name}: a request or reply type could not be written out`);

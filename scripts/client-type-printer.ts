@@ -86,13 +86,13 @@ export class TypePrinter {
   /** Each field of an object type, written as `members` writes it (its doc comment included). */
   fieldList(type: ts.Type, fields: FieldOptions = {}): Array<{ name: string; text: string }> {
     const { checker } = this;
-    const { order, describe, retype } = fields;
+    const { order, describe, retype, optional } = fields;
     const properties = checker.getPropertiesOfType(type);
     if (order) properties.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     const list: Array<{ name: string; text: string }> = [];
     for (const property of properties) {
       const propertyType = checker.getTypeOfSymbol(property);
-      const mayBeAbsent = (property.flags & ts.SymbolFlags.Optional) !== 0 || includesUndefined(propertyType);
+      const mayBeAbsent = (property.flags & ts.SymbolFlags.Optional) !== 0 || includesUndefined(propertyType) || optional?.(property.name) === true;
       const description = describe?.(property.name);
       const doc = description ? `  /** ${description.replaceAll('*/', '* /')} */\n` : '';
       const present = mayBeAbsent ? checker.getNonNullableType(propertyType) : propertyType;
@@ -199,6 +199,8 @@ export interface FieldOptions {
   describe?: (name: string) => string | undefined;
   /** Rewrites a field's type text. */
   retype?: (name: string, text: string) => string;
+  /** Fields to write optional whatever their type says. */
+  optional?: (name: string) => boolean;
 }
 
 /** The name of an array's element from the array's: Instances -> Instance. */

@@ -698,7 +698,7 @@ export interface AssignJobsRequest {
   /** Job group ID. */
   JobGroupId: string;
   /** The jobs, one JSON object each: referenceId, contacts[{phoneNumber, name, honorific, referenceId}], extras[{key, value}]. With JobDataParsingTaskId it may be left out (or `[]`). */
-  JobsJson: Array<{
+  JobsJson?: Array<{
     contacts: Array<{
       phoneNumber: string;
       name?: string;
