@@ -86,7 +86,7 @@ export class TypePrinter {
   /** Each field of an object type, written as `members` writes it (its doc comment included). */
   fieldList(type: ts.Type, fields: FieldOptions = {}): Array<{ name: string; text: string }> {
     const { checker } = this;
-    const { order, describe, retype, optional } = fields;
+    const { order, describe, retype, optional, within } = fields;
     const properties = checker.getPropertiesOfType(type);
     if (order) properties.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     const list: Array<{ name: string; text: string }> = [];
@@ -97,7 +97,8 @@ export class TypePrinter {
       const doc = description ? `  /** ${description.replaceAll('*/', '* /')} */\n` : '';
       const present = mayBeAbsent ? checker.getNonNullableType(propertyType) : propertyType;
       const keepsNull = mayBeAbsent && includesNull(propertyType) ? ' | null' : '';
-      const text = `${this.print(present, property.name)}${keepsNull}`;
+      const hint = within && GENERIC_FIELDS.has(property.name) ? `${within}${property.name}` : property.name;
+      const text = `${this.print(present, hint)}${keepsNull}`;
       const written = retype ? retype(property.name, text) : text;
       list.push({ name: property.name, text: `${doc}  ${propertyName(property.name)}${mayBeAbsent ? '?' : ''}: ${written.replaceAll('\n', '\n  ')};` });
     }
@@ -117,20 +118,20 @@ export class TypePrinter {
     if (this.counting) {
       this.uses.set(inline, (this.uses.get(inline) ?? 0) + 1);
       if (!this.seen.has(inline)) this.seen.set(inline, fields);
-      return this.body(type);
+      return this.body(type, hint);
     }
     if ((this.uses.get(inline) ?? 0) >= 2) return this.names.get(inline) ?? this.hoist(type, inline, hint);
-    const picked = this.picked(type, inline, fields);
-    if (!picked) return this.body(type);
+    const picked = this.picked(type, inline, fields, hint);
+    if (!picked) return this.body(type, hint);
     return picked.own === '' ? picked.from : `${picked.from} & {\n${picked.own}\n}`;
   }
 
   /** `Pick<Earlier, ...>` and the other fields, where the shape picks from an earlier one already named. */
-  private picked(type: ts.Type, inline: string, fields: string[]): { from: string; own: string } | undefined {
+  private picked(type: ts.Type, inline: string, fields: string[], hint: string): { from: string; own: string } | undefined {
     const pick = this.picks.get(inline);
     const base = pick && this.names.get(pick.from);
     if (!pick || !base) return undefined;
-    const own = this.fieldList(type).filter((_, i) => !pick.fields.has(fields[i]!));
+    const own = this.fieldList(type, { within: hint }).filter((_, i) => !pick.fields.has(fields[i]!));
     const names = this.checker.getPropertiesOfType(type).filter((_, i) => pick.fields.has(fields[i]!)).map((p) => `'${p.name}'`);
     return { from: `Pick<${base}, ${names.join(' | ')}>`, own: own.map((field) => field.text).join('\n') };
   }
@@ -152,10 +153,10 @@ export class TypePrinter {
     }
   }
 
-  private body(type: ts.Type): string {
+  private body(type: ts.Type, hint: string): string {
     this.inProgress.add(type);
     try {
-      const members = this.members(type);
+      const members = this.members(type, { within: hint });
       return members === '' ? 'Record<string, never>' : `{\n${members}\n}`;
     } finally {
       this.inProgress.delete(type);
@@ -167,9 +168,9 @@ export class TypePrinter {
     let name = base;
     for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
     this.taken.add(name);
-    const picked = this.picked(type, inline, this.inline(type).fields);
+    const picked = this.picked(type, inline, this.inline(type).fields, hint);
     this.names.set(inline, name);
-    const body = picked ? picked.own : this.members(type);
+    const body = picked ? picked.own : this.members(type, { within: hint });
     this.shared.push(`export interface ${name}${picked ? ` extends ${picked.from}` : ''} {${body ? `\n${body}\n` : ''}}`);
     return name;
   }
@@ -201,7 +202,12 @@ export interface FieldOptions {
   retype?: (name: string, text: string) => string;
   /** Fields to write optional whatever their type says. */
   optional?: (name: string) => boolean;
+  /** The name of the shape the fields belong to, which a generic field's shape is named after (Jobs.List -> JobsList). */
+  within?: string;
 }
+
+/** Field names that say nothing of what they hold: a shape under one is named after its parent too. */
+const GENERIC_FIELDS = new Set(['List', 'Items', 'Data', 'Records', 'Result']);
 
 /** The name of an array's element from the array's: Instances -> Instance. */
 function singular(name: string): string {

@@ -144,7 +144,7 @@ export interface RecallStrategy {
   OutOfServiceIgnore: boolean;
 }
 
-export interface Result {
+export interface JobGroupResult {
   FinishedNum: number;
   ClientHangupNum: number;
   NoInteractNum: number;
@@ -168,7 +168,7 @@ export interface JobGroup {
   Progress: Progress;
   Strategy: Strategy;
   RecallStrategy: RecallStrategy;
-  Result: Result;
+  Result: JobGroupResult;
   RingingDuration: number;
   Priority: "Urgent" | "Daily";
   MinConcurrency: number;
@@ -266,7 +266,7 @@ export interface Job {
   };
 }
 
-export interface ListItem {
+export interface IntentsListItem {
   IntentId: string;
   IntentName: string;
   IntentDescription: string;
@@ -277,7 +277,7 @@ export interface ListItem {
   UpdateTime: number;
 }
 
-export interface ListItem2 {
+export interface GlobalQuestionsListItem {
   GlobalQuestionId: string;
   GlobalQuestionName: string;
   GlobalQuestionType: string;
@@ -1046,7 +1046,7 @@ export interface ListIntentsRequest extends Pick<ListScriptPublishHistoriesReque
 /** ListIntents's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ListIntentsReply {
   Intents: {
-    List: ListItem[];
+    List: IntentsListItem[];
     TotalCount: number;
     PageNumber: number;
     PageSize: number;
@@ -1065,7 +1065,7 @@ export interface DescribeIntentRequest {
 
 /** DescribeIntent's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeIntentReply {
-  Intent: ListItem;
+  Intent: IntentsListItem;
 }
 
 /** DeleteIntent's parameters. */
@@ -1119,7 +1119,7 @@ export interface ListGlobalQuestionsRequest extends Pick<ListScriptPublishHistor
 /** ListGlobalQuestions's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface ListGlobalQuestionsReply {
   GlobalQuestions: {
-    List: ListItem2[];
+    List: GlobalQuestionsListItem[];
     TotalCount: number;
     PageNumber: number;
     PageSize: number;
@@ -1138,7 +1138,7 @@ export interface DescribeGlobalQuestionRequest {
 
 /** DescribeGlobalQuestion's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DescribeGlobalQuestionReply {
-  GlobalQuestion: ListItem2;
+  GlobalQuestion: GlobalQuestionsListItem;
 }
 
 /** DeleteGlobalQuestion's parameters. */
