@@ -78,6 +78,13 @@ describe('outboundbot/client against the server', () => {
     assert.match(bad.Message, /StrategyJson/);
   });
 
+  it('signs GET requests as well as POST ones', async () => {
+    const client = new OutboundBotClient({ ...TEST_KEY, endpoint: server.url, method: 'GET' });
+    const { Instance } = await client.createInstance({ InstanceName: 'over GET', MaxConcurrentConversation: 1 });
+    const { Instance: read } = await client.describeInstance({ InstanceId: Instance.InstanceId });
+    assert.equal(read.InstanceName, 'over GET');
+  });
+
   it('a wrong secret is refused by the server\'s signature check', async () => {
     const client = new OutboundBotClient({ accessKeyId: TEST_KEY.accessKeyId, accessKeySecret: 'not-the-secret', endpoint: server.url });
     const refused = await typedFailure(client.listInstances());
