@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,8 +11,18 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** Debian's chromium, installed by .ci/run; never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
-/** Where the test run writes the screenshots docs/console.md shows. */
-export const SCREENSHOTS = join(ROOT, 'docs/console');
+/**
+ * Where the test run writes its screenshots: those docs/console.md shows when
+ * UPDATE_SCREENSHOTS=1 (they carry ids that change each run, so a plain `npm test`
+ * leaves the checkout as it was), else a folder of the temp dir.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/console') : scratchFolder();
+
+function scratchFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outboundbot-console-shots-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * Builds the console as `npm install` does (`npm run build:console`), so the test
