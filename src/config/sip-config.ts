@@ -14,6 +14,8 @@ export interface SipSettings {
   /** Put in Via, Contact and SDP; the bound address when unset (or 127.0.0.1 for 0.0.0.0). */
   publicAddress: string;
   rtpPorts: { first: number; last: number };
+  /** The trunk's calls-per-second limit: INVITEs leave at least 1/cps s apart. */
+  callsPerSecond: number;
 }
 
 export interface TrunkAddress {
@@ -22,7 +24,7 @@ export interface TrunkAddress {
   transport: 'udp' | 'tcp';
 }
 
-export const SIP_DEFAULTS = { bind: '0.0.0.0:5060', rtpPorts: '20000-20999' } as const;
+export const SIP_DEFAULTS = { bind: '0.0.0.0:5060', rtpPorts: '20000-20999', callsPerSecond: 10 } as const;
 
 export function loadSipSettings(env: NodeJS.ProcessEnv): SipSettings {
   const rawTrunk = env.OUTBOUNDBOT_SIP_TRUNK;
@@ -37,7 +39,12 @@ export function loadSipSettings(env: NodeJS.ProcessEnv): SipSettings {
     throw new ConfigError(`OUTBOUNDBOT_SIP_PUBLIC_ADDRESS must be an IP address or host name, got "${publicAddress}"`);
   }
   const rtpPorts = parsePortRange(env.OUTBOUNDBOT_RTP_PORTS || SIP_DEFAULTS.rtpPorts);
-  return { trunk, username, password, bind, publicAddress, rtpPorts };
+  const rawCps = env.OUTBOUNDBOT_SIP_CPS || String(SIP_DEFAULTS.callsPerSecond);
+  const callsPerSecond = Number(rawCps);
+  if (!/^\d+(\.\d+)?$/.test(rawCps) || !(callsPerSecond > 0) || callsPerSecond > 1000) {
+    throw new ConfigError(`OUTBOUNDBOT_SIP_CPS must be a number of calls per second above 0, at most 1000 (e.g. 10 or 0.5), got "${rawCps}"`);
+  }
+  return { trunk, username, password, bind, publicAddress, rtpPorts, callsPerSecond };
 }
 
 /** `sip:host[:port][;transport=udp|tcp]`; no user part, no other parameter. */

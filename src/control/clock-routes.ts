@@ -22,25 +22,33 @@ export function registerClockRoutes(app: FastifyInstance, clock: ManualClock, dr
   app.get('/_outboundbot/clock', async () => ({ now: clock.now() }));
 
   // Failures are thrown to the app's one error handler, which answers the API's envelope.
-  app.post('/_outboundbot/clock', async (request) => {
-    let input: unknown;
-    try {
-      input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-    } catch {
-      throw new ApiError('InvalidParameter', 'The body must be JSON: {"advanceMs": N} or {"to": epochMs}.');
+  app.post('/_outboundbot/clock', async (request) => ({ now: await advanceClock(driver, request.body) }));
+}
+
+/**
+ * Moves the virtual clock as a request body asks (`{"advanceMs": N}` or `{"to":
+ * epochMs}`) and resolves with the new time once everything due is processed. The
+ * control API above and the web console's clock (src/server/console/) both call it;
+ * every failure is an ApiError.
+ */
+export async function advanceClock(driver: VirtualDriver, body: unknown): Promise<number> {
+  let input: unknown;
+  try {
+    input = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : '');
+  } catch {
+    throw new ApiError('InvalidParameter', 'The body must be JSON: {"advanceMs": N} or {"to": epochMs}.');
+  }
+  const parsed = advanceSchema.safeParse(input);
+  if (!parsed.success) throw new ApiError('InvalidParameter', 'The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
+  const advance = parsed.data;
+  try {
+    return await ('advanceMs' in advance ? driver.advanceBy(advance.advanceMs) : driver.advanceTo(advance.to));
+  } catch (error) {
+    // Another node may have moved the shared clock past the target meanwhile.
+    if (error instanceof ClockBackwardsError) throw new ApiError('InvalidParameter', `The virtual clock cannot go backwards (now ${error.now}).`);
+    if (error instanceof DriverStoppedError) {
+      throw new ApiError('ServiceUnavailable', `The server is shutting down: the virtual clock stopped at ${error.now}, with everything due by then processed. Advance again once it has restarted.`);
     }
-    const parsed = advanceSchema.safeParse(input);
-    if (!parsed.success) throw new ApiError('InvalidParameter', 'The body must be {"advanceMs": N} (0 to ten years) or {"to": epochMs}.');
-    const advance = parsed.data;
-    try {
-      return { now: await ('advanceMs' in advance ? driver.advanceBy(advance.advanceMs) : driver.advanceTo(advance.to)) };
-    } catch (error) {
-      // Another node may have moved the shared clock past the target meanwhile.
-      if (error instanceof ClockBackwardsError) throw new ApiError('InvalidParameter', `The virtual clock cannot go backwards (now ${error.now}).`);
-      if (error instanceof DriverStoppedError) {
-        throw new ApiError('ServiceUnavailable', `The server is shutting down: the virtual clock stopped at ${error.now}, with everything due by then processed. Advance again once it has restarted.`);
-      }
-      throw error;
-    }
-  });
+    throw error;
+  }
 }

@@ -2,7 +2,8 @@ import type { ConversationEnd } from '../domain/call-outcome.ts';
 import type { ConversationTurn } from '../store/rows.ts';
 import type { CallResults } from '../store/store.ts';
 import { personaStep, type Persona, type PersonaStep } from './persona.ts';
-import type { BotStep, DialogSession } from './runtime.ts';
+import { turnIntent, type BotStep, type DialogSession } from './runtime.ts';
+import type { Branch } from './flow.ts';
 import type { CompiledScript } from './script-content.ts';
 
 /**
@@ -71,13 +72,13 @@ export async function converse(session: DialogSession, script: CompiledScript, p
       session.hangUp();
       return finish('ClientHangup', 'client');
     }
-    const text = 'silence' in action ? '' : utteranceFor(action, script, node.branches ?? []);
+    // A persona taking a branch that only a key leads to presses that key.
+    const key = 'branch' in action ? keyOnly(node.branches ?? [], action.branch) : undefined;
+    const text = key ?? ('silence' in action ? '' : utteranceFor(action, script, node.branches ?? []));
     const startedAt = at;
     at += 'silence' in action ? SILENCE_MS : 'ms' in action && action.ms !== undefined ? action.ms : speakingMs(text);
-    step = await session.hear(text);
-    const heard = step.heard!;
-    const intent = heard.kind === 'silence' ? 'Silence' : heard.kind === 'noMatch' ? 'NoMatch' : heard.kind === 'optOut' ? 'OptOut' : heard.name!;
-    turns.push({ speaker: 'Contact', text, timestamp: startedAt, intent, node: node.id });
+    step = key ? await session.press(key) : await session.hear(text);
+    turns.push({ speaker: 'Contact', text, timestamp: startedAt, intent: turnIntent(step.heard!), node: node.id });
     if (at >= deadline) {
       timedOut = true;
       break;
@@ -92,8 +93,14 @@ export async function converse(session: DialogSession, script: CompiledScript, p
   return finish(step.end.reason, step.end.by);
 }
 
+/** The key of the n-th branch (modulo the branches) when it has a key and no intent. */
+function keyOnly(branches: readonly Branch[], n: number): string | undefined {
+  const branch = branches[n % Math.max(1, branches.length)];
+  return branch && branch.intent === undefined ? branch.dtmf : undefined;
+}
+
 /** The words a persona step stands for at a listen node with these branches. */
-function utteranceFor(step: Exclude<PersonaStep, { hangup: true } | { silence: true }>, script: CompiledScript, branches: ReadonlyArray<{ intent: string }>): string {
+function utteranceFor(step: Exclude<PersonaStep, { hangup: true } | { silence: true }>, script: CompiledScript, branches: readonly Branch[]): string {
   if ('say' in step) return step.say;
   if ('question' in step) {
     const question = script.questions[step.question % Math.max(1, script.questions.length)];

@@ -7,7 +7,8 @@
  * Category); then, by type:
  *
  * - `say`      goes on to `next`;
- * - `listen`   waits for the callee and follows the branch of the intent heard;
+ * - `listen`   waits for the callee and follows the branch of the intent heard, or
+ *              of the key pressed (a branch's `dtmf`, RFC 4733 or SIP INFO on a call);
  *              silence and unmatched speech re-prompt up to their `limit`, then
  *              go to their `next` or end the call (NoInteract / Unrecognized);
  * - `hangup`   ends the call (Finished);
@@ -29,9 +30,19 @@ export interface Retry {
   next?: string;
 }
 
+/** A listen node's way on: the intent heard, the key pressed, or either (at least one of them). */
 export interface Branch {
-  intent: string;
+  intent?: string;
+  /** One key: 0-9, *, #, A-D. */
+  dtmf?: string;
   next: string;
+}
+
+export const DTMF_KEY = /^[0-9*#A-D]$/;
+
+/** How a branch is named in messages: its intent, else its key. */
+export function branchLabel(branch: Branch): string {
+  return branch.intent ?? `key ${branch.dtmf}`;
 }
 
 export interface FlowNode {
@@ -168,11 +179,21 @@ export function parseFlow(flowName: string, raw: unknown): FlowDefinition {
     }
     if (n.branches !== undefined) {
       if (!Array.isArray(n.branches)) fail(id, '"branches" must be an array');
+      const keys = new Set<string>();
       node.branches = (n.branches as unknown[]).map((b, i) => {
         const branch = b as Record<string, unknown> | null;
-        if (!branch || typeof branch.intent !== 'string' || !branch.intent) fail(id, `branch ${i + 1} needs an "intent"`);
-        if (typeof branch!.next !== 'string' || !branch!.next) fail(id, `branch ${i + 1} ("${branch!.intent}") needs a "next"`);
-        return { intent: branch!.intent as string, next: branch!.next as string };
+        if (!branch || typeof branch !== 'object') return fail(id, `branch ${i + 1} must be an object with "intent" or "dtmf", and "next"`);
+        if (branch.intent !== undefined && (typeof branch.intent !== 'string' || !branch.intent)) fail(id, `branch ${i + 1}: "intent" must be a non-empty string`);
+        if (branch.dtmf !== undefined && (typeof branch.dtmf !== 'string' || !DTMF_KEY.test(branch.dtmf))) fail(id, `branch ${i + 1}: "dtmf" must be one key: 0-9, *, #, A-D`);
+        if (branch.intent === undefined && branch.dtmf === undefined) fail(id, `branch ${i + 1} needs an "intent" or a "dtmf" key`);
+        const parsed: Branch = { ...(branch.intent !== undefined ? { intent: branch.intent as string } : {}), ...(branch.dtmf !== undefined ? { dtmf: branch.dtmf as string } : {}), next: '' };
+        if (parsed.dtmf !== undefined) {
+          if (keys.has(parsed.dtmf)) fail(id, `branch ${i + 1}: key "${parsed.dtmf}" is taken by an earlier branch`);
+          keys.add(parsed.dtmf);
+        }
+        if (typeof branch.next !== 'string' || !branch.next) fail(id, `branch ${i + 1} ("${branchLabel(parsed)}") needs a "next"`);
+        parsed.next = branch.next as string;
+        return parsed;
       });
     }
     for (const key of ['silence', 'noMatch'] as const) {
@@ -211,7 +232,7 @@ export function parseFlow(flowName: string, raw: unknown): FlowDefinition {
   // Every target names a node here (or another flow, checked with the script).
   const targets = (node: FlowNode): Array<[string, string]> => [
     ...(node.next ? [['next', node.next] as [string, string]] : []),
-    ...(node.branches ?? []).map((b, i): [string, string] => [`branch ${i + 1} ("${b.intent}")`, b.next]),
+    ...(node.branches ?? []).map((b, i): [string, string] => [`branch ${i + 1} ("${branchLabel(b)}")`, b.next]),
     ...(node.silence?.next ? [['silence.next', node.silence.next] as [string, string]] : []),
     ...(node.noMatch?.next ? [['noMatch.next', node.noMatch.next] as [string, string]] : []),
   ];

@@ -11,6 +11,8 @@ export interface LiveConversation {
   start(): BotStep;
   /** The callee's turn: a key press as its text, or undefined for silence. */
   hear(text: string | undefined): Promise<BotStep>;
+  /** The callee pressed a key (a listen node's `dtmf` branch, else heard as text). */
+  press(key: string): Promise<BotStep>;
   hangUp(): BotStep;
   results(): CallResults | undefined;
 }
@@ -38,6 +40,11 @@ export class MinimalLiveConversation implements LiveConversation {
     }
     this.ended = { reason: 'Finished', by: 'robot', action: 'hangup' };
     return { say: [this.line('Thank you. We will follow up as agreed. Goodbye.')], heard: { kind: 'intent', name: 'Affirm', score: 1 }, end: this.ended };
+  }
+
+  /** Any key is an answer here. */
+  press(key: string): Promise<BotStep> {
+    return this.hear(key);
   }
 
   hangUp(): BotStep {

@@ -27,8 +27,8 @@ export interface BotUtterance {
 
 /** What the callee's utterance was taken to be. */
 export interface Heard {
-  kind: 'intent' | 'question' | 'noMatch' | 'silence' | 'optOut';
-  /** The intent or global question's name. */
+  kind: 'intent' | 'key' | 'question' | 'noMatch' | 'silence' | 'optOut';
+  /** The intent or global question's name; the key for `key`. */
   name?: string;
   score: number;
   /** Set when the NLU engine failed and the built-in one answered. */
@@ -95,6 +95,21 @@ export class DialogSession {
   hangUp(): BotStep {
     this.state.end ??= { reason: 'ClientHangup', by: 'client', action: 'hangup' };
     return { say: [], end: this.state.end };
+  }
+
+  /**
+   * The callee pressed a key: the listen node's branch with that `dtmf` is taken; a key
+   * no branch names is heard as its text (so an intent's keyword may still match it).
+   */
+  async press(key: string): Promise<BotStep> {
+    const node = this.listening();
+    const branch = node?.branches!.find((b) => b.dtmf === key);
+    if (!branch) return this.hear(key);
+    this.state.silences = 0;
+    this.state.noMatches = 0;
+    const say: BotUtterance[] = [];
+    this.enter(branch.next, say);
+    return this.step(say, { kind: 'key', name: key, score: 1 });
   }
 
   /** The callee's turn: what was said, or undefined / blank for silence. */
@@ -191,7 +206,7 @@ export class DialogSession {
     if (!candidates) {
       const byName = new Map(this.script.intents.map((intent) => [intent.name, intent]));
       const questions = this.script.questions.map((q) => ({ name: q.name, utterances: q.questions, keywords: [] }));
-      candidates = [...node.branches!.map((b) => byName.get(b.intent)).filter((intent) => intent !== undefined), ...questions];
+      candidates = [...node.branches!.map((b) => (b.intent === undefined ? undefined : byName.get(b.intent))).filter((intent) => intent !== undefined), ...questions];
       perNode.set(node, candidates);
     }
     return candidates;
@@ -228,6 +243,22 @@ export class DialogSession {
           return;
       }
     }
+  }
+}
+
+/** The intent a callee's turn is recorded with (ActionParams, the statistics): a key as `DTMF:1`. */
+export function turnIntent(heard: Heard): string {
+  switch (heard.kind) {
+    case 'silence':
+      return 'Silence';
+    case 'noMatch':
+      return 'NoMatch';
+    case 'optOut':
+      return 'OptOut';
+    case 'key':
+      return `DTMF:${heard.name}`;
+    default:
+      return heard.name ?? heard.kind;
   }
 }
 

@@ -109,7 +109,7 @@ export function compileScript(content: ScriptContent, nluEngine: string): Compil
   for (const [name, flow] of flows) {
     for (const node of flow.nodes) {
       for (const branch of node.branches ?? []) {
-        if (!intents.has(branch.intent)) throw new FlowError(name, node.id, `branch "${branch.intent}" names no intent of the script`);
+        if (branch.intent !== undefined && !intents.has(branch.intent)) throw new FlowError(name, node.id, `branch "${branch.intent}" names no intent of the script`);
       }
       for (const target of [node.next, ...(node.branches ?? []).map((b) => b.next), node.silence?.next, node.noMatch?.next]) {
         if (target?.startsWith('@') && !flows.has(target.slice(1))) throw new FlowError(name, node.id, `goes to "${target}", which is not a flow of the script`);

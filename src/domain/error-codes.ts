@@ -24,6 +24,11 @@ export const ERROR_CODES = {
   'InvalidAccessKeyId.NotFound': { status: 404, message: 'The specified AccessKeyId does not exist.' },
   'InvalidAccessKeyId.Inactive': { status: 400, message: 'The specified AccessKeyId is disabled.' },
 
+  // The web console's sessions (docs/console.md).
+  'Console.SignInFailed': { status: 401, message: 'The AccessKey id or secret is wrong, or the key is disabled.' },
+  'Console.NotSignedIn': { status: 401, message: 'No console session, or it has expired or ended; sign in again.' },
+  'Console.CsrfRefused': { status: 403, message: 'The request lacks the session\'s CSRF token or comes from another origin.' },
+
   // Authorization.
   'Forbidden.RAM': { status: 403, message: 'The caller is not authorized to perform this action on this resource.' },
 

@@ -56,6 +56,29 @@ export class Authenticator {
     return this.verifyV1(request);
   }
 
+  /**
+   * The web console's sign-in: the key's id and secret as typed, compared in constant
+   * time. Every failure (no such key, wrong secret, disabled key) is the same answer,
+   * so the form reveals nothing about which key ids exist.
+   */
+  async verifySecret(accessKeyId: string, secret: string): Promise<Caller> {
+    const key = accessKeyId.length <= 128 ? await this.keys.findKey(accessKeyId) : undefined;
+    // Compared even when the key is absent, so the answer takes as long either way.
+    const matches = constantTimeEqual(key?.secret ?? '', secret);
+    if (!key || !matches || key.status !== 'Active') throw new ApiError('Console.SignInFailed');
+    return callerOf(key);
+  }
+
+  /**
+   * The caller behind a console session, read afresh on each request: a key disabled
+   * or given a new policy since sign-in takes effect at once.
+   */
+  async callerForKey(accessKeyId: string): Promise<Caller> {
+    const key = await this.keys.findKey(accessKeyId);
+    if (!key || key.status !== 'Active') throw new ApiError('Console.NotSignedIn', 'The session\'s AccessKey no longer exists or is disabled; sign in again.');
+    return callerOf(key);
+  }
+
   private async verifyV1(request: SignedRequest): Promise<Caller> {
     const params = new Map([...request.query, ...request.body]);
     const signature = params.get('Signature');

@@ -3,9 +3,9 @@ import { ApiError, invalidParameter, missingParameter } from '../domain/errors.t
 import type { Clock } from '../engine/clock.ts';
 import type { Services } from '../services/services.ts';
 import { ramActionOf, type ActionDefinition } from './action.ts';
-import type { Authenticator, SignedRequest } from './authenticator.ts';
+import type { Authenticator, Caller, SignedRequest } from './authenticator.ts';
 import { successBody } from './envelope.ts';
-import type { DecodeOptions } from './params.ts';
+import type { DecodeOptions, RawParams } from './params.ts';
 import { evaluatePolicy, resourceName } from './ram-policy.ts';
 
 export const API_VERSION = '2019-12-26';
@@ -40,20 +40,31 @@ export class Gateway {
     if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Version ${version.slice(0, 20)} is not supported; use ${API_VERSION}.`);
     const actionName = params.get('Action') ?? header(request, 'x-acs-action');
     if (!actionName) throw missingParameter('Action');
+    return this.runAction(caller, actionName, params, requestId);
+  }
+
+  /**
+   * The pipeline after authentication, for a caller already known: the signed RPC
+   * endpoint above and the web console's session endpoint (src/server/console/) both
+   * come through here, so the registry, the RAM check and the actions' own account
+   * isolation are the same code for both.
+   */
+  async runAction(caller: Caller, actionName: string, params: RawParams, requestId: string): Promise<Record<string, unknown>> {
     const action = this.actions.get(actionName);
     if (!action) throw new ApiError('InvalidAction.NotFound', `The action ${actionName.slice(0, 64)} is not supported.`);
-
-    if (!caller.isRoot) {
-      const ramAction = ramActionOf(action);
-      const resource = resourceName(caller.accountId, params.get('InstanceId') || undefined);
-      const decision = caller.policy ? evaluatePolicy(caller.policy, ramAction, resource) : 'ImplicitDeny';
-      if (decision !== 'Allow') {
-        throw new ApiError('Forbidden.RAM', `You are not authorized to do action ${ramAction} on resource ${resource}.`);
-      }
-    }
-
+    this.authorize(caller, ramActionOf(action), params.get('InstanceId') || undefined);
     const reply = await action.run({ caller, services: this.services, requestId, clock: this.clock }, params, this.decodeOptions(action.name, requestId));
     return successBody(requestId, reply);
+  }
+
+  /** A sub-user's RAM policy must allow `ramAction` on the instance (or on every instance); root keys may do anything. */
+  authorize(caller: Caller, ramAction: string, instanceId: string | undefined): void {
+    if (caller.isRoot) return;
+    const resource = resourceName(caller.accountId, instanceId);
+    const decision = caller.policy ? evaluatePolicy(caller.policy, ramAction, resource) : 'ImplicitDeny';
+    if (decision !== 'Allow') {
+      throw new ApiError('Forbidden.RAM', `You are not authorized to do action ${ramAction} on resource ${resource}.`);
+    }
   }
 
   /**

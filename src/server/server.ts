@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
-import { registerClockRoutes } from '../control/clock-routes.ts';
+import { advanceClock, registerClockRoutes } from '../control/clock-routes.ts';
 import { SystemClock, type Clock } from '../engine/clock.ts';
 import { StoredClock } from '../engine/clock-sync.ts';
 import { SyncedClock } from '../engine/synced-clock.ts';
@@ -25,6 +25,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
 import { buildApp } from './app.ts';
+import { registerConsoleRoutes, type ConsoleClock } from './console/console-routes.ts';
 import { createLogger } from './logger.ts';
 
 /** How often a node on PostgreSQL looks for file tasks a dead node left unfinished. */
@@ -65,11 +66,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { clock, services } = runtime;
   let ready = false;
   let stopping = false;
-  const gateway = new Gateway(ACTIONS, new Authenticator(services.accessKeys, wallClock), services, clock, logger, config.strict);
+  const authenticator = new Authenticator(services.accessKeys, wallClock);
+  const gateway = new Gateway(ACTIONS, authenticator, services, clock, logger, config.strict);
   // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
   registerFileRoutes(app, services.uploads);
+  registerConsoleRoutes(app, { gateway, authenticator, logger, wallClock, virtualClock: runtime.consoleClock, httpsOnly: config.publicUrl?.startsWith('https:') });
 
   try {
     // Nodes starting together on one database bootstrap the root account once.
@@ -123,6 +126,8 @@ interface Runtime {
   clock: Clock;
   services: Services;
   attach(app: FastifyInstance): void;
+  /** The virtual clock as the web console moves it; absent on the system clock. */
+  consoleClock?: ConsoleClock;
   start(): void;
   stop(): Promise<void>;
 }
@@ -148,6 +153,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       clock: virtual.clock,
       services: virtual.services,
       attach: (app) => registerClockRoutes(app, virtual.clock, virtual.driver),
+      consoleClock: { now: () => virtual.clock.now(), advance: (body) => advanceClock(virtual.driver, body) },
       start: () => {},
       stop: async () => {
         virtual.driver.stop();

@@ -90,4 +90,31 @@ describe('RtpSession on loopback', { timeout: 20_000 }, () => {
     assert.ok(timedOutAt > 0, 'no media timeout');
     assert.ok(timedOutAt - started >= 300 && timedOutAt - started < 400, `timed out after ${(timedOutAt - started).toFixed(0)} ms`);
   });
+
+  it('on hold (the far end sendonly) sends nothing and keeps the prompt, no media timeout; resumed it plays on, RTP timestamps spanning the hold', async () => {
+    let timedOut = false;
+    const { session, far, close } = await pair({ mediaTimeoutMs: 300, onMediaTimeout: () => (timedOut = true) });
+    const packets: Array<{ at: number; timestamp: number }> = [];
+    far.on('message', (raw, from) => {
+      packets.push({ at: performance.now(), timestamp: decodeRtp(raw)!.timestamp });
+      far.send(raw, from.port, from.address); // a live far end sends too (echoed), except while it holds
+    });
+    const played = session.play(new Int16Array(8000));
+    session.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    session.renegotiate('sendonly');
+    const heldAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 600)); // twice the media timeout, the far end silent
+    const duringHold = packets.filter((p) => p.at > heldAt + 5).length;
+    session.renegotiate('sendrecv');
+    await played;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last packet's way over loopback
+    close();
+    assert.equal(duringHold, 0, 'no packet while held');
+    assert.equal(timedOut, false, 'no media timeout while held');
+    const gap = packets.findIndex((p, n) => n > 0 && p.timestamp - packets[n - 1]!.timestamp > 160);
+    assert.ok(gap > 0, 'the timestamps jump across the hold');
+    assert.ok(packets[gap]!.timestamp - packets[gap - 1]!.timestamp >= 160 * 25, 'by about the hold time (600 ms = 30 packets)');
+    assert.ok(packets.length >= 50, `the whole second was played after the hold: ${packets.length} packets`);
+  });
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { builtinNlu } from '../../src/dialog/nlu-engines.ts';
+import { compileScript, type ScriptContent } from '../../src/dialog/script-content.ts';
 import { callSipp } from './sip-call.ts';
+import { fixture } from './sipp-peer.ts';
 
 /**
  * The SIP carrier against sipp answering as each kind of callee (test/telephony/fixtures):
@@ -97,5 +101,22 @@ describe('SipCarrier outcomes against sipp', { timeout: 180_000 }, () => {
     assert.equal(report.conversationEnd, 'TimeoutHangup');
     assert.equal(report.hangupDirection, 'robot');
     assert.ok(report.talkMs >= 1_500 && report.talkMs < 2_500, `talk ${report.talkMs} ms`);
+  });
+});
+
+describe('SipCarrier keys against sipp (RFC 4733)', { timeout: 60_000 }, () => {
+  const keyMenu = compileScript(JSON.parse(readFileSync(fixture('key-menu-script.json'), 'utf8')) as ScriptContent, '');
+
+  it('key 0 sent as RFC 4733 events during the question cuts it short and takes the dtmf branch: its Brief and Category, Finished', async () => {
+    const { report, sipp } = await callSipp('uas-200-rfc4733-key-0.xml', { rtpEcho: true, dialog: { script: keyMenu, nlu: builtinNlu } });
+    assert.equal(sipp.code, 0, sipp.output);
+    assert.equal(report.result, 'Answered');
+    assert.equal(report.conversationEnd, 'Finished');
+    assert.equal(report.hangupDirection, 'robot');
+    assert.deepEqual(report.turns.map((turn) => [turn.speaker, turn.speaker === 'Contact' ? turn.text : '', turn.intent ?? '']), [['Robot', '', ''], ['Contact', '0', 'DTMF:0'], ['Robot', '', '']]);
+    assert.equal(report.turns[2]!.text, 'Thank you, goodbye.');
+    assert.deepEqual(report.results, { briefs: [{ key: 'Payment', value: 'Today' }], categories: ['WillPay'] });
+    // The question (about 3 s of speech) was cut at the key a second in: the call is short.
+    assert.ok(report.talkMs < 3_500, `talk ${report.talkMs} ms`);
   });
 });

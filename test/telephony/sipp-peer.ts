@@ -30,11 +30,13 @@ export function freeUdpPort(address: string): Promise<number> {
   });
 }
 
-export async function startSipp(scenario: string, options: { address: string; rtpEcho?: boolean; timeoutS?: number }): Promise<SippPeer> {
+/** `calls`: how many calls the scenario runs (-m); `remote`: the address sipp calls, when the scenario sends first (a UAC). */
+export async function startSipp(scenario: string, options: { address: string; rtpEcho?: boolean; timeoutS?: number; calls?: number; remote?: string }): Promise<SippPeer> {
   const port = await freeUdpPort(options.address);
   const mediaPort = await freeUdpPort(options.address);
-  const args = ['-sf', fixture(scenario), '-i', options.address, '-p', String(port), '-mi', options.address, '-mp', String(mediaPort), '-m', '1', '-timeout', `${options.timeoutS ?? 30}s`, '-timeout_error', '-nostdin'];
+  const args = ['-sf', fixture(scenario), '-i', options.address, '-p', String(port), '-mi', options.address, '-mp', String(mediaPort), '-m', String(options.calls ?? 1), '-l', String(options.calls ?? 1), '-timeout', `${options.timeoutS ?? 30}s`, '-timeout_error', '-nostdin'];
   if (options.rtpEcho) args.push('-rtp_echo');
+  if (options.remote) args.push(options.remote);
   if (process.env.SIPP_TRACE) args.push('-trace_msg', '-message_file', process.env.SIPP_TRACE);
   const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';

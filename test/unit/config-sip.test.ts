@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../src/config/config.ts';
 const SIP = { OUTBOUNDBOT_CARRIER: 'sip', OUTBOUNDBOT_SIP_TRUNK: 'sip:trunk.example.net' };
 
 describe('SIP carrier configuration', () => {
-  it('reads the trunk, credentials, bind, public address and RTP ports, with their defaults', () => {
+  it('reads the trunk, credentials, bind, public address, RTP ports and calls per second, with their defaults', () => {
     const defaults = loadConfig(SIP).sip!;
     assert.deepEqual(defaults, {
       trunk: { host: 'trunk.example.net', port: 5060, transport: 'udp' },
@@ -14,6 +14,7 @@ describe('SIP carrier configuration', () => {
       bind: { address: '0.0.0.0', port: 5060 },
       publicAddress: '127.0.0.1',
       rtpPorts: { first: 20000, last: 20999 },
+      callsPerSecond: 10,
     });
     const set = loadConfig({
       ...SIP,
@@ -23,7 +24,9 @@ describe('SIP carrier configuration', () => {
       OUTBOUNDBOT_SIP_BIND: '192.0.2.10:5070',
       OUTBOUNDBOT_SIP_PUBLIC_ADDRESS: '203.0.113.7',
       OUTBOUNDBOT_RTP_PORTS: '30000-30099',
+      OUTBOUNDBOT_SIP_CPS: '2.5',
     }).sip!;
+    assert.equal(set.callsPerSecond, 2.5);
     assert.deepEqual(set.trunk, { host: '10.0.0.5', port: 5080, transport: 'tcp' });
     assert.deepEqual([set.username, set.password, set.bind, set.publicAddress, set.rtpPorts], ['acct', 'secret', { address: '192.0.2.10', port: 5070 }, '203.0.113.7', { first: 30000, last: 30099 }]);
     assert.equal(loadConfig({}).sip, undefined, 'the simulated carrier stays the default');
@@ -38,6 +41,8 @@ describe('SIP carrier configuration', () => {
     ['a reversed RTP range', { ...SIP, OUTBOUNDBOT_RTP_PORTS: '21000-20000' }, /OUTBOUNDBOT_RTP_PORTS must be a range/],
     ['RTP ports below 1024', { ...SIP, OUTBOUNDBOT_RTP_PORTS: '80-90' }, /OUTBOUNDBOT_RTP_PORTS/],
     ['a password without a user', { ...SIP, OUTBOUNDBOT_SIP_PASSWORD: 'hunter2-secret' }, /without OUTBOUNDBOT_SIP_USERNAME/],
+    ['calls per second of 0', { ...SIP, OUTBOUNDBOT_SIP_CPS: '0' }, /OUTBOUNDBOT_SIP_CPS must be a number of calls per second above 0/],
+    ['calls per second that is no number', { ...SIP, OUTBOUNDBOT_SIP_CPS: 'fast' }, /OUTBOUNDBOT_SIP_CPS/],
     ['an unknown carrier', { OUTBOUNDBOT_CARRIER: 'pstn' }, /simulated or sip/],
     ['the virtual clock', { ...SIP, OUTBOUNDBOT_CLOCK: 'virtual' }, /OUTBOUNDBOT_CLOCK=system/],
   ];

@@ -38,10 +38,20 @@ describe('parseFlow', () => {
     ['a bad silence limit', { nodes: [{ ...listen, silence: { limit: -1 } }, bye] }, /node "ask": "silence.limit" must be an integer 0-10/],
     ['a start that names no node', { start: 'nope', nodes: [listen, bye] }, /"start" names no node/],
     ['a node without id', { nodes: [{ type: 'hangup' }] }, /node "#1": needs an "id"/],
+    ['a branch with neither intent nor key', { nodes: [{ ...listen, branches: [{ next: 'bye' }] }, bye] }, /node "ask": branch 1 needs an "intent" or a "dtmf" key/],
+    ['a dtmf that is no key', { nodes: [{ ...listen, branches: [{ dtmf: '12', next: 'bye' }] }, bye] }, /node "ask": branch 1: "dtmf" must be one key: 0-9, \*, #, A-D/],
+    ['a dtmf of the wrong type', { nodes: [{ ...listen, branches: [{ dtmf: 1, next: 'bye' }] }, bye] }, /node "ask": branch 1: "dtmf" must be one key/],
+    ['one key on two branches', { nodes: [{ ...listen, branches: [{ dtmf: '1', next: 'bye' }, { intent: 'Yes', dtmf: '1', next: 'bye' }] }, bye] }, /node "ask": branch 2: key "1" is taken by an earlier branch/],
+    ['a key branch to nowhere', { nodes: [{ ...listen, branches: [{ dtmf: '#', next: 'gone' }] }, bye] }, /node "ask": branch 1 \("key #"\) goes to "gone"/],
   ];
   for (const [what, definition, expected] of cases) {
     it(`refuses ${what}, naming the node`, () => assert.match(problem(definition), expected));
   }
+
+  it('accepts branches taken by a key, by an intent, or by either', () => {
+    const flow = parseFlow('Main', { nodes: [{ ...listen, branches: [{ dtmf: '1', next: 'bye' }, { intent: 'Yes', dtmf: '*', next: 'bye' }, { intent: 'No', next: 'bye' }] }, bye] });
+    assert.deepEqual(flow.nodes[0]!.branches, [{ dtmf: '1', next: 'bye' }, { intent: 'Yes', dtmf: '*', next: 'bye' }, { intent: 'No', next: 'bye' }]);
+  });
 
   it('accepts declared variables and the contact\'s', () => {
     const flow = parseFlow('Main', { variables: [{ name: 'amount' }], nodes: [{ ...listen, text: '${name}${honorific}, pay ${amount}?' }, bye] });
@@ -72,6 +82,11 @@ describe('compileScript', () => {
       '',
     );
     assert.equal(compiled.mainFlow, 'Main');
+  });
+
+  it('does not ask a key-only branch for an intent of the script', () => {
+    const keyed = { ...listen, branches: [{ dtmf: '1', next: 'bye' }] };
+    assert.equal(compileScript(content([{ id: 'f', name: 'Main', type: 'MainFlow', definition: { nodes: [keyed, bye] } }], []), '').mainFlow, 'Main');
   });
 
   it('refuses a flow that has no nodes yet', () => {

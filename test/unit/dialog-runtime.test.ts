@@ -105,3 +105,42 @@ describe('DialogSession with the payment-reminder example', () => {
     assert.equal(step.end?.reason, 'Finished');
   });
 });
+
+describe('DialogSession with key branches (dtmf)', () => {
+  const keyMenu = compileScript(JSON.parse(readFileSync(new URL('../telephony/fixtures/key-menu-script.json', import.meta.url), 'utf8')) as ScriptContent, '');
+  const keySession = () => {
+    const s = new DialogSession(keyMenu, {}, builtinNlu, builtinNlu);
+    s.start();
+    return s;
+  };
+
+  it('a key takes the branch that names it, recording its Briefs and Category', async () => {
+    const s = keySession();
+    const step = await s.press('0');
+    assert.deepEqual(step.heard, { kind: 'key', name: '0', score: 1 });
+    assert.equal(step.end?.reason, 'Finished');
+    assert.deepEqual(s.results(), { briefs: [{ key: 'Payment', value: 'Today' }], categories: ['WillPay'] });
+  });
+
+  it('a branch with an intent and a key is taken by either', async () => {
+    const byKey = keySession();
+    assert.equal((await byKey.press('2')).say[0]?.node, 'later');
+    const bySpeech = keySession();
+    const step = await bySpeech.hear('please call me later');
+    assert.equal(step.heard?.name, 'Later');
+    assert.equal(step.say[0]?.node, 'later');
+  });
+
+  it('a key no branch names is heard as text: no match here, so the question is asked again', async () => {
+    const step = await keySession().press('7');
+    assert.equal(step.heard?.kind, 'noMatch');
+    assert.equal(step.end, undefined);
+    assert.deepEqual(step.say.map((line) => line.node), ['ask']);
+  });
+
+  it('a simulated callee taking a key-only branch presses its key, recorded as DTMF:0', async () => {
+    const outcome = await converse(new DialogSession(keyMenu, {}, builtinNlu, builtinNlu), keyMenu, cooperative(0), T0, LIMIT);
+    assert.equal(outcome.end, 'Finished');
+    assert.deepEqual(outcome.turns.filter((t) => t.speaker === 'Contact').map((t) => [t.text, t.intent]), [['0', 'DTMF:0']]);
+  });
+});

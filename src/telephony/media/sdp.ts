@@ -10,17 +10,23 @@ import type { G711Codec } from './g711.ts';
 export const OFFERED_TELEPHONE_EVENT = 101;
 export const PACKET_MS = 20;
 
+/** RFC 3264 section 5.1: which way media flows, from the SDP's writer's side. */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
 export interface MediaOffer {
   address: string;
   port: number;
   sessionId: number;
+  /** o= version: one more each time our SDP changes in the dialog (RFC 3264 section 8). */
+  version?: number;
+  direction?: MediaDirection;
 }
 
 export function buildOffer(offer: MediaOffer): string {
   const ip = offer.address.includes(':') ? 'IP6' : 'IP4';
   return [
     'v=0',
-    `o=outboundbot ${offer.sessionId} ${offer.sessionId} IN ${ip} ${offer.address}`,
+    `o=outboundbot ${offer.sessionId} ${offer.version ?? offer.sessionId} IN ${ip} ${offer.address}`,
     's=outboundbot',
     `c=IN ${ip} ${offer.address}`,
     't=0 0',
@@ -30,7 +36,7 @@ export function buildOffer(offer: MediaOffer): string {
     `a=rtpmap:${OFFERED_TELEPHONE_EVENT} telephone-event/8000`,
     `a=fmtp:${OFFERED_TELEPHONE_EVENT} 0-15`,
     `a=ptime:${PACKET_MS}`,
-    'a=sendrecv',
+    `a=${offer.direction ?? 'sendrecv'}`,
     '',
   ].join('\r\n');
 }
@@ -44,7 +50,31 @@ export interface MediaAnswer {
   telephoneEvent?: number;
 }
 
-/** Undefined when the answer has no audio stream we can use (no G.711, port 0, no address). */
+/**
+ * The direction of the first audio stream (media level wins over session level), as
+ * its writer says it; sendrecv when unsaid. A c= of 0.0.0.0 is the old way to hold (RFC 2543).
+ */
+export function sdpDirection(sdp: string): MediaDirection {
+  let direction: MediaDirection = 'sendrecv';
+  let inAudio = false;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      if (inAudio) break;
+      inAudio = line.startsWith('m=audio');
+    }
+    const attribute = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.exec(line);
+    if (attribute) direction = attribute[1] as MediaDirection;
+    if (/^c=IN IP4 0\.0\.0\.0/.test(line)) direction = 'inactive';
+  }
+  return direction;
+}
+
+/** Our direction in the answer to an offer of `theirs` (RFC 3264 section 6.1). */
+export function answerDirection(theirs: MediaDirection): MediaDirection {
+  return theirs === 'sendonly' ? 'recvonly' : theirs === 'recvonly' ? 'sendonly' : theirs;
+}
+
+/** Undefined when the answer (or a re-INVITE's offer) has no audio stream we can use (no G.711, port 0, no address). */
 export function parseAnswer(sdp: string): MediaAnswer | undefined {
   const lines = sdp.split(/\r?\n/);
   let sessionAddress: string | undefined;

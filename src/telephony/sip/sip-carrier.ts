@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SipSettings } from '../../config/sip-config.ts';
 import { LiveCall } from '../../dialog/live-call.ts';
@@ -6,10 +7,13 @@ import { builtinNlu } from '../../dialog/nlu-engines.ts';
 import { DialogSession, variableValues } from '../../dialog/runtime.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Tts } from '../../speech/tts/tts.ts';
+import { CallRecording } from '../media/call-recording.ts';
 import { RtpPortPool } from '../media/port-pool.ts';
 import { RtpSession } from '../media/rtp-session.ts';
 import { buildOffer, parseAnswer } from '../media/sdp.ts';
 import type { CallReport, Carrier, DialRequest } from '../carrier.ts';
+import { CallPacer } from './call-pacer.ts';
+import { DialogJournal } from './dialog-journal.ts';
 import { OutboundCall } from './outbound-call.ts';
 import { resultOfEvent, resultOfFinalResponse } from './outcome-table.ts';
 import { SipTrunk } from './sip-trunk.ts';
@@ -25,12 +29,14 @@ export interface SipCarrierTimings {
   listenTimeoutMs: number;
   /** No RTP from the far end for this long ends an answered call. */
   mediaTimeoutMs: number;
+  /** The line stays open this long after the last prompt, before our BYE (the callee's jitter buffer plays out). */
+  hangupTailMs: number;
 }
 
 /** How long stop() waits for cancelled calls to settle. */
 const STOP_WAIT_MS = 5_000;
 
-export const DEFAULT_SIP_TIMINGS: SipCarrierTimings = { listenTimeoutMs: 6_000, mediaTimeoutMs: 15_000 };
+export const DEFAULT_SIP_TIMINGS: SipCarrierTimings = { listenTimeoutMs: 6_000, mediaTimeoutMs: 15_000, hangupTailMs: 300 };
 
 export interface SipCarrierOptions {
   settings: SipSettings;
@@ -38,12 +44,20 @@ export interface SipCarrierOptions {
   tts: Tts;
   timings?: Partial<SipCarrierTimings>;
   logger?: Logger;
+  /** Sees each answered call's media session (bench/sip.ts reads pacing and loss from it). */
+  onMedia?: (media: RtpSession) => void;
+  /** Where each answered call's stereo WAV is written, `<callId>.wav` (the server's `<data dir>/recordings`). */
+  recordingsDir?: string;
+  /** Where calls in progress are journaled so a restart can end them (the server's `<data dir>/sip-dialogs`). */
+  journalDir?: string;
 }
 
 export class SipCarrier implements Carrier {
   private readonly trunk: SipTrunk;
   private readonly ports: RtpPortPool;
   private readonly timings: SipCarrierTimings;
+  private readonly pacer: CallPacer;
+  private readonly journal: DialogJournal | undefined;
   private readonly live = new Set<OutboundCall>();
   /** Calls whose BYE is on its way: stop() waits for them before closing the SIP port. */
   private readonly closing = new Set<Promise<void>>();
@@ -53,10 +67,16 @@ export class SipCarrier implements Carrier {
     const { rtpPorts, bind } = options.settings;
     this.ports = new RtpPortPool(bind.address, rtpPorts.first, rtpPorts.last);
     this.timings = { ...DEFAULT_SIP_TIMINGS, ...options.timings };
+    this.pacer = new CallPacer(options.settings.callsPerSecond);
+    this.journal = options.journalDir ? new DialogJournal(options.journalDir) : undefined;
   }
 
-  start(): Promise<void> {
-    return this.trunk.start();
+  /** Binds the SIP port, then ends the calls a killed predecessor left (dialog-journal.ts). */
+  async start(): Promise<void> {
+    await this.trunk.start();
+    const leftovers = this.journal?.takeLeftovers() ?? [];
+    for (const request of leftovers) this.trunk.send(request, () => {});
+    if (leftovers.length > 0) this.options.logger?.warn({ calls: leftovers.length }, 'ended the calls a previous process left in progress (CANCEL or BYE)');
   }
 
   /** Cancels or hangs up every call in progress, then closes the SIP port. */
@@ -93,12 +113,15 @@ export class SipCarrier implements Carrier {
     let media: RtpSession | undefined;
     let liveCall: LiveCall | undefined;
     let answeredAt = 0;
+    /** When the INVITE left (after the calls-per-second wait): ringing is counted from there. */
+    let invitedAt: number | undefined;
+    const sessionId = clock.now();
     const call: OutboundCall = new OutboundCall(
       this.trunk,
       {
         callingNumber: request.callingNumber,
         calledNumber: request.calledNumber,
-        sdpOffer: buildOffer({ address: settings.publicAddress, port: rtp.port, sessionId: clock.now() }),
+        localSdp: (direction, version) => buildOffer({ address: settings.publicAddress, port: rtp.port, sessionId, version: sessionId + version, direction }),
         ringingTimeoutMs: request.ringingTimeoutMs,
         credentials: settings.username && settings.password ? { user: settings.username, password: settings.password } : undefined,
       },
@@ -108,7 +131,7 @@ export class SipCarrier implements Carrier {
           this.live.delete(call);
           rtp.release();
           const result = 'event' in reason ? resultOfEvent(reason.event) : resultOfFinalResponse(reason.status);
-          report({ result, ringingMs: clock.now() - request.startedAt, sipCode: String(reason.status) });
+          report({ result, ringingMs: invitedAt === undefined ? 0 : clock.now() - invitedAt, sipCode: reason.status ? String(reason.status) : '' });
         },
         onAnswered: (sdp) => {
           answeredAt = clock.now();
@@ -118,9 +141,11 @@ export class SipCarrier implements Carrier {
             this.live.delete(call);
             void call.hangUp();
             rtp.release();
-            return report({ result: 'NotConnected', ringingMs: answeredAt - request.startedAt, sipCode: '488' });
+            return report({ result: 'NotConnected', ringingMs: answeredAt - invitedAt!, sipCode: '488' });
           }
+          const recording = this.options.recordingsDir ? new CallRecording() : undefined;
           media = new RtpSession({
+            recording,
             socket: rtp.socket,
             remote: { address: answer.address, port: answer.port },
             codec: answer.codec,
@@ -137,20 +162,24 @@ export class SipCarrier implements Carrier {
             clock,
             listenTimeoutMs: this.timings.listenTimeoutMs,
             talkLimitMs: request.talkLimitMs,
+            hangupTailMs: this.timings.hangupTailMs,
             onError: (error) => logger?.warn({ err: error, callId: request.callId }, 'a prompt could not be played'),
             onEnd: (end) => {
               const endedAt = clock.now();
               media?.close();
               // Reported once our BYE is answered (a no-op once the callee has sent BYE), so
               // a carrier stopped right after hears the far end's answer on an open socket.
-              const closing = call.hangUp().then(() => {
+              const saved = recording
+                ? recording.save(join(this.options.recordingsDir!, `${request.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}.wav`)).catch((error) => logger?.error({ err: error, callId: request.callId }, 'the call recording could not be written'))
+                : undefined;
+              const closing = Promise.all([call.hangUp(), saved]).then(() => {
                 rtp.release();
                 this.live.delete(call);
                 this.closing.delete(closing);
                 report({
                   result: 'Answered',
                   endedAt,
-                  ringingMs: answeredAt - request.startedAt,
+                  ringingMs: answeredAt - invitedAt!,
                   talkMs: endedAt - answeredAt,
                   sipCode: String(call.finalStatus),
                   conversationEnd: end.conversationEnd,
@@ -162,14 +191,22 @@ export class SipCarrier implements Carrier {
               this.closing.add(closing);
             },
           });
+          this.options.onMedia?.(media);
           media.start();
           liveCall.start(first);
         },
         onRemoteBye: () => liveCall?.lineGone(),
         onInfoKey: (key) => liveCall?.key(key),
+        onRemoteMedia: (answer, theirDirection) => media?.renegotiate(theirDirection, answer && { address: answer.address, port: answer.port }),
+        onSessionExpired: () => liveCall?.lineGone(),
       },
+      this.journal,
     );
     this.live.add(call);
-    call.start();
+    // Not awaited: the engine dials a round's calls one after another, and the wait is per trunk.
+    void this.pacer.wait().then(() => {
+      invitedAt = clock.now();
+      call.start();
+    });
   }
 }

@@ -14,7 +14,7 @@ export interface DialogHandler {
   onRequest(request: SipMessage): void;
 }
 
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
+export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
 
 export class SipTrunk {
   private stack: SipStack | undefined;
