@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
+import { backendMigrations as loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import * as q from '../../src/store/sqlite/queries.ts';
 import { exportReads } from '../../src/store/sqlite/file-queries.ts';
