@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { calledNumberKey } from '../rows.ts';
 import type { AttemptSettlement, CounterDelta, GroupCallReport, Reschedule } from '../store.ts';
+import { optOutEntry } from '../opt-out.ts';
 import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import { addDelta, applyToShards } from './counter-writes.ts';
 import type { PostgresDatabase } from './postgres-database.ts';
@@ -86,17 +86,7 @@ async function applyResults(db: PostgresDatabase, client: pg.ClientBase, settled
     if (!results) continue;
     for (const brief of results.briefs) tally(task.jobGroupId, 'brief', brief.key, brief.value);
     for (const category of results.categories) tally(task.jobGroupId, 'category', category, '');
-    if (results.optOut) {
-      blocks.push({
-        id: task.id,
-        instanceId: task.instanceId,
-        phoneNumber: task.calledNumber,
-        numberKey: calledNumberKey(task),
-        name: task.contact.name,
-        remark: 'opted out during a call',
-        createdAt: task.endTime || settlement.now,
-      });
-    }
+    if (results.optOut) blocks.push(optOutEntry(settlement));
   }
   if (tallies.size > 0) await db.run(q.results.tally, { rows: JSON.stringify([...tallies.values()]) }, client);
   if (blocks.length > 0) await db.run(q.results.block, { rows: JSON.stringify(blocks) }, client);
