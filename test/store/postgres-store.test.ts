@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { backendMigrations as loadMigrations, migrate } from '../../src/store/postgres/migrate.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { parseDatabaseUrl } from '../../src/store/postgres/database-url.ts';
-import { copyLine } from '../../src/store/postgres/queries.ts';
+import { copyLine } from '../../src/store/postgres/copy-jobs.ts';
 import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';

@@ -3,7 +3,8 @@ import type { TaskRow } from '../rows.ts';
 import type { AttemptClaim } from '../store.ts';
 import { admitClaims, type LineReservation } from '../../domain/line-admission.ts';
 import type { PostgresDatabase } from './postgres-database.ts';
-import * as q from './queries.ts';
+import { CLAIM_UNDER_LOCK_SHARD } from './counter-queries.ts';
+import { dispatch as dispatchSql } from './dispatch-queries.ts';
 
 /** The `free` lines of an optimistic claim, checked after it (the claim statement's `free` is an int). */
 const UNLIMITED_LINES = 2_147_483_647;
@@ -29,27 +30,27 @@ export async function claimIn(db: PostgresDatabase, client: pg.ClientBase, claim
   await client.query('SAVEPOINT claims');
   const optimistic = await claimRows(db, client, claims, new Map(instanceIds.map((id) => [id, UNLIMITED_LINES])), now, null);
   if (optimistic.length === 0) return [];
-  await db.run(q.dispatch.lockInstances, { ids: instanceIds }, client);
-  const lines = await db.rows(q.dispatch.linesAfterClaims, { ids: instanceIds, now }, client);
+  await db.run(dispatchSql.lockInstances, { ids: instanceIds }, client);
+  const lines = await db.rows(dispatchSql.linesAfterClaims, { ids: instanceIds, now }, client);
   if (lines.every((row) => Number(row.free) >= Math.max(0, Number(row.reserved)))) return optimistic;
   await client.query('ROLLBACK TO SAVEPOINT claims');
 
-  await db.run(q.dispatch.lockInstances, { ids: instanceIds }, client);
+  await db.run(dispatchSql.lockInstances, { ids: instanceIds }, client);
   // Lines still free per instance, read under the instance locks.
   const free = new Map<string, number>();
-  for (const row of await db.rows(q.dispatch.instanceLines, { ids: instanceIds }, client)) {
+  for (const row of await db.rows(dispatchSql.instanceLines, { ids: instanceIds }, client)) {
     free.set(String(row.id), Math.max(0, Number(row.max) - Number(row.inFlight)));
   }
   // Nor may a node that decided on stale figures take lines another group's
   // MinConcurrency holds: the claims are admitted again here, under the locks.
   const reservations = new Map<string, LineReservation[]>();
-  for (const row of await db.rows(q.dispatch.reservations, { ids: instanceIds, now }, client)) {
+  for (const row of await db.rows(dispatchSql.reservations, { ids: instanceIds, now }, client)) {
     const list = reservations.get(String(row.instanceId)) ?? [];
     list.push({ jobGroupId: String(row.jobGroupId), lines: Number(row.lines) });
     reservations.set(String(row.instanceId), list);
   }
   claims = admitClaims(claims.map((claim) => ({ claim, instanceId: claim.task.instanceId, jobGroupId: claim.task.jobGroupId })), free, reservations).map(({ claim }) => claim);
-  return claimRows(db, client, claims, free, now, q.CLAIM_UNDER_LOCK_SHARD);
+  return claimRows(db, client, claims, free, now, CLAIM_UNDER_LOCK_SHARD);
 }
 
 /**
@@ -63,7 +64,7 @@ async function claimRows(db: PostgresDatabase, client: pg.ClientBase, claims: At
   const order = new Map(claims.map((claim, i) => [claim.task.jobId, i]));
   const claimedIds = new Set(
     (
-      await db.rows(q.dispatch.claim, {
+      await db.rows(dispatchSql.claim, {
         claims: JSON.stringify(claims.map((claim, ord) => ({
           jobId: claim.task.jobId,
           instanceId: claim.task.instanceId,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { JobRow } from '../rows.ts';
-import { copyLine, jobs as q } from './queries.ts';
+import { jobs as q } from './job-queries.ts';
 
 /** Jobs per COPY chunk written to the stream at once. */
 const CHUNK = 500;
@@ -26,4 +26,18 @@ export function jobCopyLine(job: JobRow): string {
     JSON.stringify(job.contacts), JSON.stringify(job.extras), JSON.stringify(job.callingNumbers),
     job.scriptVersion, job.nextAttemptAt, job.createdAt, job.modifiedAt,
   ]);
+}
+
+/**
+ * One line of COPY's text format: tab-separated, `\N` for NULL, with backslash,
+ * tab, newline and carriage return escaped inside values.
+ */
+export function copyLine(values: ReadonlyArray<string | number | null>): string {
+  return `${values
+    .map((value) =>
+      value === null
+        ? '\\N'
+        : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'),
+    )
+    .join('\t')}\n`;
 }

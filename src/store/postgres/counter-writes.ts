@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { CounterDelta } from '../store.ts';
 import { ZERO_DELTA } from '../job-status-counters.ts';
 import type { PostgresDatabase } from './postgres-database.ts';
-import { counters as q } from './queries.ts';
+import { counters as q } from './counter-queries.ts';
 
 /**
  * How the transactions of the PostgreSQL store move job-group counters. User

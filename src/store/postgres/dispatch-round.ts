@@ -5,13 +5,13 @@ import { lockGroups, refreshStatuses } from './counter-writes.ts';
 import type { PostgresBase } from './postgres-database.ts';
 import { rows } from './postgres-rows.ts';
 import { rescheduleIn, settleIn } from './settlements.ts';
-import * as q from './queries.ts';
+import { dispatch as dispatchSql } from './dispatch-queries.ts';
 
 /** The engine's reads of due work and its writes, in rounds that several nodes run side by side. */
 export function withDispatchRounds<B extends PostgresBase>(Base: B) {
   return class PostgresDispatchRounds extends Base {
     async dispatchableGroups(): Promise<DispatchGroup[]> {
-      return (await this.rows(q.dispatch.groups)).map((row) => ({
+      return (await this.rows(dispatchSql.groups)).map((row) => ({
         group: rows.toJobGroup(row),
         instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
         inFlight: Number(row.inFlight),
@@ -20,11 +20,11 @@ export function withDispatchRounds<B extends PostgresBase>(Base: B) {
     }
 
     async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {
-      return (await this.rows(q.dispatch.due, { jobGroupId, now, limit })).map((row) => rows.toDueJob(row, jobGroupId));
+      return (await this.rows(dispatchSql.due, { jobGroupId, now, limit })).map((row) => rows.toDueJob(row, jobGroupId));
     }
 
     async nextDueTime(after: number): Promise<number | undefined> {
-      const row = await this.one(q.dispatch.nextDue, { after });
+      const row = await this.one(dispatchSql.nextDue, { after });
       return row?.t == null ? undefined : Number(row.t);
     }
 
@@ -51,7 +51,7 @@ export function withDispatchRounds<B extends PostgresBase>(Base: B) {
         return body({
           dueJobs: async (jobGroupId, now, limit) => {
             if (committed) throw new Error('dueJobs after the round committed');
-            return (await this.rows(q.dispatch.dueForRound, { jobGroupId, now, limit }, client)).map((row) => rows.toDueJob(row, jobGroupId));
+            return (await this.rows(dispatchSql.dueForRound, { jobGroupId, now, limit }, client)).map((row) => rows.toDueJob(row, jobGroupId));
           },
           commit: async ({ settlements, reschedules, claims, now }) => {
             if (committed) throw new Error('a round commits once');
@@ -75,15 +75,15 @@ export function withDispatchRounds<B extends PostgresBase>(Base: B) {
     }
 
     async nextLeaseExpiry(after: number): Promise<number | undefined> {
-      const row = await this.one(q.dispatch.nextLeaseExpiry, { after });
+      const row = await this.one(dispatchSql.nextLeaseExpiry, { after });
       return row?.t == null ? undefined : Number(row.t);
     }
 
     async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {
-      const tasks = (await this.rows(q.dispatch.expired, { now, limit })).map(rows.toTask);
+      const tasks = (await this.rows(dispatchSql.expired, { now, limit })).map(rows.toTask);
       if (tasks.length === 0) return [];
       const jobs = new Map(
-        (await this.rows(q.dispatch.jobsByIds, { ids: [...new Set(tasks.map((task) => task.jobId))] })).map((row) => {
+        (await this.rows(dispatchSql.jobsByIds, { ids: [...new Set(tasks.map((task) => task.jobId))] })).map((row) => {
           const job = rows.toJob(row);
           return [job.id, job] as const;
         }),

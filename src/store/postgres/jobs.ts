@@ -6,7 +6,8 @@ import { copyJobs } from './copy-jobs.ts';
 import { notifyWork } from './notifications.ts';
 import type { PostgresBase } from './postgres-database.ts';
 import { rows } from './postgres-rows.ts';
-import * as q from './queries.ts';
+import { counters as counterSql } from './counter-queries.ts';
+import { jobs as jobSql } from './job-queries.ts';
 
 /** Up to this many jobs go in as one JSON parameter; more are streamed with COPY. */
 const BATCH_ROWS_VIA_JSON = 1_000;
@@ -19,25 +20,25 @@ export function withJobs<B extends PostgresBase>(Base: B) {
       await this.transaction(async (client) => {
         await lockGroups(this, client, [jobGroupId]);
         if (jobs.length <= BATCH_ROWS_VIA_JSON) {
-          await this.run(q.jobs.insertMany, { rows: JSON.stringify(jobs) }, client);
+          await this.run(jobSql.insertMany, { rows: JSON.stringify(jobs) }, client);
         } else {
           await copyJobs(client, jobs);
         }
         await applyDeltas(this, client, new Map([[jobGroupId, { totalJobs: jobs.length, scheduling: jobs.length }]]));
-        await this.run(q.counters.wakeGroup, { jobGroupId, now }, client);
+        await this.run(counterSql.wakeGroup, { jobGroupId, now }, client);
         await refreshStatuses(this, client, [{ id: jobGroupId, now }]);
         await notifyWork(this, client, jobGroupId);
       });
     }
 
     async findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined> {
-      const row = await this.one(q.jobs.find, { instanceId, id: jobId });
+      const row = await this.one(jobSql.find, { instanceId, id: jobId });
       if (!row) return undefined;
-      return { job: rows.toJob(row), tasks: (await this.rows(q.jobs.tasksOf, { jobId })).map(rows.toTask) };
+      return { job: rows.toJob(row), tasks: (await this.rows(jobSql.tasksOf, { jobId })).map(rows.toTask) };
     }
 
     async listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]> {
-      return (await this.rows(q.jobs.byIds, { instanceId, ids: [...jobIds] })).map(rows.toJob);
+      return (await this.rows(jobSql.byIds, { instanceId, ids: [...jobIds] })).map(rows.toJob);
     }
 
     async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
@@ -58,14 +59,14 @@ export function withJobs<B extends PostgresBase>(Base: B) {
       if (onlyGroupAndStatus) {
         const totalCount = await this.countGroupJobs(instanceId, filter.jobGroupId!, filter.statuses);
         const offset = (page.pageNumber - 1) * page.pageSize;
-        const items = offset >= totalCount ? [] : (await this.rows(q.jobs.query, { ...params, limit: page.pageSize, offset })).map(rows.toJob);
+        const items = offset >= totalCount ? [] : (await this.rows(jobSql.query, { ...params, limit: page.pageSize, offset })).map(rows.toJob);
         result = { items, totalCount };
       } else {
-        result = await this.page(q.jobs.query, q.jobs.queryCount, params, page, rows.toJob);
+        result = await this.page(jobSql.query, jobSql.queryCount, params, page, rows.toJob);
       }
       const last = new Map<string, TaskRow>();
       if (result.items.length > 0) {
-        for (const row of await this.rows(q.jobs.lastTasksOf, { ids: result.items.map((job) => job.id) })) {
+        for (const row of await this.rows(jobSql.lastTasksOf, { ids: result.items.map((job) => job.id) })) {
           const task = rows.toTask(row);
           last.set(task.jobId, task);
         }
@@ -75,7 +76,7 @@ export function withJobs<B extends PostgresBase>(Base: B) {
 
     /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
     async countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): Promise<number> {
-      const row = await this.one(q.jobs.groupStatusCounts, { jobGroupId, instanceId });
+      const row = await this.one(jobSql.groupStatusCounts, { jobGroupId, instanceId });
       return row ? jobsInStatuses(row, statuses) : 0;
     }
 
@@ -85,7 +86,7 @@ export function withJobs<B extends PostgresBase>(Base: B) {
         let moved = 0;
         const delta: CounterDelta = {};
         for (const status of from) {
-          const changes = await this.changes(q.jobs.move, {
+          const changes = await this.changes(jobSql.move, {
             jobGroupId,
             from: status,
             to,

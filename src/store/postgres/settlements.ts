@@ -4,7 +4,8 @@ import { optOutEntry } from '../opt-out.ts';
 import { emptyCallReport, tallyAnsweredCall } from '../call-report-tally.ts';
 import { addDelta, applyToShards } from './counter-writes.ts';
 import type { PostgresDatabase } from './postgres-database.ts';
-import * as q from './queries.ts';
+import { reports as reportSql } from './counter-queries.ts';
+import { dispatch as dispatchSql, results as resultSql } from './dispatch-queries.ts';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export async function settleIn(db: PostgresDatabase, client: pg.ClientBase, sett
   // A task listed twice settles once, by its first settlement.
   const seen = new Set<string>();
   settlements = settlements.filter(({ task }) => !seen.has(task.id) && seen.add(task.id));
-  const changed = await db.rows(q.dispatch.settle, {
+  const changed = await db.rows(dispatchSql.settle, {
     tasks: JSON.stringify(settlements.map(({ task }) => task)),
     jobs: JSON.stringify(settlements.map(({ job, task, now }) => ({
       id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, taskId: task.id, now,
@@ -68,7 +69,7 @@ async function applyCallReports(db: PostgresDatabase, client: pg.ClientBase, set
       ...Object.entries(turnBuckets).map(([bucket, n]) => ({ jobGroupId, kind: 'turns', bucket, n })),
     ];
   });
-  await db.run(q.reports.applyCalls, { calls: JSON.stringify(calls), buckets: JSON.stringify(buckets) }, client);
+  await db.run(reportSql.applyCalls, { calls: JSON.stringify(calls), buckets: JSON.stringify(buckets) }, client);
 }
 
 /** Tallies the business results of settled calls and blocks the callees who opted out. */
@@ -88,8 +89,8 @@ async function applyResults(db: PostgresDatabase, client: pg.ClientBase, settled
     for (const category of results.categories) tally(task.jobGroupId, 'category', category, '');
     if (results.optOut) blocks.push(optOutEntry(settlement));
   }
-  if (tallies.size > 0) await db.run(q.results.tally, { rows: JSON.stringify([...tallies.values()]) }, client);
-  if (blocks.length > 0) await db.run(q.results.block, { rows: JSON.stringify(blocks) }, client);
+  if (tallies.size > 0) await db.run(resultSql.tally, { rows: JSON.stringify([...tallies.values()]) }, client);
+  if (blocks.length > 0) await db.run(resultSql.block, { rows: JSON.stringify(blocks) }, client);
 }
 
 /** Moves due jobs on, or fails them; returns the groups whose counters moved. */
@@ -97,10 +98,10 @@ export async function rescheduleIn(db: PostgresDatabase, client: pg.ClientBase, 
   if (changes.length === 0) return [];
   const later = changes.filter((change): change is Extract<Reschedule, { nextAttemptAt: number }> => 'nextAttemptAt' in change);
   const failed = changes.filter((change): change is Extract<Reschedule, { failureReason: string }> => 'failureReason' in change);
-  if (later.length > 0) await db.run(q.dispatch.rescheduleJobs, { changes: JSON.stringify(later), now }, client);
+  if (later.length > 0) await db.run(dispatchSql.rescheduleJobs, { changes: JSON.stringify(later), now }, client);
   if (failed.length === 0) return [];
   const deltas = new Map<string, CounterDelta>();
-  for (const row of await db.rows(q.dispatch.failJobs, { changes: JSON.stringify(failed), now }, client)) {
+  for (const row of await db.rows(dispatchSql.failJobs, { changes: JSON.stringify(failed), now }, client)) {
     const groupId = String(row.jobGroupId);
     const delta = deltas.get(groupId) ?? { scheduling: 0, failed: 0 };
     delta.scheduling! -= 1;

@@ -2,7 +2,7 @@ import type { CounterDelta } from '../store.ts';
 import { ZERO_DELTA } from '../job-status-counters.ts';
 import { CounterMoves, statusOrEndTimeStale } from './counter-moves.ts';
 import type { StatementCache } from './statement-cache.ts';
-import * as q from './queries.ts';
+import { counters as counterSql, reports as reportSql } from './counter-queries.ts';
 
 /**
  * How the SQLite store's transactions write job-group counters, always inside a
@@ -12,13 +12,13 @@ import * as q from './queries.ts';
 
 /** Adds `delta` to the group's counter row. */
 export function applyDelta(statements: StatementCache, jobGroupId: string, delta: CounterDelta): void {
-  statements.get(q.counters.apply).run({ ...ZERO_DELTA, ...delta, jobGroupId, started: 0, now: 0 });
+  statements.get(counterSql.apply).run({ ...ZERO_DELTA, ...delta, jobGroupId, started: 0, now: 0 });
 }
 
 /** Re-derives the group's status and end time from its counters. */
 export function refreshStatus(statements: StatementCache, jobGroupId: string, now: number): void {
-  statements.get(q.counters.refreshStatus).run({ jobGroupId, now });
-  statements.get(q.counters.stampEnd).run({ jobGroupId, now });
+  statements.get(counterSql.refreshStatus).run({ jobGroupId, now });
+  statements.get(counterSql.stampEnd).run({ jobGroupId, now });
 }
 
 /** The counters of jobs added to a group (AssignJobs, a parsed file's assignment), inside their transaction. */
@@ -26,7 +26,7 @@ export function countNewJobs(statements: StatementCache, jobGroupId: string, add
   applyDelta(statements, jobGroupId, { totalJobs: added, scheduling: added });
   // New jobs move no call in flight, so a running group's status stays what it
   // was; only a group they wake (Draft or Completed) needs its status and end time redone.
-  if (statements.get(q.counters.wakeGroup).run({ jobGroupId, now }).changes > 0) refreshStatus(statements, jobGroupId, now);
+  if (statements.get(counterSql.wakeGroup).run({ jobGroupId, now }).changes > 0) refreshStatus(statements, jobGroupId, now);
 }
 
 /**
@@ -37,11 +37,11 @@ export function withCounterMoves<T>(statements: StatementCache, write: (moves: C
   const moves = new CounterMoves();
   const result = write(moves);
   for (const [jobGroupId, { delta, now, started, calls }] of moves.groups) {
-    const after = statements.get(q.counters.applyMoves).get({
+    const after = statements.get(counterSql.applyMoves).get({
       ...delta, jobGroupId, started: started ? 1 : 0, now, answered: calls.answered, talkMs: calls.talkMs, maxTalkMs: calls.maxTalkMs,
     });
     if (calls.answered > 0) {
-      const addToBucket = statements.get(q.reports.addToBucket);
+      const addToBucket = statements.get(reportSql.addToBucket);
       for (const [bucket, n] of Object.entries(calls.durationBuckets)) addToBucket.run(jobGroupId, 'duration', bucket, n);
       for (const [bucket, n] of Object.entries(calls.turnBuckets)) addToBucket.run(jobGroupId, 'turns', bucket, n);
     }

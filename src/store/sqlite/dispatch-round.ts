@@ -4,7 +4,7 @@ import type { AttemptSettlement, DispatchGroup, DispatchRound, RoundWrites } fro
 import { writeRound } from './round-writes.ts';
 import type { SqliteBase } from './sqlite-database.ts';
 import { rows } from './sqlite-rows.ts';
-import * as q from './queries.ts';
+import { dispatch as dispatchSql } from './dispatch-queries.ts';
 
 /** The engine's reads of due work and its writes, in rounds of one process. */
 export function withDispatchRounds<B extends SqliteBase>(Base: B) {
@@ -13,7 +13,7 @@ export function withDispatchRounds<B extends SqliteBase>(Base: B) {
     dueStatement: Database.Statement<unknown[], unknown> | undefined;
 
     async dispatchableGroups(): Promise<DispatchGroup[]> {
-      return this.stmt(q.dispatch.groups).all().map((row) => ({
+      return this.stmt(dispatchSql.groups).all().map((row) => ({
         group: rows.toJobGroup(row),
         instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
         inFlight: Number(row.inFlight),
@@ -24,12 +24,12 @@ export function withDispatchRounds<B extends SqliteBase>(Base: B) {
     async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {
       // Rows as arrays: no object with named keys to build per row (a 7-row read took
       // 28 µs against 36 µs), mapped by position in toDueJob.
-      const due = (this.dueStatement ??= this.db.prepare(q.dispatch.due).raw(true));
+      const due = (this.dueStatement ??= this.db.prepare(dispatchSql.due).raw(true));
       return (due.all(jobGroupId, now, limit) as unknown[][]).map((row) => toDueJob(row, jobGroupId));
     }
 
     async nextDueTime(after: number): Promise<number | undefined> {
-      const row = this.stmt(q.dispatch.nextDue).get({ after });
+      const row = this.stmt(dispatchSql.nextDue).get({ after });
       return row?.t == null ? undefined : Number(row.t);
     }
 
@@ -63,14 +63,14 @@ export function withDispatchRounds<B extends SqliteBase>(Base: B) {
     }
 
     async nextLeaseExpiry(after: number): Promise<number | undefined> {
-      const row = this.stmt(q.dispatch.nextLeaseExpiry).get(after);
+      const row = this.stmt(dispatchSql.nextLeaseExpiry).get(after);
       return row?.t == null ? undefined : Number(row.t);
     }
 
     async expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>> {
-      return this.stmt(q.dispatch.expired).all(now, limit).map((row) => {
+      return this.stmt(dispatchSql.expired).all(now, limit).map((row) => {
         const task = rows.toTask(row);
-        return { task, job: rows.toJob(this.stmt(q.dispatch.jobById).get(task.jobId)!) };
+        return { task, job: rows.toJob(this.stmt(dispatchSql.jobById).get(task.jobId)!) };
       });
     }
   };

@@ -4,8 +4,7 @@ import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import { applyDelta, countNewJobs, refreshStatus } from './counter-writes.ts';
 import type { SqliteBase } from './sqlite-database.ts';
 import { rows } from './sqlite-rows.ts';
-import * as q from './queries.ts';
-import type { JobFilterKey } from './queries.ts';
+import { jobQuery, jobs as jobSql, type JobFilterKey } from './job-queries.ts';
 
 type Row = Record<string, unknown>;
 
@@ -15,7 +14,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
     async insertJobs(jobGroupId: string, jobs: JobRow[], now: number): Promise<void> {
       if (jobs.length === 0) return; // nothing added: the group must not wake (or complete)
       this.db.transaction(() => {
-        const insert = this.stmt(q.jobs.insert);
+        const insert = this.stmt(jobSql.insert);
         for (const job of jobs) insert.run(jobValues(job));
         this.countNewJobs(jobGroupId, jobs.length, now);
       })();
@@ -28,13 +27,13 @@ export function withJobs<B extends SqliteBase>(Base: B) {
     }
 
     async findJob(instanceId: string, jobId: string): Promise<{ job: JobRow; tasks: TaskRow[] } | undefined> {
-      const row = this.stmt(q.jobs.find).get(instanceId, jobId);
+      const row = this.stmt(jobSql.find).get(instanceId, jobId);
       if (!row) return undefined;
-      return { job: rows.toJob(row), tasks: this.stmt(q.jobs.tasksOf).all(jobId).map(rows.toTask) };
+      return { job: rows.toJob(row), tasks: this.stmt(jobSql.tasksOf).all(jobId).map(rows.toTask) };
     }
 
     async listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]> {
-      return this.stmt(q.jobs.byIds).all({ instanceId, ids: JSON.stringify(jobIds) }).map(rows.toJob);
+      return this.stmt(jobSql.byIds).all({ instanceId, ids: JSON.stringify(jobIds) }).map(rows.toJob);
     }
 
     async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
@@ -49,7 +48,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
         createdTo: filter.createdTo ?? null,
       };
       const given = new Set((Object.keys(params) as Array<JobFilterKey | 'instanceId'>).filter((key): key is JobFilterKey => key !== 'instanceId' && params[key] !== null));
-      const sql = q.jobQuery(given);
+      const sql = jobQuery(given);
       const onlyGroupAndStatus = given.has('jobGroupId') && [...given].every((key) => key === 'jobGroupId' || key === 'statuses');
       const totalCount = onlyGroupAndStatus ? this.countGroupJobs(instanceId, filter.jobGroupId!, filter.statuses) : Number(this.stmt(sql.count).get(params)?.n ?? 0);
       const offset = (page.pageNumber - 1) * page.pageSize;
@@ -57,7 +56,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
       if (offset >= totalCount) return { items: [], totalCount };
       const items = this.stmt(sql.list).all({ ...params, limit: page.pageSize, offset }).map((row) => {
         const job = rows.toJob(row);
-        const last = this.stmt(q.jobs.lastTaskOf).get(job.id);
+        const last = this.stmt(jobSql.lastTaskOf).get(job.id);
         return { job, lastTask: last ? rows.toTask(last) : undefined };
       });
       return { items, totalCount };
@@ -65,7 +64,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
 
     /** How many of a group's jobs are in the statuses given (all when none), from its counters. */
     countGroupJobs(instanceId: string, jobGroupId: string, statuses: readonly JobStatus[] | undefined): number {
-      const row = this.stmt(q.jobs.groupStatusCounts).get(jobGroupId, instanceId);
+      const row = this.stmt(jobSql.groupStatusCounts).get(jobGroupId, instanceId);
       return row ? jobsInStatuses(row, statuses) : 0;
     }
 
@@ -73,7 +72,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
       return this.db.transaction(() => {
         let moved = 0;
         for (const status of from) {
-          const changes = this.stmt(q.jobs.move).run({
+          const changes = this.stmt(jobSql.move).run({
             jobGroupId,
             from: status,
             to,
@@ -98,7 +97,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
   };
 }
 
-/** A job's values in the order of q.jobs.insert. */
+/** A job's values in the order of jobSql.insert. */
 function jobValues(job: JobRow): unknown[] {
   return [
     job.id,

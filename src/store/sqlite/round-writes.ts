@@ -5,7 +5,7 @@ import { results as resultQueries } from './dialog-queries.ts';
 import type { CounterMoves } from './counter-moves.ts';
 import { withCounterMoves } from './counter-writes.ts';
 import type { StatementCache } from './statement-cache.ts';
-import * as q from './queries.ts';
+import { dispatch as dispatchSql } from './dispatch-queries.ts';
 
 /**
  * A dispatch round's writes in one transaction of the caller: the settlements, then
@@ -31,11 +31,11 @@ function claim(statements: StatementCache, claims: AttemptClaim[], now: number, 
     const { task } = attempt;
     let free = freeLines.get(task.instanceId);
     if (free === undefined) {
-      const lines = statements.get(q.dispatch.instanceLines).get(task.instanceId);
+      const lines = statements.get(dispatchSql.instanceLines).get(task.instanceId);
       free = lines ? Number(lines.max) - Number(lines.inFlight) + moves.freedIn(task.instanceId) : 0;
     }
     if (free <= 0) continue;
-    const changes = statements.get(q.dispatch.claimJob).run({
+    const changes = statements.get(dispatchSql.claimJob).run({
       jobId: task.jobId,
       attempts: attempt.attempts,
       attemptDay: attempt.attemptDay,
@@ -44,7 +44,7 @@ function claim(statements: StatementCache, claims: AttemptClaim[], now: number, 
     }).changes;
     if (changes === 0) continue;
     freeLines.set(task.instanceId, free - 1);
-    statements.get(q.dispatch.insertTask).run(insertTaskParams(task));
+    statements.get(dispatchSql.insertTask).run(insertTaskParams(task));
     moves.add(task.jobGroupId, { scheduling: -1, executing: 1, inFlight: 1, totalCalls: 1 }, now);
     moves.markStarted(task.jobGroupId, now);
     claimed.push(task);
@@ -55,14 +55,14 @@ function claim(statements: StatementCache, claims: AttemptClaim[], now: number, 
 function settle(statements: StatementCache, settlements: AttemptSettlement[], moves: CounterMoves): void {
   for (const settlement of settlements) {
     const { task, job, now } = settlement;
-    const settled = statements.get(q.dispatch.settleTask).run(settleTaskParams(task)).changes;
+    const settled = statements.get(dispatchSql.settleTask).run(settleTaskParams(task)).changes;
     if (settled === 0) continue; // already settled (e.g. by recovery): never count twice
     if (settlement.results) applyResults(statements, settlement);
     moves.add(task.jobGroupId, settlement.taskDelta, now);
     // An answered call (one with an end reason) counts in the group's call report.
     if (task.endReason !== '') moves.answered(task.jobGroupId, task.talkMs, task.conversation, now);
     if ((settlement.taskDelta.inFlight ?? 0) < 0) moves.freeLine(task.instanceId);
-    const moved = statements.get(q.dispatch.settleJob).run({
+    const moved = statements.get(dispatchSql.settleJob).run({
       id: job.id, status: job.status, nextAttemptAt: job.nextAttemptAt, failureReason: job.failureReason, endReason: job.endReason, now,
     }).changes;
     if (moved === 1) moves.add(task.jobGroupId, settlement.jobDelta, now);
@@ -72,8 +72,8 @@ function settle(statements: StatementCache, settlements: AttemptSettlement[], mo
 function reschedule(statements: StatementCache, changes: Reschedule[], now: number, moves: CounterMoves): void {
   for (const change of changes) {
     if ('nextAttemptAt' in change) {
-      statements.get(q.dispatch.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
-    } else if (statements.get(q.dispatch.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
+      statements.get(dispatchSql.rescheduleJob).run({ jobId: change.jobId, nextAttemptAt: change.nextAttemptAt, now });
+    } else if (statements.get(dispatchSql.failJob).run({ jobId: change.jobId, failureReason: change.failureReason, now }).changes === 1) {
       moves.add(change.jobGroupId, { scheduling: -1, failed: 1 }, now);
     }
   }
