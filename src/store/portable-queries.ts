@@ -46,3 +46,36 @@ export const TASK_COLUMNS = `t.id, t.job_id AS "jobId", t.job_group_id AS "jobGr
  * Initializing and Failed groups never started one. Must match the index's WHERE.
  */
 export const WITH_CALLS = `('Scheduling', 'Executing', 'Paused', 'Cancelled')`;
+
+/** Statements of access keys and nonces both dialects run as they are (`@name` parameters). */
+export const accessKeyChanges = {
+  list: `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys ORDER BY created_at, id`,
+  setStatus: `UPDATE access_keys SET status = @status WHERE id = @id`,
+  setSecret: `UPDATE access_keys SET secret = @secret WHERE id = @id`,
+};
+
+/**
+ * Records a signature nonce. A live record blocks the nonce; an expired one is
+ * replaced, so a purge that has not run yet never turns a valid request into a false
+ * replay. Two nodes claiming the same nonce at once meet on the primary key: exactly one wins.
+ */
+export const NONCE_CLAIM = `INSERT INTO signature_nonces (access_key_id, nonce, expires_at) VALUES (@accessKeyId, @nonce, @expiresAt)
+    ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE signature_nonces.expires_at <= @now`;
+
+/**
+ * The groups the dispatcher may draw from, with their instance's ceiling and lines in
+ * use, from the backend's counters (`counters`: its table or view of them). Lines in
+ * use are counted over the instance's groups that can have calls in flight
+ * (WITH_CALLS), paused and cancelled ones included: their calls still occupy lines.
+ */
+export function dispatchableGroups(counters: string): string {
+  return `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS "instanceMaxConcurrency", c.in_flight AS "inFlight",
+      (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN ${counters} c2 ON c2.job_group_id = g2.id
+        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS "instanceInFlight"
+    FROM job_groups g
+    JOIN instances i ON i.id = g.instance_id
+    JOIN ${counters} c ON c.job_group_id = g.id
+    WHERE g.status IN ('Scheduling', 'Executing')
+    ORDER BY g.instance_id, g.id`;
+}

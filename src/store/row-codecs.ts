@@ -1,8 +1,8 @@
-import type { BlockedNumberRow, DialogTrialRow, ScriptItemKind, ScriptItemRow } from './dialog-store.ts';
+import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from './dialog-store.ts';
 import type { FileTaskRow } from './file-store.ts';
+import type { ParamCodec } from './filter-params.ts';
 import type {
   AccessKeyRow,
-  AccessKeyStatus,
   DueJob,
   ExportProgressRow,
   InstanceRow,
@@ -10,7 +10,6 @@ import type {
   JobGroupRow,
   JobGroupView,
   JobRow,
-  JobStatus,
   ResultCount,
   ScriptRow,
   ScriptVersionRow,
@@ -24,16 +23,9 @@ type Row = Record<string, unknown>;
  * else about a row (column names, numbers, strings) reads the same on both, so
  * the mappers below are written once and take the backend's codec.
  */
-export interface RowCodec {
+export interface RowCodec extends ParamCodec {
   /** A JSON column as the driver returns it, to its value (SQLite: text to parse; PostgreSQL: JSONB, parsed already). */
   readJson(value: unknown): unknown;
-  /** A boolean as bound to a flag column (SQLite has no boolean: 1 or 0; PostgreSQL: itself). */
-  writeFlag(value: boolean): unknown;
-}
-
-/** A flag column as either driver returns it (SQLite 1/0, PostgreSQL true/false). */
-function flag(value: unknown): boolean {
-  return value === true || value === 1;
 }
 
 /** The counter columns of a group view or a counters read, in JobGroupCounters' order. */
@@ -77,32 +69,102 @@ export function attachResults(view: JobGroupView, results: Iterable<Row>, briefK
   }
 }
 
+/**
+ * How a column reads into a row field: `text` and `number` as they say, `json` through
+ * the backend's codec (`optionalJson`: absent when NULL or empty), `flag` from either
+ * driver's boolean (SQLite 1/0, PostgreSQL true/false), `optionalText` absent when
+ * NULL, `orEmpty` '' when NULL, `asIs` the driver's value (a status, an end reason).
+ */
+type ColumnKind = 'text' | 'number' | 'json' | 'optionalJson' | 'flag' | 'optionalText' | 'orEmpty' | 'asIs';
+
+/** Every field of T with how its column reads: a row type and its mapper cannot drift apart. */
+type Columns<T> = { [K in keyof T]-?: ColumnKind };
+
+const ACCESS_KEY: Columns<AccessKeyRow> = {
+  id: 'text', accountId: 'text', secret: 'text', status: 'asIs', isRoot: 'flag', name: 'text', policy: 'optionalJson', createdAt: 'number',
+};
+
+const INSTANCE: Columns<InstanceRow> = {
+  id: 'text', accountId: 'text', name: 'text', description: 'text', maxConcurrentConversation: 'number', nluServiceType: 'text',
+  resourceGroupId: 'text', callingNumbers: 'json', creatorId: 'number', creatorName: 'text', ownerName: 'text', createdAt: 'number',
+  modifiedAt: 'number',
+};
+
+const SCRIPT: Columns<ScriptRow> = {
+  id: 'text', instanceId: 'text', name: 'text', description: 'text', industry: 'text', scene: 'text', nluEngine: 'text',
+  nluAccessType: 'text', settings: 'json', publishedVersion: 'optionalText', isDrafted: 'flag', createdAt: 'number', updatedAt: 'number',
+};
+
+const SCRIPT_VERSION: Columns<ScriptVersionRow> = {
+  scriptId: 'text', instanceId: 'text', version: 'text', description: 'text', publishedAt: 'number', snapshot: 'json',
+};
+
+const JOB_GROUP: Columns<JobGroupRow> = {
+  id: 'text', instanceId: 'text', name: 'text', description: 'text', scriptId: 'text', scenarioId: 'text', strategy: 'json',
+  recallStrategy: 'json', callingNumbers: 'json', recallCallingNumbers: 'json', priority: 'asIs', ringingDuration: 'number',
+  minConcurrency: 'number', flashSmsExtras: 'optionalJson', jobFilePath: 'text', jobDataParsingTaskId: 'text', status: 'asIs',
+  createdAt: 'number', modifiedAt: 'number',
+};
+
+const DUE_JOB: Omit<Columns<DueJob>, 'jobGroupId'> = {
+  id: 'text', instanceId: 'text', contacts: 'json', extras: 'json', callingNumbers: 'json', scriptVersion: 'text',
+  nextAttemptAt: 'number', attempts: 'number', attemptDay: 'text', dayAttempts: 'number',
+};
+
+const JOB: Columns<JobRow> = {
+  ...DUE_JOB, jobGroupId: 'text', referenceId: 'text', status: 'asIs', lastAttemptAt: 'number', failureReason: 'text',
+  endReason: 'text', createdAt: 'number', modifiedAt: 'number',
+};
+
+const TASK: Columns<TaskRow> = {
+  id: 'text', jobId: 'text', jobGroupId: 'text', instanceId: 'text', attempt: 'number', status: 'asIs', callingNumber: 'text',
+  calledNumber: 'text', contact: 'json', plannedTime: 'number', actualTime: 'number', leaseExpiresAt: 'number', endTime: 'number',
+  ringingMs: 'number', talkMs: 'number', endReason: 'asIs', hangupDirection: 'asIs', sipCode: 'text', conversation: 'json',
+};
+
+const FILE_TASK: Columns<FileTaskRow> = {
+  id: 'text', accountId: 'text', instanceId: 'text', kind: 'asIs', status: 'asIs', title: 'text', jobGroupId: 'text', input: 'json',
+  total: 'number', handled: 'number', accepted: 'number', rejected: 'number', resultPath: 'text', reportPath: 'text', failCode: 'text',
+  failReason: 'text', assignGroupId: 'text', assignStatus: 'asIs', assigned: 'number', createdAt: 'number', updatedAt: 'number',
+};
+
+const SCRIPT_ITEM: Columns<ScriptItemRow> = {
+  id: 'text', scriptId: 'text', instanceId: 'text', kind: 'text', name: 'text', body: 'json', createdAt: 'number', updatedAt: 'number',
+};
+
+const TRIAL: Columns<DialogTrialRow> = {
+  instanceId: 'text', scriptId: 'text', callId: 'text', nluEngine: 'text', content: 'json', state: 'json', variables: 'json', updatedAt: 'number',
+};
+
+const BLOCKED_NUMBER: Columns<BlockedNumberRow> = {
+  id: 'text', instanceId: 'text', phoneNumber: 'text', numberKey: 'text', name: 'text', remark: 'text', creator: 'text', createdAt: 'number',
+};
+
+const ANSWERED_TASK: Columns<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>> = { id: 'text', endReason: 'text', conversation: 'json' };
+
 /** The row mappers of one backend: rows as its driver returns them to the rows of src/store/rows.ts, and back. */
 export function rowCodecs(codec: RowCodec) {
-  const json = <T>(value: unknown): T => codec.readJson(value) as T;
-  const optionalJson = <T>(value: unknown): T | undefined => (value ? json<T>(value) : undefined);
-
-  const toJobGroup = (row: Row): JobGroupRow => ({
-    id: String(row.id),
-    instanceId: String(row.instanceId),
-    name: String(row.name),
-    description: String(row.description),
-    scriptId: String(row.scriptId),
-    scenarioId: String(row.scenarioId),
-    strategy: json(row.strategy),
-    recallStrategy: json(row.recallStrategy),
-    callingNumbers: json(row.callingNumbers),
-    recallCallingNumbers: json(row.recallCallingNumbers),
-    priority: row.priority as JobGroupRow['priority'],
-    ringingDuration: Number(row.ringingDuration),
-    minConcurrency: Number(row.minConcurrency),
-    flashSmsExtras: optionalJson(row.flashSmsExtras),
-    jobFilePath: String(row.jobFilePath),
-    jobDataParsingTaskId: String(row.jobDataParsingTaskId),
-    status: row.status as JobGroupRow['status'],
-    createdAt: Number(row.createdAt),
-    modifiedAt: Number(row.modifiedAt),
-  });
+  const read: Record<ColumnKind, (value: unknown) => unknown> = {
+    text: (value) => String(value),
+    number: (value) => Number(value),
+    json: (value) => codec.readJson(value),
+    optionalJson: (value) => (value ? codec.readJson(value) : undefined),
+    flag: (value) => value === true || value === 1,
+    optionalText: (value) => (value == null ? undefined : String(value)),
+    orEmpty: (value) => (value == null ? '' : String(value)),
+    asIs: (value) => value,
+  };
+  const mapper = <T>(columns: Partial<Columns<T>>) => {
+    const fields = Object.entries(columns as Record<string, ColumnKind>).map(([key, kind]) => [key, read[kind]] as const);
+    return (row: Row): T => {
+      const out: Record<string, unknown> = {};
+      for (const [key, readColumn] of fields) out[key] = readColumn(row[key]);
+      return out as T;
+    };
+  };
+  const toJobGroup = mapper<JobGroupRow>(JOB_GROUP);
+  const dueJob = mapper<DueJob>(DUE_JOB);
+  const latestExport = read.optionalJson;
 
   return {
     accessKeyParams: (key: AccessKeyRow): Row => ({ ...key, isRoot: codec.writeFlag(key.isRoot), policy: key.policy ? JSON.stringify(key.policy) : null }),
@@ -113,193 +175,31 @@ export function rowCodecs(codec: RowCodec) {
       isDrafted: codec.writeFlag(script.isDrafted),
     }),
 
-    toAccessKey: (row: Row): AccessKeyRow => ({
-      id: String(row.id),
-      accountId: String(row.accountId),
-      secret: String(row.secret),
-      status: row.status as AccessKeyStatus,
-      isRoot: flag(row.isRoot),
-      name: String(row.name),
-      policy: optionalJson(row.policy),
-      createdAt: Number(row.createdAt),
-    }),
-
-    toInstance: (row: Row): InstanceRow => ({
-      id: String(row.id),
-      accountId: String(row.accountId),
-      name: String(row.name),
-      description: String(row.description),
-      maxConcurrentConversation: Number(row.maxConcurrentConversation),
-      nluServiceType: String(row.nluServiceType),
-      resourceGroupId: String(row.resourceGroupId),
-      callingNumbers: json(row.callingNumbers),
-      creatorId: Number(row.creatorId),
-      creatorName: String(row.creatorName),
-      ownerName: String(row.ownerName),
-      createdAt: Number(row.createdAt),
-      modifiedAt: Number(row.modifiedAt),
-    }),
-
-    toScript: (row: Row): ScriptRow => ({
-      id: String(row.id),
-      instanceId: String(row.instanceId),
-      name: String(row.name),
-      description: String(row.description),
-      industry: String(row.industry),
-      scene: String(row.scene),
-      nluEngine: String(row.nluEngine),
-      nluAccessType: String(row.nluAccessType),
-      settings: json(row.settings),
-      publishedVersion: row.publishedVersion == null ? undefined : String(row.publishedVersion),
-      isDrafted: flag(row.isDrafted),
-      createdAt: Number(row.createdAt),
-      updatedAt: Number(row.updatedAt),
-    }),
-
-    toScriptVersion: (row: Row): ScriptVersionRow => ({
-      scriptId: String(row.scriptId),
-      instanceId: String(row.instanceId),
-      version: String(row.version),
-      description: String(row.description),
-      publishedAt: Number(row.publishedAt),
-      snapshot: json(row.snapshot),
-    }),
-
+    toAccessKey: mapper<AccessKeyRow>(ACCESS_KEY),
+    toInstance: mapper<InstanceRow>(INSTANCE),
+    toScript: mapper<ScriptRow>(SCRIPT),
+    toScriptVersion: mapper<ScriptVersionRow>(SCRIPT_VERSION),
     toJobGroup,
-
     toJobGroupView: (row: Row): JobGroupView => ({
       group: toJobGroup(row),
       counters: numbers<JobGroupCounters>(Object.fromEntries(COUNTER_KEYS.map((key) => [key, row[key]]))),
-      scriptName: row.scriptName == null ? '' : String(row.scriptName),
-      scriptVersion: row.scriptVersion == null ? '' : String(row.scriptVersion),
-      scriptNluEngine: row.scriptNluEngine == null ? '' : String(row.scriptNluEngine),
+      scriptName: read.orEmpty(row.scriptName) as string,
+      scriptVersion: read.orEmpty(row.scriptVersion) as string,
+      scriptNluEngine: read.orEmpty(row.scriptNluEngine) as string,
       briefs: [],
       categories: [],
-      latestExport: optionalJson<ExportProgressRow>(row.latestExport),
+      latestExport: latestExport(row.latestExport) as ExportProgressRow | undefined,
     }),
-
-    toJob: (row: Row): JobRow => ({
-      id: String(row.id),
-      instanceId: String(row.instanceId),
-      jobGroupId: String(row.jobGroupId),
-      referenceId: String(row.referenceId),
-      status: row.status as JobStatus,
-      contacts: json(row.contacts),
-      extras: json(row.extras),
-      callingNumbers: json(row.callingNumbers),
-      scriptVersion: String(row.scriptVersion),
-      nextAttemptAt: Number(row.nextAttemptAt),
-      attempts: Number(row.attempts),
-      attemptDay: String(row.attemptDay),
-      dayAttempts: Number(row.dayAttempts),
-      lastAttemptAt: Number(row.lastAttemptAt),
-      failureReason: String(row.failureReason),
-      endReason: String(row.endReason),
-      createdAt: Number(row.createdAt),
-      modifiedAt: Number(row.modifiedAt),
-    }),
-
-    /** A due job by column name (SQLite's hot path reads them by position: sqlite/due-jobs.ts). */
-    toDueJob: (row: Row, jobGroupId: string): DueJob => ({
-      id: String(row.id),
-      instanceId: String(row.instanceId),
-      jobGroupId,
-      contacts: json(row.contacts),
-      extras: json(row.extras),
-      callingNumbers: json(row.callingNumbers),
-      scriptVersion: String(row.scriptVersion),
-      nextAttemptAt: Number(row.nextAttemptAt),
-      attempts: Number(row.attempts),
-      attemptDay: String(row.attemptDay),
-      dayAttempts: Number(row.dayAttempts),
-    }),
-
-    toTask: (row: Row): TaskRow => ({
-      id: String(row.id),
-      jobId: String(row.jobId),
-      jobGroupId: String(row.jobGroupId),
-      instanceId: String(row.instanceId),
-      attempt: Number(row.attempt),
-      status: row.status as TaskRow['status'],
-      callingNumber: String(row.callingNumber),
-      calledNumber: String(row.calledNumber),
-      contact: json(row.contact),
-      plannedTime: Number(row.plannedTime),
-      actualTime: Number(row.actualTime),
-      leaseExpiresAt: Number(row.leaseExpiresAt),
-      endTime: Number(row.endTime),
-      ringingMs: Number(row.ringingMs),
-      talkMs: Number(row.talkMs),
-      endReason: row.endReason as TaskRow['endReason'],
-      hangupDirection: row.hangupDirection as TaskRow['hangupDirection'],
-      sipCode: String(row.sipCode),
-      conversation: json(row.conversation),
-    }),
-
-    toFileTask: (row: Row): FileTaskRow => ({
-      id: String(row.id),
-      accountId: String(row.accountId),
-      instanceId: String(row.instanceId),
-      kind: row.kind as FileTaskRow['kind'],
-      status: row.status as FileTaskRow['status'],
-      title: String(row.title),
-      jobGroupId: String(row.jobGroupId),
-      input: json(row.input),
-      total: Number(row.total),
-      handled: Number(row.handled),
-      accepted: Number(row.accepted),
-      rejected: Number(row.rejected),
-      resultPath: String(row.resultPath),
-      reportPath: String(row.reportPath),
-      failCode: String(row.failCode),
-      failReason: String(row.failReason),
-      assignGroupId: String(row.assignGroupId),
-      assignStatus: row.assignStatus as FileTaskRow['assignStatus'],
-      assigned: Number(row.assigned),
-      createdAt: Number(row.createdAt),
-      updatedAt: Number(row.updatedAt),
-    }),
-
-    toScriptItem: (row: Row): ScriptItemRow => ({
-      id: String(row.id),
-      scriptId: String(row.scriptId),
-      instanceId: String(row.instanceId),
-      kind: String(row.kind) as ScriptItemKind,
-      name: String(row.name),
-      body: json(row.body),
-      createdAt: Number(row.createdAt),
-      updatedAt: Number(row.updatedAt),
-    }),
-
-    toTrial: (row: Row): DialogTrialRow => ({
-      instanceId: String(row.instanceId),
-      scriptId: String(row.scriptId),
-      callId: String(row.callId),
-      nluEngine: String(row.nluEngine),
-      content: json(row.content),
-      state: json(row.state),
-      variables: json(row.variables),
-      updatedAt: Number(row.updatedAt),
-    }),
-
-    toBlockedNumber: (row: Row): BlockedNumberRow => ({
-      id: String(row.id),
-      instanceId: String(row.instanceId),
-      phoneNumber: String(row.phoneNumber),
-      numberKey: String(row.numberKey),
-      name: String(row.name),
-      remark: String(row.remark),
-      creator: String(row.creator),
-      createdAt: Number(row.createdAt),
-    }),
-
-    toAnsweredTask: (row: Row): Pick<TaskRow, 'id' | 'endReason' | 'conversation'> => ({
-      id: String(row.id),
-      endReason: String(row.endReason) as TaskRow['endReason'],
-      conversation: json(row.conversation),
-    }),
-
-    snapshot: (row: Row) => json<Record<string, unknown>>(row.snapshot),
+    toJob: mapper<JobRow>(JOB),
+    /** A due job by column name (SQLite's hot due read takes them by position: sqlite/dispatch-round.ts). */
+    toDueJob: (row: Row, jobGroupId: string): DueJob => ({ ...dueJob(row), jobGroupId }),
+    toTask: mapper<TaskRow>(TASK),
+    toFileTask: mapper<FileTaskRow>(FILE_TASK),
+    toScriptItem: mapper<ScriptItemRow>(SCRIPT_ITEM),
+    toTrial: mapper<DialogTrialRow>(TRIAL),
+    toBlockedNumber: mapper<BlockedNumberRow>(BLOCKED_NUMBER),
+    toAnsweredTask: mapper<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>(ANSWERED_TASK),
+    snapshot: (row: Row) => codec.readJson(row.snapshot) as Record<string, unknown>,
   };
 }
 

@@ -2,7 +2,7 @@ import type { JobGroupRow, JobGroupView, Page, PageRequest } from '../rows.ts';
 import type { JobGroupFilter } from '../store.ts';
 import { attachResults, jobGroupParams } from '../row-codecs.ts';
 import type { PostgresBase } from './postgres-database.ts';
-import { rows } from './postgres-rows.ts';
+import { params, rows } from './postgres-rows.ts';
 import * as q from './queries.ts';
 
 type Row = Record<string, unknown>;
@@ -31,15 +31,7 @@ export function withJobGroups<B extends PostgresBase>(Base: B) {
     }
 
     async listJobGroups(instanceId: string, filter: JobGroupFilter, page: PageRequest): Promise<Page<JobGroupView>> {
-      const params = {
-        instanceId,
-        statuses: filter.statuses?.length ? filter.statuses : null,
-        searchText: filter.searchText || null,
-        createdFrom: filter.createdFrom ?? null,
-        createdTo: filter.createdTo ?? null,
-        onlyMinConcurrency: Boolean(filter.onlyMinConcurrencyEnabled),
-      };
-      return this.page(q.jobGroups.list, q.jobGroups.count, params, page, rows.toJobGroupView);
+      return this.page(q.jobGroups.list, q.jobGroups.count, params.jobGroups(instanceId, filter), page, rows.toJobGroupView);
     }
 
     async updateJobGroup(group: JobGroupRow): Promise<void> {

@@ -5,7 +5,7 @@ import { applyDeltas, lockGroups, refreshStatuses } from './counter-writes.ts';
 import { copyJobs } from './copy-jobs.ts';
 import { notifyWork } from './notifications.ts';
 import type { PostgresBase } from './postgres-database.ts';
-import { rows } from './postgres-rows.ts';
+import { params as filterParams, rows } from './postgres-rows.ts';
 import { counters as counterSql } from './counter-queries.ts';
 import { jobs as jobSql } from './job-queries.ts';
 
@@ -42,16 +42,7 @@ export function withJobs<B extends PostgresBase>(Base: B) {
     }
 
     async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
-      const params = {
-        instanceId,
-        jobGroupId: filter.jobGroupId ?? null,
-        statuses: filter.statuses?.length ? filter.statuses : null,
-        failureReason: filter.failureReason ?? null,
-        phoneNumber: filter.phoneNumber ?? null,
-        contactName: filter.contactName ?? null,
-        createdFrom: filter.createdFrom ?? null,
-        createdTo: filter.createdTo ?? null,
-      };
+      const params = filterParams.jobs(instanceId, filter);
       // A group's totals, by status or not, come from its counters; a page past them is empty.
       const onlyGroupAndStatus = filter.jobGroupId !== undefined && params.failureReason === null && params.phoneNumber === null
         && params.contactName === null && params.createdFrom === null && params.createdTo === null;

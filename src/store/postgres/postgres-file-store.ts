@@ -3,8 +3,8 @@ import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, Ta
 import { newJob, type JobRow, type Page, type PageRequest, type TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
 import type { PostgresConnection } from './postgres-connection.ts';
-import { rows as codec } from './postgres-rows.ts';
-import { EXPORT_STATUS, fileTaskChangeParams, groupExportChange } from '../group-export.ts';
+import { params, rows as codec } from './postgres-rows.ts';
+import { EXPORT_STATUS, fileTaskChangeParams, groupExportChange, jobsWithTasks } from '../file-exports.ts';
 
 /** The PostgreSQL backend's FileStore; shares the PostgresStore's pool and transactions. */
 export class PostgresFileStore implements FileStore {
@@ -90,42 +90,16 @@ export class PostgresFileStore implements FileStore {
   async exportJobs(jobGroupId: string, after: string, limit: number): Promise<Slice<{ job: JobRow; tasks: TaskRow[] }>> {
     const rows = await this.store.rows(q.exportReads.jobs, { jobGroupId, after, limit });
     if (rows.length === 0) return { items: [], next: '' };
-    const byJob = new Map<string, TaskRow[]>();
-    for (const row of await this.store.rows(q.exportReads.tasksOfJobs, { jobIds: rows.map((row) => String(row.id)) })) {
-      const task = codec.toTask(row);
-      const list = byJob.get(task.jobId);
-      if (list) list.push(task);
-      else byJob.set(task.jobId, [task]);
-    }
-    const items = rows.map((row) => {
-      const job = codec.toJob(row);
-      return { job, tasks: byJob.get(job.id) ?? [] };
-    });
+    const tasks = await this.store.rows(q.exportReads.tasksOfJobs, { jobIds: rows.map((row) => String(row.id)) });
+    const items = jobsWithTasks(rows.map(codec.toJob), tasks.map(codec.toTask));
     return { items, next: rows.length < limit ? '' : String(rows[rows.length - 1]!.id) };
   }
 
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
     const rows = await this.store.rows(q.exportReads.tasks, {
-      instanceId,
       after,
       limit,
-      jobGroupId: filter.jobGroupId ?? null,
-      jobId: filter.jobId ?? null,
-      taskId: filter.taskId ?? null,
-      calledNumber: filter.calledNumber ?? null,
-      callingNumber: filter.callingNumber ?? null,
-      statuses: filter.statuses?.length ? filter.statuses : null,
-      actualFrom: filter.actualTimeFrom ?? null,
-      actualTo: filter.actualTimeTo ?? null,
-      answered: filter.answered ?? null,
-      talkFrom: filter.talkFrom ?? null,
-      talkTo: filter.talkTo ?? null,
-      ringingFrom: filter.ringingFrom ?? null,
-      ringingTo: filter.ringingTo ?? null,
-      reachedEnd: filter.reachedEndOfFlow ?? null,
-      jobStatuses: filter.jobStatuses?.length ? filter.jobStatuses : null,
-      jobGroupName: filter.jobGroupName || null,
-      scriptName: filter.scriptName || null,
+      ...params.taskExport(instanceId, filter),
     });
     return { items: rows.map(codec.toTask), next: rows.length < limit ? '' : String(rows[rows.length - 1]!.id) };
   }

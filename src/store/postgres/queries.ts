@@ -12,7 +12,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { ACCESS_KEY_COLUMNS, INSTANCE_COLUMNS, JOB_GROUP_COLUMNS } from '../portable-queries.ts';
+import { accessKeyChanges, ACCESS_KEY_COLUMNS, INSTANCE_COLUMNS, JOB_GROUP_COLUMNS, NONCE_CLAIM } from '../portable-queries.ts';
 
 export interface BoundQuery {
   /** A prepared statement's name: each connection parses and plans a statement once. */
@@ -100,18 +100,11 @@ export const accessKeys = {
   insert: `INSERT INTO access_keys (id, account_id, secret, status, is_root, name, policy, created_at)
     VALUES (@id, @accountId, @secret, @status, @isRoot, @name, @policy::jsonb, @createdAt)`,
   find: `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys WHERE id = @id`,
-  list: `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys ORDER BY created_at, id`,
-  setStatus: `UPDATE access_keys SET status = @status WHERE id = @id`,
-  setSecret: `UPDATE access_keys SET secret = @secret WHERE id = @id`,
+  ...accessKeyChanges,
 };
 
 export const nonces = {
-  // A live record blocks the nonce; an expired one is replaced, so a purge that has
-  // not run yet never turns a valid request into a false replay. Two nodes claiming
-  // the same nonce at once meet on the primary key: exactly one wins.
-  claim: `INSERT INTO signature_nonces (access_key_id, nonce, expires_at) VALUES (@accessKeyId, @nonce, @expiresAt)
-    ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
-    WHERE signature_nonces.expires_at <= @now`,
+  claim: NONCE_CLAIM,
   purge: `DELETE FROM signature_nonces WHERE expires_at <= @now`,
 };
 

@@ -1,18 +1,9 @@
 /** The SQL of dispatch rounds: due reads, claims, settlements, reschedules, recovery of the SQLite backend (conventions: queries.ts). */
 
-import { DUE_JOB_COLUMNS, JOB_COLUMNS, JOB_GROUP_COLUMNS, TASK_COLUMNS, WITH_CALLS } from '../portable-queries.ts';
+import { dispatchableGroups, DUE_JOB_COLUMNS, JOB_COLUMNS, TASK_COLUMNS, WITH_CALLS } from '../portable-queries.ts';
 
 export const dispatch = {
-  // Lines in use are counted over the instance's groups that can have calls in flight
-  // (WITH_CALLS), paused and cancelled ones included: their calls still occupy lines.
-  groups: `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS instanceMaxConcurrency, c.in_flight AS inFlight,
-      (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN job_group_counters c2 ON c2.job_group_id = g2.id
-        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS instanceInFlight
-    FROM job_groups g
-    JOIN instances i ON i.id = g.instance_id
-    JOIN job_group_counters c ON c.job_group_id = g.id
-    WHERE g.status IN ('Scheduling', 'Executing')
-    ORDER BY g.instance_id, g.id`,
+  groups: dispatchableGroups('job_group_counters'),
   due: `SELECT ${DUE_JOB_COLUMNS} FROM jobs j
     WHERE j.job_group_id = ? AND j.status = 'Scheduling' AND j.next_attempt_at <= ?
     ORDER BY j.next_attempt_at, j.id LIMIT ?`,

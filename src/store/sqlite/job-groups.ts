@@ -2,7 +2,7 @@ import type { JobGroupRow, JobGroupView, Page, PageRequest } from '../rows.ts';
 import type { JobGroupFilter } from '../store.ts';
 import { attachResults, jobGroupParams } from '../row-codecs.ts';
 import type { SqliteBase } from './sqlite-database.ts';
-import { rows } from './sqlite-rows.ts';
+import { params, rows } from './sqlite-rows.ts';
 import * as q from './queries.ts';
 
 /** Job groups: their rows, and the view GetJobGroup reads with counters, script details and result tallies. */
@@ -29,15 +29,7 @@ export function withJobGroups<B extends SqliteBase>(Base: B) {
     }
 
     async listJobGroups(instanceId: string, filter: JobGroupFilter, page: PageRequest): Promise<Page<JobGroupView>> {
-      const params = {
-        instanceId,
-        statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
-        searchText: filter.searchText || null,
-        createdFrom: filter.createdFrom ?? null,
-        createdTo: filter.createdTo ?? null,
-        onlyMinConcurrency: filter.onlyMinConcurrencyEnabled ? 1 : 0,
-      };
-      return this.page(q.jobGroups.list, q.jobGroups.count, params, page, rows.toJobGroupView);
+      return this.page(q.jobGroups.list, q.jobGroups.count, params.jobGroups(instanceId, filter), page, rows.toJobGroupView);
     }
 
     async updateJobGroup(group: JobGroupRow): Promise<void> {

@@ -3,7 +3,7 @@ import type { JobFilter, JobSelector } from '../store.ts';
 import { COUNTER_OF_STATUS, jobsInStatuses } from '../job-status-counters.ts';
 import { applyDelta, countNewJobs, refreshStatus } from './counter-writes.ts';
 import type { SqliteBase } from './sqlite-database.ts';
-import { rows } from './sqlite-rows.ts';
+import { params as filterParams, rows } from './sqlite-rows.ts';
 import { jobQuery, jobs as jobSql, type JobFilterKey } from './job-queries.ts';
 
 type Row = Record<string, unknown>;
@@ -37,16 +37,7 @@ export function withJobs<B extends SqliteBase>(Base: B) {
     }
 
     async queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>> {
-      const params: Row = {
-        instanceId,
-        jobGroupId: filter.jobGroupId ?? null,
-        statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
-        failureReason: filter.failureReason ?? null,
-        phoneNumber: filter.phoneNumber ?? null,
-        contactName: filter.contactName ?? null,
-        createdFrom: filter.createdFrom ?? null,
-        createdTo: filter.createdTo ?? null,
-      };
+      const params = filterParams.jobs(instanceId, filter);
       const given = new Set((Object.keys(params) as Array<JobFilterKey | 'instanceId'>).filter((key): key is JobFilterKey => key !== 'instanceId' && params[key] !== null));
       const sql = jobQuery(given);
       const onlyGroupAndStatus = given.has('jobGroupId') && [...given].every((key) => key === 'jobGroupId' || key === 'statuses');

@@ -4,7 +4,7 @@
  * the store's parts prepare each once (statement-cache.ts).
  */
 
-import { ACCESS_KEY_COLUMNS, INSTANCE_COLUMNS, JOB_GROUP_COLUMNS } from '../portable-queries.ts';
+import { accessKeyChanges, ACCESS_KEY_COLUMNS, INSTANCE_COLUMNS, JOB_GROUP_COLUMNS, NONCE_CLAIM } from '../portable-queries.ts';
 
 // Connection setup: WAL lets readers (GetJobGroup) run beside the writer; NORMAL
 // synchronous keeps every commit durable across a process crash (only an OS crash
@@ -36,17 +36,11 @@ export const accessKeys = {
   insert: `INSERT INTO access_keys (id, account_id, secret, status, is_root, name, policy, created_at)
     VALUES (@id, @accountId, @secret, @status, @isRoot, @name, @policy, @createdAt)`,
   find: `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys WHERE id = ?`,
-  list: `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys ORDER BY created_at, id`,
-  setStatus: `UPDATE access_keys SET status = @status WHERE id = @id`,
-  setSecret: `UPDATE access_keys SET secret = @secret WHERE id = @id`,
+  ...accessKeyChanges,
 };
 
 export const nonces = {
-  // A live record blocks the nonce; an expired one is replaced, so a purge that has
-  // not run yet never turns a valid request into a false replay.
-  claim: `INSERT INTO signature_nonces (access_key_id, nonce, expires_at) VALUES (@accessKeyId, @nonce, @expiresAt)
-    ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
-    WHERE signature_nonces.expires_at <= @now`,
+  claim: NONCE_CLAIM,
   purge: `DELETE FROM signature_nonces WHERE expires_at <= ?`,
 };
 

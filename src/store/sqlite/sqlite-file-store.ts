@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
-import { rows as codec } from './sqlite-rows.ts';
+import { params, rows as codec } from './sqlite-rows.ts';
 import type { StatementCache } from './statement-cache.ts';
-import { EXPORT_STATUS, fileTaskChangeParams, groupExportChange } from '../group-export.ts';
+import { EXPORT_STATUS, fileTaskChangeParams, groupExportChange, jobsWithTasks } from '../file-exports.ts';
 
 /** The embedded backend's FileStore; shares the SqliteStore's connection. */
 export class SqliteFileStore implements FileStore {
@@ -97,18 +97,8 @@ export class SqliteFileStore implements FileStore {
     const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, afterTime, afterRow, limit });
     if (rows.length === 0) return { items: [], next: '' };
-    const byJob = new Map<string, TaskRow[]>();
-    const taskRows = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
-    for (const row of taskRows) {
-      const task = codec.toTask(row);
-      const list = byJob.get(task.jobId);
-      if (list) list.push(task);
-      else byJob.set(task.jobId, [task]);
-    }
-    const items = rows.map((row) => {
-      const job = codec.toJob(row);
-      return { job, tasks: byJob.get(job.id) ?? [] };
-    });
+    const tasks = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
+    const items = jobsWithTasks(rows.map(codec.toJob), tasks.map(codec.toTask));
     const last = rows[rows.length - 1]!;
     return { items, next: rows.length < limit ? '' : toCursor(last.createdAt, last.rowKey) };
   }
@@ -116,27 +106,10 @@ export class SqliteFileStore implements FileStore {
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
     const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.tasks).all({
-      instanceId,
       afterTime,
       afterRow,
       limit,
-      jobGroupId: filter.jobGroupId ?? null,
-      jobId: filter.jobId ?? null,
-      taskId: filter.taskId ?? null,
-      calledNumber: filter.calledNumber ?? null,
-      callingNumber: filter.callingNumber ?? null,
-      statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
-      actualFrom: filter.actualTimeFrom ?? null,
-      actualTo: filter.actualTimeTo ?? null,
-      answered: filter.answered === undefined ? null : filter.answered ? 1 : 0,
-      talkFrom: filter.talkFrom ?? null,
-      talkTo: filter.talkTo ?? null,
-      ringingFrom: filter.ringingFrom ?? null,
-      ringingTo: filter.ringingTo ?? null,
-      reachedEnd: filter.reachedEndOfFlow === undefined ? null : filter.reachedEndOfFlow ? 1 : 0,
-      jobStatuses: filter.jobStatuses?.length ? JSON.stringify(filter.jobStatuses) : null,
-      jobGroupName: filter.jobGroupName || null,
-      scriptName: filter.scriptName || null,
+      ...params.taskExport(instanceId, filter),
     });
     const last = rows[rows.length - 1];
     return { items: rows.map(codec.toTask), next: rows.length < limit ? '' : toCursor(last!.actualTime, last!.rowKey) };

@@ -1,4 +1,7 @@
 import type { FileTaskChange, FileTaskStatus } from './file-store.ts';
+import type { JobRow, TaskRow } from './rows.ts';
+
+/** What both FileStores write alike: a group export's status and progress, a task's changes, an export page's jobs. */
 
 /** How GetJobGroup's ExportProgress names a group export's state (the reference shows FINISHED). */
 export const EXPORT_STATUS: Record<FileTaskStatus, string> = {
@@ -42,4 +45,15 @@ export function fileTaskChangeParams(taskId: string, change: FileTaskChange, now
     assignStatus: value('assignStatus'),
     assigned: value('assigned'),
   };
+}
+
+/** An export page's jobs, each with its tasks (read in one query for the page), in the jobs' order. */
+export function jobsWithTasks(jobs: JobRow[], tasks: TaskRow[]): Array<{ job: JobRow; tasks: TaskRow[] }> {
+  const byJob = new Map<string, TaskRow[]>();
+  for (const task of tasks) {
+    const list = byJob.get(task.jobId);
+    if (list) list.push(task);
+    else byJob.set(task.jobId, [task]);
+  }
+  return jobs.map((job) => ({ job, tasks: byJob.get(job.id) ?? [] }));
 }
