@@ -18,8 +18,7 @@ export function withJobGroups<B extends PostgresBase>(Base: B) {
     }
 
     async findJobGroup(instanceId: string, jobGroupId: string): Promise<JobGroupRow | undefined> {
-      const row = await this.one(q.jobGroups.find, { instanceId, id: jobGroupId });
-      return row ? rows.toJobGroup(row) : undefined;
+      return this.findOne(q.jobGroups.find, { instanceId, id: jobGroupId }, rows.toJobGroup);
     }
 
     async viewJobGroup(instanceId: string, jobGroupId: string, briefKeys?: readonly string[]): Promise<JobGroupView | undefined> {

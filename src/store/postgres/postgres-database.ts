@@ -67,6 +67,12 @@ export class PostgresDatabase {
     return (await this.run(sql, params, client)).rows[0];
   }
 
+  /** The row a lookup finds, mapped; undefined when there is none. */
+  async findOne<T>(sql: string, params: Row, map: (row: Row) => T): Promise<T | undefined> {
+    const row = await this.one(sql, params);
+    return row ? map(row) : undefined;
+  }
+
   /** How many rows a statement changed. */
   async changes(sql: string, params: Row = {}, client: pg.ClientBase | pg.Pool = this.pool): Promise<number> {
     return (await this.run(sql, params, client)).rowCount ?? 0;

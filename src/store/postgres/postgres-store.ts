@@ -6,7 +6,8 @@ import { withAdvisoryLocks } from './advisory-locks.ts';
 import { withCounterReads } from './counter-reads.ts';
 import { parseDatabaseUrl, type PostgresLocation } from './database-url.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
-import { withInstancesAndScripts } from './instances-scripts.ts';
+import { withInstances } from './instances.ts';
+import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
 import { migrate } from './migrate.ts';
@@ -48,7 +49,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withInstancesAndScripts(withAccounts(withAdvisoryLocks(PostgresDatabase)))))));
+const PostgresParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled

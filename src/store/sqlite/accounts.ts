@@ -23,8 +23,7 @@ export function withAccounts<B extends SqliteBase>(Base: B) {
     }
 
     async findAccessKey(id: string): Promise<AccessKeyRow | undefined> {
-      const row = this.stmt(q.accessKeys.find).get(id);
-      return row ? rows.toAccessKey(row) : undefined;
+      return this.findOne(q.accessKeys.find, [id], rows.toAccessKey);
     }
 
     async listAccessKeys(): Promise<AccessKeyRow[]> {

@@ -16,8 +16,7 @@ export function withJobGroups<B extends SqliteBase>(Base: B) {
     }
 
     async findJobGroup(instanceId: string, jobGroupId: string): Promise<JobGroupRow | undefined> {
-      const row = this.stmt(q.jobGroups.find).get(instanceId, jobGroupId);
-      return row ? rows.toJobGroup(row) : undefined;
+      return this.findOne(q.jobGroups.find, [instanceId, jobGroupId], rows.toJobGroup);
     }
 
     async viewJobGroup(instanceId: string, jobGroupId: string, briefKeys?: readonly string[]): Promise<JobGroupView | undefined> {

@@ -44,6 +44,12 @@ export class SqliteDatabase {
     this.walCheckpointer.notice();
   }
 
+  /** The row a lookup finds, mapped; undefined when there is none. */
+  findOne<T>(sql: string, params: unknown[], map: (row: Row) => T): T | undefined {
+    const row = this.stmt(sql).get(...params);
+    return row ? map(row) : undefined;
+  }
+
   /** One page of a list, with the count of all its rows. */
   page<T>(listSql: string, countSql: string, params: Row, page: PageRequest, map: (row: Row) => T): Page<T> {
     const limit = page.pageSize;

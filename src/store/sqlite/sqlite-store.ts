@@ -7,7 +7,8 @@ import { withAccounts } from './accounts.ts';
 import { withCounterReads } from './counter-reads.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
 import { withExclusiveNames } from './exclusive-names.ts';
-import { withInstancesAndScripts } from './instances-scripts.ts';
+import { withInstances } from './instances.ts';
+import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
 import { migrate } from './migrate.ts';
@@ -38,7 +39,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
-const SqliteParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withInstancesAndScripts(withAccounts(withExclusiveNames(SqliteDatabase)))))));
+const SqliteParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withExclusiveNames(SqliteDatabase))))))));
 
 /**
  * The embedded backend. better-sqlite3 is synchronous, so each method runs to
