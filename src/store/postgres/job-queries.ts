@@ -30,7 +30,7 @@ export const jobs = {
     FROM jsonb_to_recordset(@rows::jsonb) AS r(id text, "instanceId" text, "jobGroupId" text, "referenceId" text,
       status text, contacts jsonb, extras jsonb, "callingNumbers" jsonb, "scriptVersion" text,
       "nextAttemptAt" bigint, "createdAt" bigint, "modifiedAt" bigint)`,
-  /** Bulk ingest of large batches through COPY (text format, see postgres-store.ts copyRow). */
+  /** Bulk ingest of large batches through COPY (text format, see copy-jobs.ts copyLine). */
   copyIn: `COPY jobs (${JOB_INGEST_COLUMNS.join(', ')}) FROM STDIN`,
   find: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = @instanceId AND j.id = @id`,
   byIds: `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.instance_id = @instanceId AND j.id = ANY(@ids::text[])`,

@@ -1,7 +1,8 @@
 /**
  * Every SQL statement of the PostgreSQL backend (the schema itself lives in
  * migrations/NNNNNN_*.sql). Pure strings and functions, no I/O, in the manner of
- * pg-boss's `src/plans.ts`: postgres-store.ts and migrate.ts only execute them.
+ * pg-boss's `src/plans.ts`: the store's parts and migrate.ts only execute them.
+ * Its neighbours counter-queries.ts, job-queries.ts and dispatch-queries.ts follow the same rules.
  *
  * Statements use named parameters (`@name`), compiled once per statement into
  * PostgreSQL's positional form by `bind`; a repeated name reuses its position.

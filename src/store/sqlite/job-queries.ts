@@ -4,7 +4,7 @@ import { JOB_COLUMNS, TASK_COLUMNS } from '../portable-queries.ts';
 
 export const jobs = {
   // Positional: AssignJobs binds this once per job, and positional binding skips a
-  // parameter object per row (jobValues in sqlite-store.ts gives the order).
+  // parameter object per row (jobValues in jobs.ts gives the order).
   insert: `INSERT INTO jobs (id, instance_id, job_group_id, reference_id, status, contacts, extras, calling_numbers,
       script_version, next_attempt_at, created_at, modified_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
