@@ -19,7 +19,13 @@ import type { Strategy } from './job-group.ts';
 /** How many local days ahead the search goes before concluding there is no slot. */
 const MAX_DAYS_SEARCHED = 800;
 
-export type ScheduleRules = Pick<Strategy, 'startTime' | 'endTime' | 'repeatBy' | 'repeatDays' | 'workingTime'>;
+export type ScheduleRules = Pick<Strategy, 'startTime' | 'endTime' | 'repeatBy' | 'repeatDays' | 'workingTime'> & {
+  /** Days a rule beyond the strategy's own rules out (the instance's weekdays, workdays); see instance-policy.ts. */
+  dayAllowed?: DayRule;
+};
+
+/** Whether calls may happen on a local day, by its date (`YYYY-MM-DD`) and weekday (0 = Sunday). */
+export type DayRule = (isoDate: string, weekday: number) => boolean;
 
 interface Window {
   start: number;
@@ -63,6 +69,7 @@ export function isValidZone(zone: string): boolean {
 }
 
 function dayIsSelected(rules: ScheduleRules, day: LocalDay): boolean {
+  if (rules.dayAllowed && !rules.dayAllowed(day.isoDate, day.weekday)) return false;
   if (rules.repeatBy === 'Week') return rules.repeatDays.includes(day.weekday);
   if (rules.repeatBy === 'Month') return rules.repeatDays.includes(day.dayOfMonth);
   return true;

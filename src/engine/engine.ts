@@ -1,23 +1,17 @@
 import type { Logger } from 'pino';
-import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outcome.ts';
 import type { IdGenerator } from '../domain/ids.ts';
-import { decideAfterAttempt, mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
+import { mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
 import { calledNumberKey, type DueJob, type JobGroupRow, type TaskRow } from '../store/rows.ts';
-import type { AttemptClaim, AttemptSettlement, CounterDelta, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
+import type { AttemptClaim, AttemptSettlement, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
 import type { Carrier, CallReport } from '../telephony/carrier.ts';
 import type { NumberDirectory } from '../telephony/number-directory.ts';
 import { chooseCallingNumber } from '../domain/caller-routing.ts';
 import { callDialogFor } from '../dialog/call-dialog.ts';
 import { allocateLines } from './allocation.ts';
+import { attemptClaim, attemptSettlement, MIN_LEASE_MS, nextContact, TALK_LIMIT_MS } from './attempts.ts';
 import type { Clock } from './clock.ts';
 
-/** Longest conversation before the bot hangs up (TimeoutHangup). */
-export const TALK_LIMIT_MS = 5 * 60_000;
-/** Extra time on top of ringing + talk limit before a call's lease is considered dead. */
-const LEASE_MARGIN_MS = 60_000;
-/** The shortest lease any call gets (a group may ring for 0 s). */
-const MIN_LEASE_MS = TALK_LIMIT_MS + LEASE_MARGIN_MS;
 /** Expired attempts settled per recovery round. */
 const RECOVERY_BATCH = 500;
 /**
@@ -177,7 +171,7 @@ export class Engine {
    */
   async zoneOf(job: Pick<DueJob, 'contacts' | 'attempts'>, group: JobGroupRow): Promise<string> {
     if (group.strategy.timeZoneBy !== 'Callee') return this.deps.zone;
-    const contact = job.contacts[job.attempts % Math.max(1, job.contacts.length)];
+    const contact = nextContact(job);
     if (!contact) return this.deps.zone;
     return (await this.deps.numbers.describe(contact.phoneNumber))?.timeZone || this.deps.zone;
   }
@@ -272,40 +266,13 @@ export class Engine {
   }
 
   private async claimFor(job: DueJob, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
-    const attempt = job.attempts + 1;
     // Retries use the recall numbers when the group has them.
     const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
-    if (pool.length === 0 || job.contacts.length === 0) return undefined;
-    const contact = job.contacts[job.attempts % job.contacts.length]!;
+    const contact = nextContact(job);
+    if (pool.length === 0 || !contact) return undefined;
     const callingNumber = await this.callingNumberFor(pool, contact.phoneNumber, group, job.attempts);
     const day = localDay(await this.zoneOf(job, group), now);
-    const task: TaskRow = {
-      id: this.deps.ids.next(),
-      jobId: job.id,
-      jobGroupId: job.jobGroupId,
-      instanceId: job.instanceId,
-      attempt,
-      status: 'Executing',
-      callingNumber,
-      calledNumber: contact.phoneNumber,
-      contact,
-      plannedTime: job.nextAttemptAt,
-      actualTime: now,
-      leaseExpiresAt: now + group.ringingDuration * 1000 + TALK_LIMIT_MS + LEASE_MARGIN_MS,
-      endTime: 0,
-      ringingMs: 0,
-      talkMs: 0,
-      endReason: '',
-      hangupDirection: '',
-      sipCode: '',
-      conversation: [],
-    };
-    return {
-      task,
-      attempts: attempt,
-      attemptDay: day,
-      dayAttempts: job.attemptDay === day ? job.dayAttempts + 1 : 1,
-    };
+    return attemptClaim({ job, group, taskId: this.deps.ids.next(), callingNumber, day, now });
   }
 
   /**
@@ -386,36 +353,6 @@ export class Engine {
   private async settlementOf(task: TaskRow, job: DueJob, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
     // The zone of the contact just called (attempts already counts this attempt).
     const zone = await this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
-    const answered = report.result === 'Answered';
-    const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
-    const endedAt = report.endedAt;
-    const decision = decideAfterAttempt({ job, strategy: group.strategy, recall: group.recallStrategy, zone, result: report.result, now: endedAt });
-    const taskDelta: CounterDelta = { inFlight: -1 };
-    if (conversation) taskDelta[conversation.counter] = 1;
-    else taskDelta.notAnswered = 1;
-    return {
-      task: {
-        ...task,
-        status: conversation?.taskStatus ?? NOT_ANSWERED_TASK_STATUS[report.result as Exclude<typeof report.result, 'Answered'>],
-        endTime: endedAt,
-        ringingMs: report.ringingMs,
-        talkMs: report.talkMs,
-        endReason: conversation?.endReason ?? '',
-        hangupDirection: report.hangupDirection,
-        sipCode: report.sipCode,
-        conversation: report.turns,
-      },
-      job: {
-        id: job.id,
-        status: decision.status,
-        nextAttemptAt: decision.nextAttemptAt,
-        failureReason: decision.failureReason,
-        endReason: conversation?.endReason ?? '',
-      },
-      jobDelta: { executing: -1, [decision.status === 'Succeeded' ? 'completed' : decision.status === 'Failed' ? 'failed' : 'scheduling']: 1 },
-      taskDelta,
-      now,
-      results: report.results,
-    };
+    return attemptSettlement(task, job, report, group, zone, now);
   }
 }
