@@ -16,7 +16,7 @@ export type RawParams = ReadonlyMap<string, string>;
 /** The type of a parameter as the reference JSON files spell it, for docs and drift checks. */
 export type WireType = 'string' | 'number' | 'boolean' | { array: WireType | Record<string, WireType> };
 
-export interface Param<T, R extends boolean = boolean> {
+export interface Param<T, R extends boolean = boolean, I = T> {
   readonly required: R;
   readonly wireType: WireType;
   readonly description: string;
@@ -28,6 +28,11 @@ export interface Param<T, R extends boolean = boolean> {
   readonly requiredUnless?: string;
   /** Decodes the parameter `name`; undefined when absent. Throws ApiError on bad input. */
   decode(name: string, raw: RawParams, options?: DecodeOptions): T | undefined;
+  /**
+   * Never set: the type a caller gives, where it differs from the decoded `T` (a JSON
+   * document before its schema fills defaults in), for the typed client's requests.
+   */
+  readonly input?: I;
 }
 
 /** What the gateway decides for a request's parameters beyond their declarations. */
@@ -42,7 +47,7 @@ export interface DecodeOptions {
 export type ParamSpecs = Record<string, Param<unknown>>;
 
 export type Decoded<S extends ParamSpecs> = {
-  [K in keyof S]: S[K] extends Param<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
+  [K in keyof S]: S[K] extends Param<infer T, infer R, any> ? (R extends true ? T : T | undefined) : never;
 };
 
 /** Longest string accepted where an action sets no limit of its own. */
@@ -71,7 +76,9 @@ interface ArrayOptions extends CommonOptions {
   maxLength?: number;
 }
 
-class Builder<T, R extends boolean> implements Param<T, R> {
+class Builder<T, R extends boolean, I = T> implements Param<T, R, I> {
+  declare readonly input?: I;
+
   constructor(
     readonly required: R,
     readonly wireType: WireType,
@@ -94,8 +101,8 @@ class Builder<T, R extends boolean> implements Param<T, R> {
   }
 
   /** The same parameter, but a request without it is refused with MissingParameter. */
-  require(): Builder<T, true> {
-    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed);
+  require(): Builder<T, true, I> {
+    return new Builder<T, true, I>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed);
   }
 
   /**
@@ -104,8 +111,8 @@ class Builder<T, R extends boolean> implements Param<T, R> {
    * list to no parameter at all, so an array the other parameter makes empty may
    * arrive as nothing.
    */
-  requireUnless(by: string, absent: T): Builder<T, true> {
-    return new Builder<T, true>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed, { by, absent });
+  requireUnless(by: string, absent: T): Builder<T, true, I> {
+    return new Builder<T, true, I>(true, this.wireType, this.description, this.decodeValue, this.format, this.allowed, { by, absent });
   }
 }
 
@@ -254,10 +261,10 @@ export const p = {
    * An array of JSON documents: `Name.1`, `Name.2` ... each one JSON string (as the
    * clients flatten JobsJson), or `Name` as one JSON array of objects or strings.
    */
-  jsonArray<T>(schema: z.ZodType<T>, options: ArrayOptions = {}) {
+  jsonArray<T, I>(schema: z.ZodType<T, I>, options: ArrayOptions = {}) {
     const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
     const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
-    return new Builder<T[], false>(
+    return new Builder<T[], false, I[]>(
       false,
       { array: 'string' },
       options.description ?? '',
@@ -280,10 +287,10 @@ export const p = {
    * `unknownKeys` lists the keys of a document that no one knows (zod drops them
    * silently), for the gateway's DecodeOptions to report or refuse.
    */
-  json<T>(schema: z.ZodType<T>, options: CommonOptions & { maxLength?: number; unknownKeys?: (document: unknown) => string[] } = {}) {
+  json<T, I>(schema: z.ZodType<T, I>, options: CommonOptions & { maxLength?: number; unknownKeys?: (document: unknown) => string[] } = {}) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_JSON_LENGTH;
     const findUnknown = options.unknownKeys;
-    return new Builder<T, false>(false, 'string', options.description ?? '', (name, raw, decodeOptions) => {
+    return new Builder<T, false, I>(false, 'string', options.description ?? '', (name, raw, decodeOptions) => {
       const text = scalar(name, raw);
       if (text === undefined) return undefined;
       checkLength(name, text, maxLength);

@@ -44,15 +44,20 @@ export interface Acs3Request {
  * method, path, sorted encoded query, the signed headers (`name:value\n`, sorted),
  * the signed header list and the payload hash; signed as
  * hex(HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical)))).
+ * The server checks requests with it and the typed client (src/client/) signs them.
  */
 export function signAcs3(request: Acs3Request, secret: string): string {
+  return signCanonicalAcs3(canonicalRequestAcs3(request), secret);
+}
+
+export function canonicalRequestAcs3(request: Acs3Request): string {
   const query = [...request.query.keys()]
     .sort(compareBytes)
     .map((name) => `${percentEncode(name)}=${percentEncode(request.query.get(name) ?? '')}`)
     .join('&');
   const signedHeaders = [...request.signedHeaders].map((h) => h.toLowerCase()).sort(compareBytes);
   const headerLines = signedHeaders.map((name) => `${name}:${headerValue(request.headers[name])}\n`).join('');
-  const canonicalRequest = [
+  return [
     request.method.toUpperCase(),
     request.path,
     query,
@@ -60,6 +65,9 @@ export function signAcs3(request: Acs3Request, secret: string): string {
     signedHeaders.join(';'),
     request.hashedPayload,
   ].join('\n');
+}
+
+export function signCanonicalAcs3(canonicalRequest: string, secret: string): string {
   const stringToSign = `${ACS3_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
   return createHmac('sha256', secret).update(stringToSign).digest('hex');
 }

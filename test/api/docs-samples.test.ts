@@ -8,12 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { loadCarrierProfile } from '../../src/telephony/simulated/profile.ts';
+import { buildClientPackage, projectModules } from '../helpers/client-package.ts';
 import { popCoreClient } from '../helpers/clients.ts';
 import { documentationFiles, markingProblem, parseSampleJson, readDocBlocks, replyMismatches, type DocBlock } from '../helpers/doc-samples.ts';
 import { runCli, TEST_KEY } from '../helpers/server-process.ts';
@@ -89,9 +90,17 @@ describe('documentation samples', () => {
   describe('run against a started server', () => {
     const server = serverPerSuite(virtualClockAt(CLOCK_START));
     const work = mkdtempSync(join(tmpdir(), 'outboundbot-docs-'));
-    // A reader runs a sample in a project where the clients are installed.
-    symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
-    after(() => rmSync(work, { recursive: true, force: true }));
+    // A reader runs a sample in a project where the official clients and this package are installed.
+    let cleanupPackage = () => {};
+    before(async () => {
+      const built = await buildClientPackage();
+      cleanupPackage = built.cleanup;
+      projectModules(join(work, 'node_modules'), built.dir);
+    });
+    after(() => {
+      rmSync(work, { recursive: true, force: true });
+      cleanupPackage();
+    });
 
     const sampleEnv = (): NodeJS.ProcessEnv => {
       const env: NodeJS.ProcessEnv = { ...process.env, ACCESS_KEY_ID: TEST_KEY.accessKeyId, ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret, OUTBOUNDBOT_DATA_DIR: join(work, 'data') };

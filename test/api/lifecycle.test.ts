@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { failure, openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
+import { failure, openApiCoreClient, popCoreClient, typedClient, type ApiClient } from '../helpers/clients.ts';
 import { mismatchesAgainstTree, referenceAction } from '../helpers/reference.ts';
 import { startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -49,6 +49,7 @@ describe('the full lifecycle through the official clients', () => {
     ['pop-core POST (signature v1)', () => popCoreClient(server.url, TEST_KEY, 'POST')],
     ['pop-core GET (signature v1)', () => popCoreClient(server.url, TEST_KEY, 'GET')],
     ['openapi-core (ACS3-HMAC-SHA256)', () => openApiCoreClient(server.url, TEST_KEY)],
+    ['outboundbot/client (typed, ACS3-HMAC-SHA256)', () => typedClient(server.url, TEST_KEY)],
   ];
 
   for (const [label, makeClient] of clients) {

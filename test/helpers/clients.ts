@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { OutboundBotClient, OutboundBotError, type ActionName } from '../../src/client/index.ts';
 
 const require = createRequire(import.meta.url);
 // Both packages are CommonJS with default-export classes; load them as Node would for an integrator.
@@ -20,7 +22,7 @@ export interface Credentials {
 
 /** One way to call the API; the suites run the same scenarios through each. */
 export interface ApiClient {
-  name: 'pop-core' | 'openapi-core';
+  name: 'pop-core' | 'openapi-core' | 'typed';
   call(action: string, params?: Record<string, unknown>): Promise<any>;
 }
 
@@ -73,15 +75,50 @@ export function openApiCoreClient(url: string, credentials: Credentials): ApiCli
   };
 }
 
+/**
+ * This package's typed client (src/client/), driven by action name as the suites
+ * drive the others; one attempt, so a suite sees each error as the server sent it.
+ */
+export function typedClient(url: string, credentials: Credentials): ApiClient {
+  const client = new OutboundBotClient({ ...credentials, endpoint: url, retry: false });
+  return {
+    name: 'typed',
+    call: (action, params = {}) => client.call(action as ActionName, params as never),
+  };
+}
+
 /** Runs a call expected to fail and returns the error as the client surfaced it. */
 export async function failure(promise: Promise<unknown>): Promise<ClientFailure> {
   try {
     await promise;
   } catch (error) {
     // openapi-core exposes the HTTP status as statusCode; pop-core only hands back the
-    // body, whose HttpStatusCode the raw-HTTP tests check against the real status.
-    const e = error as { code?: string; statusCode?: number; data?: { statusCode?: number; HttpStatusCode?: number }; message?: string };
-    return { code: String(e.code), status: e.statusCode ?? e.data?.statusCode ?? e.data?.HttpStatusCode, message: String(e.message) };
+    // body, whose HttpStatusCode the raw-HTTP tests check against the real status; the
+    // typed client's OutboundBotError carries the envelope's own field names.
+    const e = error as {
+      code?: string;
+      statusCode?: number;
+      data?: { statusCode?: number; HttpStatusCode?: number };
+      message?: string;
+      Code?: string;
+      HttpStatusCode?: number;
+    };
+    return {
+      code: String(e.Code ?? e.code),
+      status: e.HttpStatusCode ?? e.statusCode ?? e.data?.statusCode ?? e.data?.HttpStatusCode,
+      message: String(e.message),
+    };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Runs a typed-client call expected to fail and returns its OutboundBotError. */
+export async function typedFailure(promise: Promise<unknown>): Promise<OutboundBotError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OutboundBotError, `an OutboundBotError, not ${String(error)}`);
+    return error;
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

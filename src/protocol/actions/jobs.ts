@@ -48,7 +48,7 @@ const describeJob = defineAction({
   }),
   async handler({ caller, services }, params) {
     const { job, tasks, group } = await services.jobs.describe(caller.accountId, params.InstanceId, params.JobId);
-    const shape: Record<string, unknown> = jobShape(job, group, tasks);
+    const shape: ReturnType<typeof jobShape> & { Script?: ReturnType<typeof jobScriptShape> } = jobShape(job, group, tasks);
     if (params.WithScript && group.scriptId) {
       const script = await services.scripts.requireInInstance(params.InstanceId, group.scriptId).catch(() => undefined);
       if (script) shape.Script = jobScriptShape(script);
@@ -157,7 +157,7 @@ async function moveSelected(
 }
 
 /** SuspendJobs, ResumeJobs and CancelJobs: the same selection, one move each. */
-function moveJobsAction(name: string, summary: string, move: 'suspend' | 'resume' | 'cancel'): ActionDefinition {
+function moveJobsAction(name: string, summary: string, move: 'suspend' | 'resume' | 'cancel') {
   return defineAction({
     name,
     summary,

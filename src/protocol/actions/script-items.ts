@@ -1,5 +1,5 @@
 import type { ScriptItemRow, ScriptItemKind } from '../../store/dialog-store.ts';
-import { defineAction, type ActionDefinition, type ActionReply } from '../action.ts';
+import { defineAction, type ActionReply } from '../action.ts';
 import type { DialogService } from '../../services/dialog-service.ts';
 import type { Decoded, ParamSpecs } from '../params.ts';
 
@@ -18,7 +18,7 @@ interface ItemAction<S extends ParamSpecs> {
 
 type ItemWhere = { accountId: string; instanceId: string; scriptId: string; kind: ScriptItemKind; id: string };
 
-function itemAction<S extends ParamSpecs>(spec: ItemAction<S>, run: (dialog: DialogService, where: ItemWhere) => Promise<ActionReply>): ActionDefinition {
+function itemAction<S extends ParamSpecs, R extends ActionReply>(spec: ItemAction<S>, run: (dialog: DialogService, where: ItemWhere) => Promise<R>) {
   return defineAction({
     name: spec.name,
     summary: spec.summary,
@@ -27,11 +27,11 @@ function itemAction<S extends ParamSpecs>(spec: ItemAction<S>, run: (dialog: Dia
   });
 }
 
-export function describeItemAction<S extends ParamSpecs>(spec: ItemAction<S> & { reply: (item: ScriptItemRow) => ActionReply }): ActionDefinition {
+export function describeItemAction<S extends ParamSpecs, R extends ActionReply>(spec: ItemAction<S> & { reply: (item: ScriptItemRow) => R }) {
   return itemAction(spec, async (dialog, w) => spec.reply(await dialog.requireItem(w.accountId, w.instanceId, w.scriptId, w.kind, w.id)));
 }
 
-export function deleteItemAction<S extends ParamSpecs>(spec: ItemAction<S>): ActionDefinition {
+export function deleteItemAction<S extends ParamSpecs>(spec: ItemAction<S>) {
   return itemAction(spec, async (dialog, w) => {
     await dialog.deleteItem(w.accountId, w.instanceId, w.scriptId, w.kind, w.id);
     return {};
