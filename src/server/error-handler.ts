@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError } from '../domain/errors.ts';
+import { UnstorableValueError } from '../store/errors.ts';
 import { errorResponse, type ErrorResponse } from '../protocol/envelope.ts';
 
 /**
@@ -27,6 +28,8 @@ export function hostIdOf(request: FastifyRequest): string {
 function errorReply(error: unknown, request: FastifyRequest, logger: Logger): ErrorResponse {
   const hostId = hostIdOf(request);
   if (error instanceof ApiError) return errorResponse(request.id, hostId, error.code, error.message);
+  // A value the store cannot hold came from the caller (PostgreSQL refuses U+0000 in text).
+  if (error instanceof UnstorableValueError) return errorResponse(request.id, hostId, 'InvalidParameter', error.message);
   const { code, statusCode } = error as Partial<FastifyError>;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorResponse(request.id, hostId, 'RequestEntityTooLarge');
   // fastify's own 4xx (an unreadable body, a bad content type): the request is at fault.

@@ -20,8 +20,6 @@ import { ACTIONS } from '../protocol/registry.ts';
 import { TaskRunner } from '../files/task-runner.ts';
 import { createServices, type FileSettings, type Services } from '../services/services.ts';
 import { openStore } from '../store/open-store.ts';
-import { PostgresClockSync } from '../store/postgres/postgres-clock-sync.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
 import { buildApp } from './app.ts';
@@ -100,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Background file work (parsing, exports) resumes what a previous process left unfinished.
   await services.fileTasks.start({
     // On a shared database another node may die mid-task: look for its work now and then.
-    rescanMs: store instanceof PostgresStore ? FILE_TASK_RESCAN_MS : undefined,
+    rescanMs: store.cluster ? FILE_TASK_RESCAN_MS : undefined,
   });
   logger.info({ url, dataDir: config.dataDir, clock: config.clock, timezone: config.timezone }, 'outboundbot is serving');
 
@@ -137,7 +135,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   if (config.clock === 'virtual') {
     // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
     // own in the store, so a restarted emulator resumes where its clock stood.
-    const sync = store instanceof PostgresStore ? new PostgresClockSync(store, logger) : new StoredClock(store);
+    const sync = store.cluster ? store.cluster.clockSync(logger) : new StoredClock(store);
     const virtual = createVirtualRuntime({
       store,
       start: config.clockStart ?? wallClock.now(),
@@ -163,7 +161,8 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
     };
   }
   // Nodes sharing a PostgreSQL database judge leases and due times by its clock, not their own.
-  const clock = store instanceof PostgresStore ? new SyncedClock(new SystemClock(), () => store.databaseTime()) : new SystemClock();
+  const cluster = store.cluster;
+  const clock = cluster ? new SyncedClock(new SystemClock(), () => cluster.databaseTime()) : new SystemClock();
   if (clock instanceof SyncedClock) {
     await clock.sync();
     clock.keepSynced((error) => logger.warn({ err: error }, 'could not read the database clock; keeping the last offset'));
@@ -185,8 +184,8 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
     attach: () => {},
     start: () => {
       driver.start();
-      if (store instanceof PostgresStore) {
-        listening = store.onWork(() => driver.wake()).catch((error) => {
+      if (cluster) {
+        listening = cluster.onWork(() => driver.wake()).catch((error) => {
           logger.error({ err: error }, 'listening for work from other nodes failed; polling only');
           return undefined;
         });

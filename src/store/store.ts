@@ -19,6 +19,8 @@ import type {
 import type { DialogStore } from './dialog-store.ts';
 import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
+import type { Logger } from 'pino';
+import type { ClockSync } from '../engine/clock-sync.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
 export type { CounterDelta } from '../domain/job-group.ts';
@@ -85,11 +87,16 @@ export type Reschedule =
 export interface DispatchRound {
   /** As Store.dueJobs, less any job another round holds. */
   dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]>;
-  /** Writes the round exactly as Store.commitRound; the round's last call. Returns the tasks claimed. */
+  /**
+   * Writes the round in one transaction, the round's last call: the settlements, then
+   * the reschedules, then the claims. A claim is skipped when its job is no longer
+   * Scheduling or not due, its group not running, or its instance has no line left
+   * under MaxConcurrentConversation (counted over every node's calls). Returns the tasks claimed.
+   */
   commit(writes: RoundWrites): Promise<TaskRow[]>;
 }
 
-/** What commitRound writes. */
+/** What a dispatch round commits. */
 export interface RoundWrites {
   settlements: AttemptSettlement[];
   reschedules: Reschedule[];
@@ -128,6 +135,19 @@ export interface JobGroupFilter {
   onlyMinConcurrencyEnabled?: boolean;
 }
 
+/** What a store that several nodes share does for the server that opens it (src/server/server.ts). */
+export interface StoreCluster {
+  /** The database server's clock (epoch ms), which every node's clock is set to (SyncedClock). */
+  databaseTime(): Promise<number>;
+  /** The virtual clock shared by the nodes. */
+  clockSync(logger: Logger): ClockSync;
+  /**
+   * Calls `listener` with a group's id whenever any node commits new due work for it
+   * (jobs added, jobs resumed). Resolves once listening; the returned function stops it.
+   */
+  onWork(listener: (jobGroupId: string) => void): Promise<() => Promise<void>>;
+}
+
 /**
  * Everything the services need from persistence. Each method is one atomic unit
  * (its own transaction), so a backend never leaks transaction handles into the
@@ -138,6 +158,9 @@ export interface JobGroupFilter {
  */
 export interface Store {
   close(): Promise<void>;
+
+  /** Present when several server processes share the store (PostgreSQL); undefined when one process owns it (SQLite). */
+  readonly cluster?: StoreCluster;
 
   /** Contact-list uploads, parsing and export tasks. */
   readonly files: FileStore;
@@ -251,19 +274,6 @@ export interface Store {
   /** The earliest next attempt of any dispatchable job later than `after`, if any. */
   nextDueTime(after: number): Promise<number | undefined>;
   /**
-   * Claims due jobs of running groups; a job no longer Scheduling, not due, or whose
-   * group is not running is skipped, and so is a claim that would take its instance
-   * over MaxConcurrentConversation (counted over every node's calls).
-   */
-  claimAttempts(claims: AttemptClaim[], now: number): Promise<TaskRow[]>;
-  settleAttempt(settlement: AttemptSettlement): Promise<void>;
-  /**
-   * One engine round's writes in one transaction: the settlements, then the
-   * reschedules, then the claims, each exactly as settleAttempts, reschedule and
-   * claimAttempts would apply them. Returns the tasks claimed.
-   */
-  commitRound(round: RoundWrites): Promise<TaskRow[]>;
-  /**
    * Runs one dispatch round: `body` reads due work through the round and ends by
    * committing its writes through it (or returns without writing). What the round
    * commits is durable when this resolves, so calls are dialled after it, never in
@@ -271,11 +281,10 @@ export interface Store {
    * start if that transaction meets a deadlock, so it must not act outside the store.
    */
   dispatchRound<T>(body: (round: DispatchRound) => Promise<T>): Promise<T>;
-  /** Several settlements in one transaction; each applies exactly as settleAttempt would. */
+  /** Several settlements in one transaction, each applied as a round's commit applies it (recovery's write). */
   settleAttempts(settlements: AttemptSettlement[]): Promise<void>;
   /** The earliest lease of a call in flight that expires after `after` (when recovery may next be needed). */
   nextLeaseExpiry(after: number): Promise<number | undefined>;
-  reschedule(changes: Reschedule[], now: number): Promise<void>;
   /** Tasks still Executing whose lease has expired, with their jobs. */
   expiredAttempts(now: number, limit: number): Promise<Array<{ task: TaskRow; job: JobRow }>>;
 }

@@ -10,6 +10,7 @@ import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from '../../src/
 import type { InstanceRow, JobRow, ScriptRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptSettlement, CallResults, Store } from '../../src/store/store.ts';
 import { Fixtures, type OpenStore } from './store-contract.ts';
+import { claimAttempts } from '../helpers/store-rounds.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -208,7 +209,7 @@ export function runDialogStoreContract(backend: string, open: OpenStore): void {
         sipCode: '',
         conversation: [],
       }));
-      const claimed = await store.claimAttempts(tasks.map((task) => ({ task, attempts: 1, attemptDay: '2026-01-01', dayAttempts: 1 })), now);
+      const claimed = await claimAttempts(store, tasks.map((task) => ({ task, attempts: 1, attemptDay: '2026-01-01', dayAttempts: 1 })), now);
       assert.equal(claimed.length, tasks.length);
       return { fixtures, instanceId: instance.id, jobGroupId: group.id, tasks };
     }

@@ -13,6 +13,7 @@ import { ParsedJobsWriter } from '../../src/files/parsed-jobs.ts';
 import type { FileTaskRow } from '../../src/store/file-store.ts';
 import type { JobGroupRow, JobRow, TaskRow } from '../../src/store/rows.ts';
 import { Fixtures, T0, type OpenStore } from './store-contract.ts';
+import { claimAttempts, settleAttempt } from '../helpers/store-rounds.ts';
 
 function task(f: Fixtures, accountId: string, instanceId: string, over: Partial<FileTaskRow> = {}): FileTaskRow {
   const now = f.clock.now();
@@ -288,7 +289,7 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         await f.store.insertJobs(other.id, [job(f, other, '13900139000')], T0);
         const now = f.clock.now() + 1000;
         const claims = [jobs[1]!, jobs[3]!].map((j) => ({ task: attempt(f, j, now), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 }));
-        await f.store.claimAttempts(claims, now);
+        await claimAttempts(f.store, claims, now);
         const seen: Array<{ job: string; tasks: string[] }> = [];
         let after = '';
         let pages = 0;
@@ -323,7 +324,7 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         await f.store.insertJobs(strange.id, [foreign], T0);
         const now = f.clock.now() + 1000;
         const claims = [...jobs, foreign].map((j) => ({ task: attempt(f, j, now), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 }));
-        await f.store.claimAttempts(claims, now);
+        await claimAttempts(f.store, claims, now);
         const all = await f.store.files.exportTasks(instance.id, {}, '', 10);
         assert.deepEqual(all.items.map((t) => t.jobId), jobs.map((j) => j.id));
         assert.equal(all.next, '');
@@ -344,7 +345,7 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         const early = f.clock.now() + 1000;
         // Three rounds, the later ones first in the table for the last two moments.
         for (const [moment, batch] of [[early, jobs.slice(0, 3)], [early + 2000, jobs.slice(5)], [early + 1000, jobs.slice(3, 5)]] as const) {
-          await f.store.claimAttempts(batch.map((j) => ({ task: attempt(f, j, moment), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), moment);
+          await claimAttempts(f.store, batch.map((j) => ({ task: attempt(f, j, moment), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), moment);
         }
         const all = await f.store.files.exportTasks(instance.id, {}, '', 100);
         assert.equal(all.items.length, jobs.length);
@@ -369,17 +370,17 @@ export function runFileStoreContract(name: string, open: OpenStore): void {
         await f.store.insertJobs(scripted.id, jobs.slice(0, 2), T0);
         await f.store.insertJobs(plain.id, jobs.slice(2), T0);
         const now = f.clock.now() + 1000;
-        const tasks = await f.store.claimAttempts(jobs.map((j) => ({ task: attempt(f, j, now), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), now);
+        const tasks = await claimAttempts(f.store, jobs.map((j) => ({ task: attempt(f, j, now), attempts: 1, attemptDay: '2025-10-10', dayAttempts: 1 })), now);
         const byJob = (id: string) => tasks.find((t) => t.jobId === id)!;
         // The first call ran to the end of its flow after 5 s of ringing; the third rang 20 s unanswered.
-        await f.store.settleAttempt({
+        await settleAttempt(f.store, {
           task: { ...byJob(jobs[0]!.id), status: 'SucceededFinish', endReason: 'FINISHED', ringingMs: 5000, talkMs: 30_000, endTime: now + 35_000 },
           job: { id: jobs[0]!.id, status: 'Succeeded', nextAttemptAt: now, failureReason: '', endReason: 'FINISHED' },
           jobDelta: {},
           taskDelta: {},
           now: now + 35_000,
         });
-        await f.store.settleAttempt({
+        await settleAttempt(f.store, {
           task: { ...byJob(jobs[2]!.id), status: 'NoAnswer', ringingMs: 20_000, endTime: now + 20_000 },
           job: { id: jobs[2]!.id, status: 'Scheduling', nextAttemptAt: now + 3_600_000, failureReason: '', endReason: '' },
           jobDelta: {},

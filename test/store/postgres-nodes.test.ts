@@ -16,6 +16,7 @@ import type { AttemptClaim, AttemptSettlement } from '../../src/store/store.ts';
 import { dropSchema, newSchemaName, schemaUrl } from '../helpers/postgres.ts';
 import { DAY, Fixtures, T0 } from './store-contract.ts';
 import { JobFixtures } from './store-contract-jobs.ts';
+import { claimAttempts, commitRound } from '../helpers/store-rounds.ts';
 
 const NOW = T0 + DAY;
 const LEASE_MS = 60_000;
@@ -81,7 +82,7 @@ describe('several nodes on one PostgreSQL schema', () => {
     // The third node claims a few calls and dies without settling them.
     {
       const due = await dead.dueJobs(group.id, now, 3);
-      abandoned.push(...(await dead.claimAttempts(due.map((job) => claimOf(fixtures, job, now, 'dead')), now)));
+      abandoned.push(...(await claimAttempts(dead, due.map((job) => claimOf(fixtures, job, now, 'dead')), now)));
       assert.equal(abandoned.length, 3);
     }
     const survivors = nodes.slice(0, 2);
@@ -93,7 +94,7 @@ describe('several nodes on one PostgreSQL schema', () => {
       const ending = mine.splice(0, Math.ceil(mine.length / 2));
       // Every node reads the same earliest due jobs: their claims collide on purpose.
       const due = await node.dueJobs(group.id, now, 5);
-      const claimed = await node.commitRound({
+      const claimed = await commitRound(node, {
         settlements: ending.map((task) => settlementOf(task, now)),
         reschedules: [],
         claims: due.map((job) => claimOf(fixtures, job, now, name)),
@@ -159,7 +160,7 @@ describe('wake-ups between nodes (LISTEN/NOTIFY)', () => {
     const [a, b] = [await openPostgresStore(schemaUrl(schema), new ManualClock(T0)), await openPostgresStore(schemaUrl(schema), new ManualClock(T0))];
     const heard: string[] = [];
     const waiters: Array<() => void> = [];
-    const stop = await b!.onWork((jobGroupId) => {
+    const stop = await b!.cluster.onWork((jobGroupId) => {
       heard.push(jobGroupId);
       waiters.shift()?.();
     });
@@ -303,19 +304,19 @@ describe('MinConcurrency across nodes', () => {
 
       // Node a read the instance before the small group had due work, and claims every line for the big one.
       const staleClaims = bigJobs.slice(0, 6).map((job) => claimOf(fixtures, job, NOW, 'a'));
-      const claimedByA = await a!.commitRound({ settlements: [], reschedules: [], claims: staleClaims, now: NOW });
+      const claimedByA = await commitRound(a!, { settlements: [], reschedules: [], claims: staleClaims, now: NOW });
       assert.equal(claimedByA.length, 5, "one line is left for the small group's one due job");
-      const smallClaimed = await b!.commitRound({ settlements: [], reschedules: [], claims: [claimOf(fixtures, smallJobs[0]!, NOW, 'b')], now: NOW });
+      const smallClaimed = await commitRound(b!, { settlements: [], reschedules: [], claims: [claimOf(fixtures, smallJobs[0]!, NOW, 'b')], now: NOW });
       assert.equal(smallClaimed.length, 1);
       const lines = await b!.instanceConcurrency((await a!.listAccounts())[0]!.id, instance.id);
       assert.deepEqual(lines, { max: 6, inFlight: 6 });
 
       // Once the small group has no due job left, nothing is held for it: a line freed goes to the big group.
       const settled = settlementOf(claimedByA[0]!, NOW + 1_000);
-      const refill = await a!.commitRound({ settlements: [settled], reschedules: [], claims: [claimOf(fixtures, bigJobs[6]!, NOW + 1_000, 'a')], now: NOW + 1_000 });
+      const refill = await commitRound(a!, { settlements: [settled], reschedules: [], claims: [claimOf(fixtures, bigJobs[6]!, NOW + 1_000, 'a')], now: NOW + 1_000 });
       assert.equal(refill.length, 1);
       // The ceiling still holds for a group within its minimum.
-      const overCeiling = await b!.commitRound({ settlements: [], reschedules: [], claims: [claimOf(fixtures, bigJobs[7]!, NOW + 1_000, 'b')], now: NOW + 1_000 });
+      const overCeiling = await commitRound(b!, { settlements: [], reschedules: [], claims: [claimOf(fixtures, bigJobs[7]!, NOW + 1_000, 'b')], now: NOW + 1_000 });
       assert.equal(overCeiling.length, 0);
     } finally {
       await a!.close();

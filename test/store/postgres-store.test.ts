@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { loadMigrations, migrate } from '../../src/store/postgres/migrate.ts';
-import { openPostgresStore, parseDatabaseUrl, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { copyLine } from '../../src/store/postgres/queries.ts';
+import { backendMigrations as loadMigrations, migrate } from '../../src/store/postgres/migrate.ts';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { parseDatabaseUrl } from '../../src/store/postgres/database-url.ts';
+import { copyLine } from '../../src/store/postgres/copy-jobs.ts';
+import { UnstorableValueError } from '../../src/store/errors.ts';
 import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
@@ -187,6 +189,18 @@ describe('openPostgresStore', () => {
       schema: 's1',
     });
     assert.equal(parseDatabaseUrl('postgres://u@h/db').schema, 'public');
+  });
+});
+
+describe('values PostgreSQL cannot hold', () => {
+  it('a NUL character in text is the store\'s UnstorableValueError, and nothing is written', async () => {
+    const { store, cleanup } = await openEmptyStore();
+    try {
+      await assert.rejects(store.setSetting('k', 'a\u0000b'), (error: unknown) => error instanceof UnstorableValueError && /U\+0000/.test((error as Error).message));
+      assert.equal(await store.getSetting('k'), undefined);
+    } finally {
+      await cleanup();
+    }
   });
 });
 

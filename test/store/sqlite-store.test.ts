@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
+import { backendMigrations as loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import * as q from '../../src/store/sqlite/queries.ts';
+import { counters as counterSql } from '../../src/store/sqlite/counter-queries.ts';
+import { dispatch as dispatchSql } from '../../src/store/sqlite/dispatch-queries.ts';
+import { jobQuery, jobs as jobSql, type JobFilterKey } from '../../src/store/sqlite/job-queries.ts';
 import { exportReads } from '../../src/store/sqlite/file-queries.ts';
 import { statusOrEndTimeStale } from '../../src/store/sqlite/counter-moves.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
@@ -290,7 +292,7 @@ describe('SQLite job indexes', () => {
     withDataDir(async (dir, opened) => {
       const store = openSqliteStore(dir, new ManualClock(T0));
       opened.push(store);
-      for (const [name, sql] of Object.entries({ due: q.dispatch.due, recount: q.counters.recount, move: q.jobs.move, exportWalk: exportReads.jobs })) {
+      for (const [name, sql] of Object.entries({ due: dispatchSql.due, recount: counterSql.recount, move: jobSql.move, exportWalk: exportReads.jobs })) {
         const plan = planOf(store, sql);
         assert.ok(!plan.some((line) => /^SCAN (jobs|j)\b/.test(line)), `${name} scans the jobs table: ${plan.join(' | ')}`);
       }
@@ -303,12 +305,12 @@ describe('SQLite job indexes', () => {
     withDataDir(async (dir, opened) => {
       const store = openSqliteStore(dir, new ManualClock(T0));
       opened.push(store);
-      for (const given of [['jobGroupId'], ['jobGroupId', 'statuses'], ['jobGroupId', 'failureReason', 'createdFrom']] as q.JobFilterKey[][]) {
-        const plan = planOf(store, q.jobQuery(new Set(given)).list);
+      for (const given of [['jobGroupId'], ['jobGroupId', 'statuses'], ['jobGroupId', 'failureReason', 'createdFrom']] as JobFilterKey[][]) {
+        const plan = planOf(store, jobQuery(new Set(given)).list);
         assert.ok(plan.some((line) => line.startsWith('SEARCH j USING INDEX jobs_of_group')), `${given.join('+')}: ${plan.join(' | ')}`);
         assert.ok(!plan.some((line) => line.includes('TEMP B-TREE')), `${given.join('+')}: ${plan.join(' | ')}`);
       }
-      const instanceWide = planOf(store, q.jobQuery(new Set(['statuses'])).list);
+      const instanceWide = planOf(store, jobQuery(new Set(['statuses'])).list);
       assert.ok(instanceWide.some((line) => line.startsWith('SEARCH j USING INDEX jobs_by_instance')), instanceWide.join(' | '));
     }));
 
@@ -325,7 +327,7 @@ describe('SQLite job indexes', () => {
     withDataDir(async (dir, opened) => {
       const store = openSqliteStore(dir, new ManualClock(T0));
       opened.push(store);
-      const plan = planOf(store, q.jobs.byIds);
+      const plan = planOf(store, jobSql.byIds);
       assert.ok(plan.some((line) => /SEARCH j USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/.test(line)), plan.join(' | '));
       assert.ok(!plan.some((line) => line.includes('jobs_by_instance')), plan.join(' | '));
     }));
@@ -344,8 +346,8 @@ describe('statusOrEndTimeStale', () => {
       store.db.prepare(`INSERT INTO job_group_counters (job_group_id) VALUES ('g')`).run();
       const setGroup = store.db.prepare(`UPDATE job_groups SET status = ? WHERE id = 'g'`);
       const setCounters = store.db.prepare(`UPDATE job_group_counters SET scheduling = ?, paused = ?, in_flight = ?, end_time = ? WHERE job_group_id = 'g'`);
-      const refresh = store.db.prepare(q.counters.refreshStatus);
-      const stamp = store.db.prepare(q.counters.stampEnd);
+      const refresh = store.db.prepare(counterSql.refreshStatus);
+      const stamp = store.db.prepare(counterSql.stampEnd);
       let checked = 0;
       for (const status of ['Draft', 'Scheduling', 'Executing', 'Completed', 'Paused', 'Cancelled']) {
         for (const [scheduling, paused, inFlight] of [[0, 0, 0], [3, 0, 0], [0, 2, 0], [0, 0, 1], [4, 0, 2]] as const) {

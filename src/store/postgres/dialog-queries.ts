@@ -2,7 +2,7 @@
  * All SQL of the PostgreSQL DialogStore (postgres-dialog-store.ts; schema:
  * migrations/000005_dialog.sql, 000012), beside queries.ts as the SQLite backend keeps
  * its dialog-queries.ts. Pure strings, `@name` parameters compiled by queries.ts `bind`.
- * (Business results of settled calls are written by queries.ts `results`, inside
+ * (Business results of settled calls are written by dispatch-queries.ts `results`, inside
  * the settlement transaction.)
  */
 

@@ -1,27 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadMigrations, type Migration } from '../migrations-loader.ts';
 import type pg from 'pg';
 import { bind, migrations as sql } from './queries.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** The numbered migrations in order; files are named NNNNNN_name.sql and never edited once released. */
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((file) => /^\d{6}_.+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 6)),
-      name: file.slice(7, -4),
-      sql: readFileSync(`${dir}${file}`, 'utf8'),
-    }));
-}
+/** This backend's numbered migrations, in order. */
+export const backendMigrations = (): Migration[] => loadMigrations(MIGRATIONS_DIR);
 
 /**
  * Creates the schema if needed and applies the migrations not yet recorded, all in
@@ -30,7 +15,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * the others find it recorded and apply nothing. DDL is transactional in
  * PostgreSQL, so a node dying mid-migration leaves no half-applied step.
  */
-export async function migrate(client: pg.ClientBase, schema: string, now: number, all: Migration[] = loadMigrations()): Promise<number[]> {
+export async function migrate(client: pg.ClientBase, schema: string, now: number, all: Migration[] = backendMigrations()): Promise<number[]> {
   await client.query('BEGIN');
   try {
     await client.query(bind(sql.lock, { schema }));

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { ClockSync } from '../../engine/clock-sync.ts';
 import { VIRTUAL_NOW_SETTING } from '../../engine/clock-sync.ts';
 import { clusterClock as q } from './cluster-queries.ts';
-import type { PostgresStore } from './postgres-store.ts';
+import type { PostgresDatabase } from './postgres-database.ts';
+import { listen } from './notifications.ts';
 
 /** How often a node says it is alive, and catches up with a move whose notification it missed. */
 export const HEARTBEAT_MS = 250;
@@ -38,7 +39,7 @@ export class PostgresClockSync implements ClockSync {
   private left = false;
 
   constructor(
-    private readonly store: PostgresStore,
+    private readonly store: PostgresDatabase,
     private readonly logger: Logger,
     private readonly ackTimeoutMs = ACK_TIMEOUT_MS,
   ) {}
@@ -47,7 +48,7 @@ export class PostgresClockSync implements ClockSync {
     this.follow = follow;
     const channel = q.channel(this.store.location.schema);
     // Listen before reading the time: a move published after the read is then heard.
-    this.unlisten = await this.store.onNotification(channel, q.listen(this.store.location.schema), (payload) => this.heard(payload));
+    this.unlisten = await listen(this.store.location, channel, q.listen(this.store.location.schema), (payload) => this.heard(payload));
     const now = await this.store.transaction(async (client) => {
       const row = await this.store.one(q.takeUp, { key: VIRTUAL_NOW_SETTING, start }, client);
       await this.store.run(q.forgetDead, {}, client);

@@ -2,9 +2,9 @@ import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, Scr
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
 import { matchKey } from '../../domain/phone-number.ts';
 import * as q from './dialog-queries.ts';
+import { rows as codec } from './postgres-rows.ts';
+import { scriptItemParams } from '../row-codecs.ts';
 import type { PostgresConnection } from './postgres-connection.ts';
-
-type Row = Record<string, unknown>;
 
 /** The PostgreSQL backend's DialogStore; shares the PostgresStore's pool and transactions. */
 export class PostgresDialogStore implements DialogStore {
@@ -46,16 +46,7 @@ export class PostgresDialogStore implements DialogStore {
     const rows = await this.store.rows(q.blockList.list, { ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize });
     return {
       totalCount,
-      items: rows.map((row) => ({
-        id: String(row.id),
-        instanceId: String(row.instanceId),
-        phoneNumber: String(row.phoneNumber),
-        numberKey: String(row.numberKey),
-        name: String(row.name),
-        remark: String(row.remark),
-        creator: String(row.creator),
-        createdAt: Number(row.createdAt),
-      })),
+      items: rows.map(codec.toBlockedNumber),
     };
   }
 
@@ -66,21 +57,21 @@ export class PostgresDialogStore implements DialogStore {
   // Script items ---------------------------------------------------------------
 
   async insertScriptItem(item: ScriptItemRow): Promise<boolean> {
-    return ((await this.store.run(q.scriptItems.insert, itemParams(item))).rowCount ?? 0) > 0;
+    return ((await this.store.run(q.scriptItems.insert, scriptItemParams(item))).rowCount ?? 0) > 0;
   }
 
   async findScriptItem(instanceId: string, scriptId: string, kind: ScriptItemKind, id: string): Promise<ScriptItemRow | undefined> {
     const row = await this.store.one(q.scriptItems.find, { instanceId, scriptId, kind, id });
-    return row ? toItem(row) : undefined;
+    return row ? codec.toScriptItem(row) : undefined;
   }
 
   async listScriptItems(instanceId: string, scriptId: string, kind?: ScriptItemKind): Promise<ScriptItemRow[]> {
-    return (await this.store.rows(q.scriptItems.list, { instanceId, scriptId, kind: kind ?? null })).map(toItem);
+    return (await this.store.rows(q.scriptItems.list, { instanceId, scriptId, kind: kind ?? null })).map(codec.toScriptItem);
   }
 
   async updateScriptItem(item: ScriptItemRow): Promise<boolean> {
     try {
-      return ((await this.store.run(q.scriptItems.update, itemParams(item))).rowCount ?? 0) > 0;
+      return ((await this.store.run(q.scriptItems.update, scriptItemParams(item))).rowCount ?? 0) > 0;
     } catch (error) {
       // A concurrent insert took the name between the check and the write.
       if ((error as { code?: string }).code === '23505') return false;
@@ -95,7 +86,7 @@ export class PostgresDialogStore implements DialogStore {
   async replaceScriptItems(instanceId: string, scriptId: string, items: readonly ScriptItemRow[]): Promise<void> {
     await this.store.transaction(async (client) => {
       await this.store.run(q.scriptItems.deleteAll, { instanceId, scriptId }, client);
-      for (const item of items) await this.store.run(q.scriptItems.insert, itemParams({ ...item, instanceId, scriptId }), client);
+      for (const item of items) await this.store.run(q.scriptItems.insert, scriptItemParams({ ...item, instanceId, scriptId }), client);
     });
   }
 
@@ -103,22 +94,12 @@ export class PostgresDialogStore implements DialogStore {
 
   async findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined> {
     const row = await this.store.one(q.versions.snapshot, { instanceId, scriptId, version });
-    return row ? (row.snapshot as Record<string, unknown>) : undefined;
+    return row ? codec.snapshot(row) : undefined;
   }
 
   async findTrial(instanceId: string, scriptId: string, callId: string): Promise<DialogTrialRow | undefined> {
     const row = await this.store.one(q.trials.find, { instanceId, scriptId, callId });
-    if (!row) return undefined;
-    return {
-      instanceId: String(row.instanceId),
-      scriptId: String(row.scriptId),
-      callId: String(row.callId),
-      nluEngine: String(row.nluEngine),
-      content: row.content as Record<string, unknown>,
-      state: row.state as Record<string, unknown>,
-      variables: row.variables as Record<string, string>,
-      updatedAt: Number(row.updatedAt),
-    };
+    return row ? codec.toTrial(row) : undefined;
   }
 
   async saveTrial(trial: DialogTrialRow): Promise<void> {
@@ -135,27 +116,6 @@ export class PostgresDialogStore implements DialogStore {
   }
 
   async answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>> {
-    return (await this.store.rows(q.conversations.answered, { instanceId, jobGroupId })).map((row) => ({
-      id: String(row.id),
-      endReason: String(row.endReason) as TaskRow['endReason'],
-      conversation: row.conversation as TaskRow['conversation'],
-    }));
+    return (await this.store.rows(q.conversations.answered, { instanceId, jobGroupId })).map(codec.toAnsweredTask);
   }
-}
-
-function itemParams(item: ScriptItemRow): Row {
-  return { ...item, body: JSON.stringify(item.body) };
-}
-
-function toItem(row: Row): ScriptItemRow {
-  return {
-    id: String(row.id),
-    scriptId: String(row.scriptId),
-    instanceId: String(row.instanceId),
-    kind: String(row.kind) as ScriptItemKind,
-    name: String(row.name),
-    body: row.body as Record<string, unknown>,
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
-  };
 }

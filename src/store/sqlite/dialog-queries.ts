@@ -67,7 +67,7 @@ export const conversations = {
     WHERE instance_id = ? AND job_group_id = ? AND end_reason <> '' ORDER BY actual_time, id`,
 };
 
-/** Applied inside the settlement transaction (see sqlite-store.ts applyResults). */
+/** Applied inside the settlement transaction (round-writes.ts applyResults). */
 export const results = {
   tally: `INSERT INTO job_group_results (job_group_id, kind, result_key, result_value, count)
     VALUES (@jobGroupId, @kind, @key, @value, 1)

@@ -1,37 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { BlockedNumberRow, DialogStore, DialogTrialRow, ScriptItemKind, ScriptItemRow } from '../dialog-store.ts';
-import { calledNumberKey, type Page, type PageRequest, type TaskRow } from '../rows.ts';
-import type { AttemptSettlement, CallResults } from '../store.ts';
+import type { Page, PageRequest, TaskRow } from '../rows.ts';
 import { matchKey } from '../../domain/phone-number.ts';
 import * as q from './dialog-queries.ts';
-
-type Row = Record<string, unknown>;
-type Statement = Database.Statement<unknown[], Row>;
-
-/** A business result a settled call records, and the callee to block when it opted out. */
-export interface SettledResults {
-  jobGroupId: string;
-  instanceId: string;
-  briefs: ReadonlyArray<{ key: string; value: string }>;
-  categories: readonly string[];
-  block?: { id: string; phoneNumber: string; numberKey: string; name: string; remark: string; createdAt: number };
-}
+import { rows as codec } from './sqlite-rows.ts';
+import type { StatementCache } from './statement-cache.ts';
+import { scriptItemParams } from '../row-codecs.ts';
 
 /** The embedded backend's DialogStore; shares the SqliteStore's connection. */
 export class SqliteDialogStore implements DialogStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly db: Database.Database;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly statements: StatementCache) {
+    this.db = statements.db;
     this.fillNumberKeys();
   }
 
-  private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  private stmt(sql: string) {
+    return this.statements.get(sql);
   }
 
   // Block list -----------------------------------------------------------------
@@ -65,16 +51,7 @@ export class SqliteDialogStore implements DialogStore {
     const rows = this.stmt(q.blockList.list).all({ ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize });
     return {
       totalCount,
-      items: rows.map((row) => ({
-        id: String(row.id),
-        instanceId: String(row.instanceId),
-        phoneNumber: String(row.phoneNumber),
-        numberKey: String(row.numberKey),
-        name: String(row.name),
-        remark: String(row.remark),
-        creator: String(row.creator),
-        createdAt: Number(row.createdAt),
-      })),
+      items: rows.map(codec.toBlockedNumber),
     };
   }
 
@@ -85,22 +62,22 @@ export class SqliteDialogStore implements DialogStore {
   // Script items ---------------------------------------------------------------
 
   async insertScriptItem(item: ScriptItemRow): Promise<boolean> {
-    return this.stmt(q.scriptItems.insert).run(itemParams(item)).changes > 0;
+    return this.stmt(q.scriptItems.insert).run(scriptItemParams(item)).changes > 0;
   }
 
   async findScriptItem(instanceId: string, scriptId: string, kind: ScriptItemKind, id: string): Promise<ScriptItemRow | undefined> {
     const row = this.stmt(q.scriptItems.find).get(instanceId, scriptId, kind, id);
-    return row ? toItem(row) : undefined;
+    return row ? codec.toScriptItem(row) : undefined;
   }
 
   async listScriptItems(instanceId: string, scriptId: string, kind?: ScriptItemKind): Promise<ScriptItemRow[]> {
-    return this.stmt(q.scriptItems.list).all({ instanceId, scriptId, kind: kind ?? null }).map(toItem);
+    return this.stmt(q.scriptItems.list).all({ instanceId, scriptId, kind: kind ?? null }).map(codec.toScriptItem);
   }
 
   async updateScriptItem(item: ScriptItemRow): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmt(q.scriptItems.nameTaken).get({ scriptId: item.scriptId, kind: item.kind, name: item.name, id: item.id })) return false;
-      return this.stmt(q.scriptItems.update).run(itemParams(item)).changes > 0;
+      return this.stmt(q.scriptItems.update).run(scriptItemParams(item)).changes > 0;
     })();
   }
 
@@ -111,7 +88,7 @@ export class SqliteDialogStore implements DialogStore {
   async replaceScriptItems(instanceId: string, scriptId: string, items: readonly ScriptItemRow[]): Promise<void> {
     this.db.transaction(() => {
       this.stmt(q.scriptItems.deleteAll).run(instanceId, scriptId);
-      for (const item of items) this.stmt(q.scriptItems.insert).run(itemParams({ ...item, instanceId, scriptId }));
+      for (const item of items) this.stmt(q.scriptItems.insert).run(scriptItemParams({ ...item, instanceId, scriptId }));
     })();
   }
 
@@ -119,22 +96,12 @@ export class SqliteDialogStore implements DialogStore {
 
   async findScriptSnapshot(instanceId: string, scriptId: string, version: string): Promise<Record<string, unknown> | undefined> {
     const row = this.stmt(q.versions.snapshot).get(instanceId, scriptId, version);
-    return row ? (JSON.parse(String(row.snapshot)) as Record<string, unknown>) : undefined;
+    return row ? codec.snapshot(row) : undefined;
   }
 
   async findTrial(instanceId: string, scriptId: string, callId: string): Promise<DialogTrialRow | undefined> {
     const row = this.stmt(q.trials.find).get(instanceId, scriptId, callId);
-    if (!row) return undefined;
-    return {
-      instanceId: String(row.instanceId),
-      scriptId: String(row.scriptId),
-      callId: String(row.callId),
-      nluEngine: String(row.nluEngine),
-      content: JSON.parse(String(row.content)),
-      state: JSON.parse(String(row.state)),
-      variables: JSON.parse(String(row.variables)),
-      updatedAt: Number(row.updatedAt),
-    };
+    return row ? codec.toTrial(row) : undefined;
   }
 
   async saveTrial(trial: DialogTrialRow): Promise<void> {
@@ -153,55 +120,6 @@ export class SqliteDialogStore implements DialogStore {
   async answeredTasks(instanceId: string, jobGroupId: string): Promise<Array<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>> {
     return this.stmt(q.conversations.answered)
       .all(instanceId, jobGroupId)
-      .map((row) => ({ id: String(row.id), endReason: String(row.endReason) as TaskRow['endReason'], conversation: JSON.parse(String(row.conversation)) }));
+      .map(codec.toAnsweredTask);
   }
-
-  /**
-   * Records a settled call's business results; called by SqliteStore inside the
-   * settlement transaction, so the tallies move with the task's end.
-   */
-  applyResults(results: SettledResults): void {
-    const tally = this.stmt(q.results.tally);
-    for (const brief of results.briefs) tally.run({ jobGroupId: results.jobGroupId, kind: 'brief', key: brief.key, value: brief.value });
-    for (const category of results.categories) tally.run({ jobGroupId: results.jobGroupId, kind: 'category', key: category, value: '' });
-    if (results.block) this.stmt(q.results.block).run({ ...results.block, instanceId: results.instanceId });
-  }
-}
-
-function itemParams(item: ScriptItemRow): Record<string, unknown> {
-  return { ...item, body: JSON.stringify(item.body) };
-}
-
-function toItem(row: Row): ScriptItemRow {
-  return {
-    id: String(row.id),
-    scriptId: String(row.scriptId),
-    instanceId: String(row.instanceId),
-    kind: String(row.kind) as ScriptItemKind,
-    name: String(row.name),
-    body: JSON.parse(String(row.body)) as Record<string, unknown>,
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
-  };
-}
-
-/** The rows a settlement's results move: tallies of the group, and the callee's block entry on an opt-out. */
-export function settledResults(settlement: AttemptSettlement, results: CallResults): SettledResults {
-  const { task } = settlement;
-  return {
-    jobGroupId: task.jobGroupId,
-    instanceId: task.instanceId,
-    briefs: results.briefs,
-    categories: results.categories,
-    block: results.optOut
-      ? {
-          id: task.id,
-          phoneNumber: task.calledNumber,
-          numberKey: calledNumberKey(task),
-          name: task.contact.name,
-          remark: 'opted out during a call',
-          createdAt: task.endTime || settlement.now,
-        }
-      : undefined,
-  };
 }

@@ -2,36 +2,24 @@ import type Database from 'better-sqlite3';
 import type { FileStore, FileTaskChange, FileTaskRow, ParsedJobsBatch, Slice, TaskExportFilter } from '../file-store.ts';
 import type { JobRow, Page, PageRequest, TaskRow } from '../rows.ts';
 import * as q from './file-queries.ts';
-
-type Row = Record<string, unknown>;
-type Statement = Database.Statement<unknown[], Row>;
-
-/** How GetJobGroup's ExportProgress names a group export's state (the reference shows FINISHED). */
-const EXPORT_STATUS: Record<string, string> = {
-  Pending: 'PENDING',
-  InProgress: 'RUNNING',
-  Finished: 'FINISHED',
-  PartialFinished: 'FINISHED',
-  Failed: 'FAILED',
-};
+import { params, rows as codec } from './sqlite-rows.ts';
+import type { StatementCache } from './statement-cache.ts';
+import { EXPORT_STATUS, fileTaskChangeParams, groupExportChange, jobsWithTasks } from '../file-exports.ts';
 
 /** The embedded backend's FileStore; shares the SqliteStore's connection. */
 export class SqliteFileStore implements FileStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly db: Database.Database;
 
   /** `countNewJobs` is SqliteStore's: the counter and status writes of jobs added to a group. */
   constructor(
-    private readonly db: Database.Database,
+    private readonly statements: StatementCache,
     private readonly countNewJobs: (jobGroupId: string, added: number, now: number) => void,
-  ) {}
+  ) {
+    this.db = statements.db;
+  }
 
-  private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql) as Statement;
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  private stmt(sql: string) {
+    return this.statements.get(sql);
   }
 
   async insertTask(task: FileTaskRow): Promise<void> {
@@ -51,39 +39,15 @@ export class SqliteFileStore implements FileStore {
 
   async findTask(accountId: string, taskId: string, instanceId?: string): Promise<FileTaskRow | undefined> {
     const row = this.stmt(q.fileTasks.find).get({ accountId, id: taskId, instanceId: instanceId ?? null });
-    return row ? toTask(row) : undefined;
+    return row ? codec.toFileTask(row) : undefined;
   }
 
   async updateTask(taskId: string, change: FileTaskChange, now: number): Promise<void> {
-    const value = <K extends keyof FileTaskChange>(key: K) => change[key] ?? null;
     this.db.transaction(() => {
-      this.stmt(q.fileTasks.update).run({
-        id: taskId,
-        now,
-        status: value('status'),
-        total: value('total'),
-        handled: value('handled'),
-        accepted: value('accepted'),
-        rejected: value('rejected'),
-        resultPath: value('resultPath'),
-        reportPath: value('reportPath'),
-        failCode: value('failCode'),
-        failReason: value('failReason'),
-        assignStatus: value('assignStatus'),
-        assigned: value('assigned'),
-      });
+      this.stmt(q.fileTasks.update).run(fileTaskChangeParams(taskId, change, now));
       const progress = this.stmt(q.fileTasks.progressOf).get(taskId);
       if (!progress) return;
-      const total = Number(progress.total);
-      const handled = Number(progress.handled);
-      const done = change.status === 'Finished' || change.status === 'PartialFinished';
-      this.stmt(q.fileTasks.updateGroupExport).run({
-        id: taskId,
-        status: change.status ? EXPORT_STATUS[change.status] : null,
-        // A fraction, "1" when done (the reference's FINISHED example shows "1").
-        progress: done ? '1' : total > 0 ? String(Math.min(1, Math.floor((handled / total) * 100) / 100)) : '0',
-        fileHttpUrl: change.fileHttpUrl ?? null,
-      });
+      this.stmt(q.fileTasks.updateGroupExport).run(groupExportChange(taskId, change, Number(progress.total), Number(progress.handled)));
     })();
   }
 
@@ -120,31 +84,21 @@ export class SqliteFileStore implements FileStore {
     const params = { accountId, instanceId: instanceId ?? null };
     const items = this.stmt(q.fileTasks.listExports)
       .all({ ...params, limit: page.pageSize, offset: (page.pageNumber - 1) * page.pageSize })
-      .map(toTask);
+      .map(codec.toFileTask);
     const totalCount = Number(this.stmt(q.fileTasks.countExports).get(params)?.n ?? 0);
     return { items, totalCount };
   }
 
   async unfinishedTasks(): Promise<FileTaskRow[]> {
-    return this.stmt(q.fileTasks.unfinished).all().map(toTask);
+    return this.stmt(q.fileTasks.unfinished).all().map(codec.toFileTask);
   }
 
   async exportJobs(jobGroupId: string, after: string, limit: number): Promise<Slice<{ job: JobRow; tasks: TaskRow[] }>> {
     const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.jobs).all({ jobGroupId, afterTime, afterRow, limit });
     if (rows.length === 0) return { items: [], next: '' };
-    const byJob = new Map<string, TaskRow[]>();
-    const taskRows = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
-    for (const row of taskRows) {
-      const task = toTaskRow(row);
-      const list = byJob.get(task.jobId);
-      if (list) list.push(task);
-      else byJob.set(task.jobId, [task]);
-    }
-    const items = rows.map((row) => {
-      const job = toJob(row);
-      return { job, tasks: byJob.get(job.id) ?? [] };
-    });
+    const tasks = this.stmt(q.exportReads.tasksOfJobs).all({ jobIds: JSON.stringify(rows.map((row) => row.id)) });
+    const items = jobsWithTasks(rows.map(codec.toJob), tasks.map(codec.toTask));
     const last = rows[rows.length - 1]!;
     return { items, next: rows.length < limit ? '' : toCursor(last.createdAt, last.rowKey) };
   }
@@ -152,30 +106,13 @@ export class SqliteFileStore implements FileStore {
   async exportTasks(instanceId: string, filter: TaskExportFilter, after: string, limit: number): Promise<Slice<TaskRow>> {
     const [afterTime, afterRow] = fromCursor(after);
     const rows = this.stmt(q.exportReads.tasks).all({
-      instanceId,
       afterTime,
       afterRow,
       limit,
-      jobGroupId: filter.jobGroupId ?? null,
-      jobId: filter.jobId ?? null,
-      taskId: filter.taskId ?? null,
-      calledNumber: filter.calledNumber ?? null,
-      callingNumber: filter.callingNumber ?? null,
-      statuses: filter.statuses?.length ? JSON.stringify(filter.statuses) : null,
-      actualFrom: filter.actualTimeFrom ?? null,
-      actualTo: filter.actualTimeTo ?? null,
-      answered: filter.answered === undefined ? null : filter.answered ? 1 : 0,
-      talkFrom: filter.talkFrom ?? null,
-      talkTo: filter.talkTo ?? null,
-      ringingFrom: filter.ringingFrom ?? null,
-      ringingTo: filter.ringingTo ?? null,
-      reachedEnd: filter.reachedEndOfFlow === undefined ? null : filter.reachedEndOfFlow ? 1 : 0,
-      jobStatuses: filter.jobStatuses?.length ? JSON.stringify(filter.jobStatuses) : null,
-      jobGroupName: filter.jobGroupName || null,
-      scriptName: filter.scriptName || null,
+      ...params.taskExport(instanceId, filter),
     });
     const last = rows[rows.length - 1];
-    return { items: rows.map(toTaskRow), next: rows.length < limit ? '' : toCursor(last!.actualTime, last!.rowKey) };
+    return { items: rows.map(codec.toTask), next: rows.length < limit ? '' : toCursor(last!.actualTime, last!.rowKey) };
   }
 }
 
@@ -191,49 +128,4 @@ function fromCursor(after: string): [number, number] {
   if (!after) return [-1, -1];
   const [time, rowKey] = after.split(':').map(Number);
   return [time!, rowKey!];
-}
-
-function toTask(row: Row): FileTaskRow {
-  return {
-    id: String(row.id),
-    accountId: String(row.accountId),
-    instanceId: String(row.instanceId),
-    kind: row.kind as FileTaskRow['kind'],
-    status: row.status as FileTaskRow['status'],
-    title: String(row.title),
-    jobGroupId: String(row.jobGroupId),
-    input: JSON.parse(String(row.input)),
-    total: Number(row.total),
-    handled: Number(row.handled),
-    accepted: Number(row.accepted),
-    rejected: Number(row.rejected),
-    resultPath: String(row.resultPath),
-    reportPath: String(row.reportPath),
-    failCode: String(row.failCode),
-    failReason: String(row.failReason),
-    assignGroupId: String(row.assignGroupId),
-    assignStatus: row.assignStatus as FileTaskRow['assignStatus'],
-    assigned: Number(row.assigned),
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
-  };
-}
-
-function toJob(row: Row): JobRow {
-  const { rowKey: _key, ...rest } = row;
-  return {
-    ...(rest as unknown as JobRow),
-    contacts: JSON.parse(String(row.contacts)),
-    extras: JSON.parse(String(row.extras)),
-    callingNumbers: JSON.parse(String(row.callingNumbers)),
-  };
-}
-
-function toTaskRow(row: Row): TaskRow {
-  const { rowKey: _key, ...rest } = row;
-  return {
-    ...(rest as unknown as TaskRow),
-    contact: JSON.parse(String(row.contact)),
-    conversation: JSON.parse(String(row.conversation)),
-  };
 }
