@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { readTrunkUri, TRUNK_URI_FORM, type TrunkAddress } from '../domain/trunk-uri.ts';
 import { ConfigError } from './config-error.ts';
 
 /**
@@ -18,11 +19,7 @@ export interface SipSettings {
   callsPerSecond: number;
 }
 
-export interface TrunkAddress {
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp';
-}
+export type { TrunkAddress };
 
 export const SIP_DEFAULTS = { bind: '0.0.0.0:5060', rtpPorts: '20000-20999', callsPerSecond: 10 } as const;
 
@@ -49,12 +46,9 @@ export function loadSipSettings(env: NodeJS.ProcessEnv): SipSettings {
 
 /** `sip:host[:port][;transport=udp|tcp]`; no user part, no other parameter. */
 export function parseTrunk(raw: string): TrunkAddress {
-  const match = /^sip:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:;transport=(udp|tcp))?$/i.exec(raw);
-  const port = match?.[2] === undefined ? 5060 : Number(match[2]);
-  if (!match || port < 1 || port > 65535) {
-    throw new ConfigError(`OUTBOUNDBOT_SIP_TRUNK must be sip:host[:port][;transport=udp|tcp], got "${raw}"`);
-  }
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port, transport: (match[3]?.toLowerCase() ?? 'udp') as 'udp' | 'tcp' };
+  const trunk = readTrunkUri(raw);
+  if (!trunk) throw new ConfigError(`OUTBOUNDBOT_SIP_TRUNK must be ${TRUNK_URI_FORM}, got "${raw}"`);
+  return trunk;
 }
 
 function parseBind(raw: string): { address: string; port: number } {

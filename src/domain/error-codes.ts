@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   'NotExist.Intent': { status: 404, message: 'The specified Intent does not exist.' },
   'NotExist.GlobalQuestion': { status: 404, message: 'The specified GlobalQuestion does not exist.' },
   'NotExist.ContactBlockList': { status: 404, message: 'The specified ContactBlockList entry does not exist.' },
+  'NotExist.CallingNumber': { status: 404, message: 'The specified calling number does not exist.' },
   'NotExist.ScriptVersion': { status: 404, message: 'The specified script version does not exist.' },
 
   // Script content.

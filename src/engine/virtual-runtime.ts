@@ -5,6 +5,7 @@ import type { Store } from '../store/store.ts';
 import type { CarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
+import { TEST_CALLING_NUMBERS } from '../telephony/simulated/test-calling-numbers.ts';
 import { ManualClock } from './clock.ts';
 import type { ClockSync } from './clock-sync.ts';
 import { Engine } from './engine.ts';
@@ -45,7 +46,8 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const clock = new ManualClock(options.start);
   const ids = createIdGenerator(clock, options.idBytes);
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids }, options.files);
+  // The simulated carrier's world: every new instance gets the test calling numbers.
+  const services = createServices({ store, clock, ids }, options.files, { regions: numbers, testNumbers: TEST_CALLING_NUMBERS });
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed);
   const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });

@@ -13,6 +13,7 @@ import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
 import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
+import { TEST_CALLING_NUMBERS } from '../telephony/simulated/test-calling-numbers.ts';
 import { startSipCarrier } from '../telephony/sip/sip-carrier-for.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
@@ -170,7 +171,8 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const ids = createIdGenerator(clock);
   const work = { wake: () => {} };
   const numbers = new NumberDirectory();
-  const services = createServices({ store, clock, ids, work }, files);
+  // On the simulated carrier (the emulator) every new instance gets the test calling numbers; a SIP trunk gets the operator's only.
+  const services = createServices({ store, clock, ids, work }, files, { regions: numbers, testNumbers: config.sip ? [] : TEST_CALLING_NUMBERS });
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const sip = config.sip ? await startSipCarrier(config.sip, config.dataDir, clock, logger) : undefined;
   const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed);

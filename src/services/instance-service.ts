@@ -3,6 +3,7 @@ import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
 import type { InstanceFilter } from '../store/store.ts';
+import type { NumberPoolService } from './number-pool-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface InstanceInput {
@@ -28,7 +29,11 @@ export interface Creator {
 }
 
 export class InstanceService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    /** Binds the test calling numbers (if any) to each new instance. */
+    private readonly numberPool?: NumberPoolService,
+  ) {}
 
   async create(creator: Creator, input: InstanceInput): Promise<InstanceRow> {
     const { store, clock, ids } = this.deps;
@@ -51,6 +56,7 @@ export class InstanceService {
       modifiedAt: now,
     };
     await store.insertInstance(instance);
+    await this.numberPool?.bindTestNumbers(instance);
     return instance;
   }
 

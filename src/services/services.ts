@@ -1,3 +1,4 @@
+import { NumberDirectory } from '../telephony/number-directory.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
 import { DialogService } from './dialog-service.ts';
@@ -10,11 +11,14 @@ import { UploadService } from './files/upload-service.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
+import { NumberBindingService } from './number-binding-service.ts';
+import { NumberPoolService, type NumberPoolSettings } from './number-pool-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export type { ServiceDeps, WorkSignal } from './service-deps.ts';
 export type { FileSettings } from './files/file-settings.ts';
+export type { NumberPoolSettings } from './number-pool-service.ts';
 
 export interface Services {
   accessKeys: AccessKeyService;
@@ -30,15 +34,21 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  /** The tenant's calling-number pool, as the operator keeps it (the CLI). */
+  numberPool: NumberPoolService;
+  /** Which pool numbers each instance calls from (the API). */
+  numberBindings: NumberBindingService;
 }
 
 /**
  * Builds every service over one set of deps. `files` carries the task queue the
  * file pipeline runs on, built by the caller (the composition root, a test or a
- * benchmark); nothing runs on it until `fileTasks.start()`.
+ * benchmark); nothing runs on it until `fileTasks.start()`. `numbers` says where pool
+ * numbers' regions come from and which test numbers new instances get (none unless given).
  */
-export function createServices(deps: ServiceDeps, files: FileSettings): Services {
-  const instances = new InstanceService(deps);
+export function createServices(deps: ServiceDeps, files: FileSettings, numbers: NumberPoolSettings = { regions: new NumberDirectory() }): Services {
+  const numberPool = new NumberPoolService(deps, numbers);
+  const instances = new InstanceService(deps, numberPool);
   const scripts = new ScriptService(deps, instances);
   const fileTasks = new FileTaskQueue(deps, files);
   const uploads = new UploadService(deps, files, instances);
@@ -62,5 +72,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    numberPool,
+    numberBindings: new NumberBindingService(deps, instances, numberPool),
   };
 }

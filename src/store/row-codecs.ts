@@ -1,5 +1,6 @@
 import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from './dialog-store.ts';
 import type { FileTaskRow } from './file-store.ts';
+import type { CallingNumberRow } from './number-store.ts';
 import type { ParamCodec } from './filter-params.ts';
 import type {
   AccessKeyRow,
@@ -140,6 +141,11 @@ const BLOCKED_NUMBER: Columns<BlockedNumberRow> = {
   id: 'text', instanceId: 'text', phoneNumber: 'text', numberKey: 'text', name: 'text', remark: 'text', creator: 'text', createdAt: 'number',
 };
 
+const CALLING_NUMBER: Columns<CallingNumberRow> = {
+  id: 'text', accountId: 'text', number: 'text', numberKey: 'text', region: 'text', status: 'asIs', trunk: 'text',
+  rateLimitCount: 'number', rateLimitPeriod: 'number', createdAt: 'number',
+};
+
 const ANSWERED_TASK: Columns<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>> = { id: 'text', endReason: 'text', conversation: 'json' };
 
 /** The row mappers of one backend: rows as its driver returns them to the rows of src/store/rows.ts, and back. */
@@ -198,6 +204,7 @@ export function rowCodecs(codec: RowCodec) {
     toScriptItem: mapper<ScriptItemRow>(SCRIPT_ITEM),
     toTrial: mapper<DialogTrialRow>(TRIAL),
     toBlockedNumber: mapper<BlockedNumberRow>(BLOCKED_NUMBER),
+    toCallingNumber: mapper<CallingNumberRow>(CALLING_NUMBER),
     toAnsweredTask: mapper<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>(ANSWERED_TASK),
     snapshot: (row: Row) => codec.readJson(row.snapshot) as Record<string, unknown>,
   };

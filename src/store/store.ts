@@ -17,6 +17,7 @@ import type {
   ScriptVersionRow,
 } from './rows.ts';
 import type { DialogStore } from './dialog-store.ts';
+import type { NumberStore } from './number-store.ts';
 import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
@@ -166,6 +167,8 @@ export interface Store {
   readonly files: FileStore;
   /** Dialog flows, intents, conversations and the block list. */
   readonly dialog: DialogStore;
+  /** A tenant's calling-number pool and its bindings to instances. */
+  readonly numbers: NumberStore;
 
   // Accounts and AccessKeys.
   insertAccount(account: AccountRow): Promise<void>;

@@ -16,6 +16,7 @@ import { PostgresClockSync } from './postgres-clock-sync.ts';
 import { createPool, PostgresDatabase } from './postgres-database.ts';
 import { PostgresDialogStore } from './postgres-dialog-store.ts';
 import { PostgresFileStore } from './postgres-file-store.ts';
+import { PostgresNumberStore } from './postgres-number-store.ts';
 import * as q from './queries.ts';
 
 export interface PostgresStoreOptions {
@@ -62,6 +63,7 @@ const PostgresParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups
 export class PostgresStore extends PostgresParts implements Store {
   readonly files: PostgresFileStore;
   readonly dialog: PostgresDialogStore;
+  readonly numbers: PostgresNumberStore;
   /** Several nodes share this store: what the server does for them (server.ts). */
   readonly cluster: StoreCluster;
 
@@ -69,6 +71,7 @@ export class PostgresStore extends PostgresParts implements Store {
     super(pool, location);
     this.files = new PostgresFileStore(this);
     this.dialog = new PostgresDialogStore(this);
+    this.numbers = new PostgresNumberStore(this);
     this.cluster = {
       databaseTime: () => this.databaseTime(),
       clockSync: (logger: Logger) => new PostgresClockSync(this, logger),

@@ -16,6 +16,7 @@ import { PRAGMAS } from './queries.ts';
 import { SqliteDatabase } from './sqlite-database.ts';
 import { SqliteDialogStore } from './sqlite-dialog-store.ts';
 import { SqliteFileStore } from './sqlite-file-store.ts';
+import { SqliteNumberStore } from './sqlite-number-store.ts';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './wal-checkpointer.ts';
 import { waitingOutsideGroups } from './write-groups.ts';
 
@@ -35,7 +36,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
   migrate(db, clock.now());
   const checkpointer = new BackgroundCheckpointer(path, options.walCheckpointer);
   const store = new SqliteStore(db, checkpointer, options.checkpointsPerCommit);
-  return waitingOutsideGroups(store, store.writeGroups, ['files', 'dialog']);
+  return waitingOutsideGroups(store, store.writeGroups, ['files', 'dialog', 'numbers']);
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
@@ -51,10 +52,12 @@ const SqliteParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(w
 export class SqliteStore extends SqliteParts implements Store {
   readonly files: SqliteFileStore;
   readonly dialog: SqliteDialogStore;
+  readonly numbers: SqliteNumberStore;
 
   constructor(db: Database.Database, walCheckpointer: BackgroundCheckpointer, checkpointsPerCommit?: number) {
     super(db, walCheckpointer, checkpointsPerCommit);
     this.files = new SqliteFileStore(this.statements, (jobGroupId, added, now) => this.countNewJobs(jobGroupId, added, now));
     this.dialog = new SqliteDialogStore(this.statements);
+    this.numbers = new SqliteNumberStore(this.statements);
   }
 }
