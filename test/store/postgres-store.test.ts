@@ -12,6 +12,7 @@ import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
 import { runFileStoreContract } from './file-store-contract.ts';
 import { runDialogStoreContract } from './dialog-store-contract.ts';
+import { runNumberStoreContract } from './number-store-contract.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -32,6 +33,7 @@ runStoreContract('PostgreSQL', openEmptyStore);
 runJobStoreContract('PostgreSQL', openEmptyStore);
 runFileStoreContract('PostgreSQL', openEmptyStore);
 runDialogStoreContract('PostgreSQL', openEmptyStore);
+runNumberStoreContract('PostgreSQL', openEmptyStore);
 
 async function recorded(store: PostgresStore): Promise<Array<{ version: number; name: string; applied_at: number }>> {
   return (await store.pool.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).rows;
