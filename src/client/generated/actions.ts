@@ -297,6 +297,13 @@ export interface ProcessIntent {
   InstanceId: string;
 }
 
+export interface OutboundCallNumbersListItem {
+  OutboundCallNumberId: string;
+  Number: string;
+  RateLimitCount: string;
+  RateLimitPeriod: string;
+}
+
 /** CreateInstance's parameters. */
 export interface CreateInstanceRequest {
   /** Instance name. */
@@ -1575,6 +1582,108 @@ export interface CreateDownloadUrlReply {
   FileHttpUrl: string;
 }
 
+/** ListOutboundCallNumbers's parameters. */
+export interface ListOutboundCallNumbersRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** Page number, from 1. */
+  PageNumber: number;
+  /** Entries per page, 1 to 100. */
+  PageSize: number;
+}
+
+/** ListOutboundCallNumbers's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface ListOutboundCallNumbersReply {
+  OutboundCallNumbers: {
+    List: OutboundCallNumbersListItem[];
+    TotalCount: number;
+    PageNumber: number;
+    PageSize: number;
+  };
+}
+
+/** CreateInstanceBindNumber's parameters. */
+export interface CreateInstanceBindNumberRequest {
+  /** The pool number to bind (required), in any written form. */
+  Number?: string;
+  /** Instance IDs separated by commas; replaces the number's bindings, empty clears them. */
+  InstanceList?: string;
+}
+
+/** CreateInstanceBindNumber's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface CreateInstanceBindNumberReply {
+  Data: {
+    List: Array<{
+      InstanceId: string;
+      Success: boolean;
+    }>;
+  };
+}
+
+/** DescribeTenantBindNumber's parameters. */
+export interface DescribeTenantBindNumberRequest {
+  /** The pool number (required), in any written form. */
+  Number?: string;
+}
+
+/** DescribeTenantBindNumber's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface DescribeTenantBindNumberReply {
+  Data: {
+    List: Array<{
+      InstanceId: string;
+      InstanceName: string;
+      IsBinding: boolean;
+    }>;
+  };
+}
+
+/** ListAllTenantBindNumberBinding's parameters. */
+export interface ListAllTenantBindNumberBindingRequest {}
+
+/** ListAllTenantBindNumberBinding's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface ListAllTenantBindNumberBindingReply {
+  Data: {
+    List: Array<{
+      BindingId: string;
+      Number: string;
+      InstanceNameList: string[];
+      TrunkName: string;
+      BillingType: string;
+      SerializedParams: string;
+    }>;
+  };
+}
+
+/** ModifyOutboundCallNumber's parameters. */
+export interface ModifyOutboundCallNumberRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** The number's ID (ListOutboundCallNumbers). */
+  OutboundCallNumberId: string;
+  /** The number of that ID, in any written form. */
+  Number: string;
+  /** Calls allowed per period; 0 lifts the limit. */
+  RateLimitCount: number;
+  /** The period in seconds, 1 to 2592000. */
+  RateLimitPeriod: number;
+}
+
+/** ModifyOutboundCallNumber's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface ModifyOutboundCallNumberReply {
+  OutboundCallNumber: OutboundCallNumbersListItem;
+}
+
+/** DeleteOutboundCallNumber's parameters. */
+export interface DeleteOutboundCallNumberRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** The number's ID (ListOutboundCallNumbers). */
+  OutboundCallNumberId: string;
+}
+
+/** DeleteOutboundCallNumber's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface DeleteOutboundCallNumberReply {}
+
 /** Every action's request and reply, by wire name. */
 export interface ActionTypes {
   /** CreateInstance: Creates an outbound call instance. */
@@ -1703,6 +1812,18 @@ export interface ActionTypes {
   ListDownloadTasks: { request: ListDownloadTasksRequest; reply: ListDownloadTasksReply };
   /** CreateDownloadUrl: Returns a signed, expiring URL on this server for a finished export's file. */
   CreateDownloadUrl: { request: CreateDownloadUrlRequest; reply: CreateDownloadUrlReply };
+  /** ListOutboundCallNumbers: Lists the calling numbers bound to the instance, oldest first, with their rate limits. */
+  ListOutboundCallNumbers: { request: ListOutboundCallNumbersRequest; reply: ListOutboundCallNumbersReply };
+  /** CreateInstanceBindNumber: Binds a number of the tenant's pool to exactly the instances listed (replacing its bindings; empty unbinds it everywhere). An ID that is no instance of the tenant answers Success false. */
+  CreateInstanceBindNumber: { request: CreateInstanceBindNumberRequest; reply: CreateInstanceBindNumberReply };
+  /** DescribeTenantBindNumber: Lists every instance of the tenant and whether the pool number is bound to it. */
+  DescribeTenantBindNumber: { request: DescribeTenantBindNumberRequest; reply: DescribeTenantBindNumberReply };
+  /** ListAllTenantBindNumberBinding: Lists the tenant's number pool: each number with its instances, trunk and rate limit. */
+  ListAllTenantBindNumberBinding: { request: ListAllTenantBindNumberBindingRequest; reply: ListAllTenantBindNumberBindingReply };
+  /** ModifyOutboundCallNumber: Sets a bound number's rate limit: at most RateLimitCount calls per RateLimitPeriod seconds (0 lifts it). Stored for the pool number on every instance; not enforced by the dispatcher yet. */
+  ModifyOutboundCallNumber: { request: ModifyOutboundCallNumberRequest; reply: ModifyOutboundCallNumberReply };
+  /** DeleteOutboundCallNumber: Unbinds a number from the instance; it stays in the tenant's pool and on its other instances. */
+  DeleteOutboundCallNumber: { request: DeleteOutboundCallNumberRequest; reply: DeleteOutboundCallNumberReply };
 }
 
 /** Each action's parameters whose value is a JSON document (src/client/flatten.ts). */
@@ -1770,4 +1891,10 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   CreateTaskExportTask: [],
   ListDownloadTasks: [],
   CreateDownloadUrl: [],
+  ListOutboundCallNumbers: [],
+  CreateInstanceBindNumber: [],
+  DescribeTenantBindNumber: [],
+  ListAllTenantBindNumberBinding: [],
+  ModifyOutboundCallNumber: [],
+  DeleteOutboundCallNumber: [],
 };
