@@ -8,6 +8,7 @@ import { parsePolicy } from '../protocol/ram-policy.ts';
 import { AccessKeyService } from '../services/access-key-service.ts';
 import type { PolicyDocument } from '../store/rows.ts';
 import { openStore } from '../store/open-store.ts';
+import { fail } from './usage-error.ts';
 
 /**
  * `outboundbot keys ...`: AccessKey management straight on the data dir (safe
@@ -104,9 +105,4 @@ function readPolicy(argument: string): PolicyDocument {
     if (error instanceof ZodError) fail(`invalid policy: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     fail(`invalid policy: ${(error as Error).message}`);
   }
-}
-
-function fail(message: string): never {
-  process.stderr.write(`outboundbot: ${message}\n`);
-  process.exit(2);
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerKeysCommands } from './keys.ts';
+import { registerNumbersCommands } from './numbers.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerVerifyCommand } from './verify.ts';
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerServeCommand(program);
 registerKeysCommands(program);
+registerNumbersCommands(program);
 registerVerifyCommand(program);
 registerSimulateCommand(program);
 

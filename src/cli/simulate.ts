@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { SystemClock } from '../engine/clock.ts';
 import { loadScenario, ScenarioError } from '../simulation/scenario.ts';
 import { simulate, type SimulatedDay, type SimulationResult } from '../simulation/simulate.ts';
+import { fail } from './usage-error.ts';
 
 /**
  * `outboundbot simulate scenario.json`: the dry-run forecast. Runs the whole
@@ -121,9 +122,4 @@ class ProgressBar {
   clear(): void {
     if (this.drawn) this.out.write('\r\x1b[K');
   }
-}
-
-function fail(message: string): never {
-  process.stderr.write(`outboundbot: ${message}\n`);
-  process.exit(2);
 }

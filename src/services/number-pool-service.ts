@@ -58,6 +58,11 @@ export class NumberPoolService {
     };
   }
 
+  /** Whether the account exists (the CLI names accounts by id). */
+  async hasAccount(accountId: string): Promise<boolean> {
+    return (await this.deps.store.findAccount(accountId)) !== undefined;
+  }
+
   list(accountId: string): Promise<PoolNumberRow[]> {
     return this.deps.store.numbers.listNumbers(accountId);
   }
