@@ -8,18 +8,19 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { failure, openApiCoreClient, popCoreClient, type ApiClient, type Credentials } from '../helpers/clients.ts';
-import { runCli, startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
+import { runCli, TEST_KEY } from '../helpers/server-process.ts';
+import { serverPerSuite, type SuiteServer } from '../helpers/suite-server.ts';
 import { TEST_CALLING_NUMBERS } from '../../src/telephony/simulated/test-calling-numbers.ts';
 
-async function cli(server: ServerProcess, ...args: string[]): Promise<string> {
+async function cli(server: SuiteServer, ...args: string[]): Promise<string> {
   const result = await runCli(['numbers', ...args], server.dataDir);
   assert.equal(result.code, 0, result.stderr);
   return result.stdout;
 }
 
-async function createKey(server: ServerProcess, args: string[]): Promise<Credentials & { accountId: string }> {
+async function createKey(server: SuiteServer, args: string[]): Promise<Credentials & { accountId: string }> {
   const result = await runCli(['keys', 'create', '--json', ...args], server.dataDir);
   assert.equal(result.code, 0, result.stderr);
   const key = JSON.parse(result.stdout) as { AccessKeyId: string; AccessKeySecret: string; AccountId: string };
@@ -32,19 +33,7 @@ async function boundNumbers(client: ApiClient, instanceId: string): Promise<stri
 }
 
 describe('calling numbers: the pool, its bindings and the actions on them', () => {
-  let server: ServerProcess;
-  let cleanup: () => void;
-
-  before(async () => {
-    const data = tempDataDir();
-    cleanup = data.cleanup;
-    server = await startServerProcess({ dataDir: data.dir });
-  });
-
-  after(async () => {
-    await server.stop();
-    cleanup();
-  });
+  const server = serverPerSuite();
 
   it('a new emulator instance has the documented test numbers bound, in the tenant\'s pool, paged', async () => {
     for (const client of [popCoreClient(server.url, TEST_KEY), openApiCoreClient(server.url, TEST_KEY)]) {
@@ -177,19 +166,7 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
 });
 
 describe('outboundbot numbers (the CLI)', () => {
-  let server: ServerProcess;
-  let cleanup: () => void;
-
-  before(async () => {
-    const data = tempDataDir();
-    cleanup = data.cleanup;
-    server = await startServerProcess({ dataDir: data.dir });
-  });
-
-  after(async () => {
-    await server.stop();
-    cleanup();
-  });
+  const server = serverPerSuite();
 
   it('adds a file of numbers once each, lists them with region, status and trunk, removes one in any written form', async () => {
     const file = join(server.dataDir, 'numbers.txt');

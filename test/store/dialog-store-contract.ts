@@ -9,7 +9,7 @@ import { matchKey } from '../../src/domain/phone-number.ts';
 import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from '../../src/store/dialog-store.ts';
 import type { InstanceRow, JobRow, ScriptRow, TaskRow } from '../../src/store/rows.ts';
 import type { AttemptSettlement, CallResults, Store } from '../../src/store/store.ts';
-import { Fixtures, type OpenStore } from './store-contract.ts';
+import { Fixtures, withStoreOf, type OpenStore } from './store-contract.ts';
 import { claimAttempts } from '../helpers/store-rounds.ts';
 
 const T0 = 1_760_000_000_000;
@@ -63,14 +63,7 @@ function item(script: ScriptRow, kind: ScriptItemRow['kind'], id: string, name: 
 }
 
 export function runDialogStoreContract(backend: string, open: OpenStore): void {
-  const withStore = (body: (store: Store) => Promise<void>) => async () => {
-    const { store, cleanup } = await open();
-    try {
-      await body(store);
-    } finally {
-      await cleanup();
-    }
-  };
+  const withStore = withStoreOf(open);
 
   describe(`DialogStore contract (${backend}): block list`, () => {
     it('blockedNumbers returns exactly the listed keys among those asked, per instance', withStore(async (store) => {

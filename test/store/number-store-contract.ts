@@ -10,7 +10,7 @@ import { matchKey } from '../../src/domain/phone-number.ts';
 import type { CallingNumberRow } from '../../src/store/number-store.ts';
 import type { InstanceRow } from '../../src/store/rows.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { OpenStore } from './store-contract.ts';
+import { withStoreOf, type OpenStore } from './store-contract.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -38,14 +38,7 @@ function poolNumber(accountId: string, id: string, number: string, at = T0): Cal
 }
 
 export function runNumberStoreContract(backend: string, open: OpenStore): void {
-  const withStore = (body: (store: Store) => Promise<void>) => async () => {
-    const { store, cleanup } = await open();
-    try {
-      await body(store);
-    } finally {
-      await cleanup();
-    }
-  };
+  const withStore = withStoreOf(open);
 
   describe(`NumberStore contract (${backend})`, () => {
     it('adds a number once per tenant, by its canonical form, and finds it in any form', withStore(async (store) => {

@@ -1,18 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock } from '../../src/engine/clock.ts';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { emptySqliteStore } from '../helpers/sqlite-store.ts';
 import { runDialogStoreContract } from './dialog-store-contract.ts';
 
-runDialogStoreContract('SQLite', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'outboundbot-dialog-store-'));
-  const store = openSqliteStore(dir, new ManualClock(1_760_000_000_000));
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+runDialogStoreContract('SQLite', emptySqliteStore('dialog'));

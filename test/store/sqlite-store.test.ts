@@ -14,7 +14,8 @@ import { jobQuery, jobs as jobSql, type JobFilterKey } from '../../src/store/sql
 import { exportReads } from '../../src/store/sqlite/file-queries.ts';
 import { statusOrEndTimeStale } from '../../src/store/sqlite/counter-moves.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
-import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { emptySqliteStore } from '../helpers/sqlite-store.ts';
+import { runStoreContract } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
 
 const T0 = 1_760_000_000_000;
@@ -24,17 +25,7 @@ async function tempDir(): Promise<string> {
 }
 
 /** An empty store in a temp data dir of its own, removed by cleanup. */
-async function openEmptyStore(): Promise<OpenedStore> {
-  const dir = await tempDir();
-  const store = openSqliteStore(dir, new ManualClock(T0));
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+const openEmptyStore = emptySqliteStore('main');
 
 runStoreContract('SQLite', openEmptyStore);
 runJobStoreContract('SQLite', openEmptyStore);

@@ -37,6 +37,18 @@ export interface OpenedStore {
 
 export type OpenStore = () => Promise<OpenedStore>;
 
+/** A test body run on an empty store of `open`'s, released whatever the body does. */
+export function withStoreOf(open: OpenStore) {
+  return (body: (store: Store) => Promise<void>) => async () => {
+    const { store, cleanup } = await open();
+    try {
+      await body(store);
+    } finally {
+      await cleanup();
+    }
+  };
+}
+
 /** 2025-10-09T08:53:20Z: beyond 32 bits, so backends must keep times as 64-bit integers. */
 export const T0 = 1_760_000_000_000;
 export const DAY = 24 * 60 * 60 * 1000;
