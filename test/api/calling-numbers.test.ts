@@ -12,7 +12,15 @@ import { describe, it } from 'node:test';
 import { failure, openApiCoreClient, popCoreClient, type ApiClient, type Credentials } from '../helpers/clients.ts';
 import { runCli, TEST_KEY } from '../helpers/server-process.ts';
 import { serverPerSuite, type SuiteServer } from '../helpers/suite-server.ts';
+import { mismatchesAgainstTree, referenceAction } from '../helpers/reference.ts';
 import { TEST_CALLING_NUMBERS } from '../../src/telephony/simulated/test-calling-numbers.ts';
+
+/** Calls the action and checks its reply, envelope included, against the reference's response fields and types. */
+async function shaped(client: ApiClient, action: string, params: Record<string, unknown>): Promise<any> {
+  const body = await client.call(action, params);
+  assert.deepEqual(mismatchesAgainstTree(referenceAction(action).response, body), [], `${action} reply shape (${client.name})`);
+  return body;
+}
 
 async function cli(server: SuiteServer, ...args: string[]): Promise<string> {
   const result = await runCli(['numbers', ...args], server.dataDir);
@@ -28,7 +36,7 @@ async function createKey(server: SuiteServer, args: string[]): Promise<Credentia
 }
 
 async function boundNumbers(client: ApiClient, instanceId: string): Promise<string[]> {
-  const reply = await client.call('ListOutboundCallNumbers', { InstanceId: instanceId, PageNumber: 1, PageSize: 100 });
+  const reply = await shaped(client, 'ListOutboundCallNumbers', { InstanceId: instanceId, PageNumber: 1, PageSize: 100 });
   return reply.OutboundCallNumbers.List.map((entry: { Number: string }) => entry.Number);
 }
 
@@ -39,7 +47,7 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
     for (const client of [popCoreClient(server.url, TEST_KEY), openApiCoreClient(server.url, TEST_KEY)]) {
       const { Instance } = await client.call('CreateInstance', { InstanceName: `fresh ${client.name}`, MaxConcurrentConversation: 2 });
       assert.deepEqual(await boundNumbers(client, Instance.InstanceId), [...TEST_CALLING_NUMBERS]);
-      const page = (await client.call('ListOutboundCallNumbers', { InstanceId: Instance.InstanceId, PageNumber: 3, PageSize: 2 })).OutboundCallNumbers;
+      const page = (await shaped(client, 'ListOutboundCallNumbers', { InstanceId: Instance.InstanceId, PageNumber: 3, PageSize: 2 })).OutboundCallNumbers;
       assert.deepEqual([page.TotalCount, page.PageNumber, page.PageSize, page.List.length], [TEST_CALLING_NUMBERS.length, 3, 2, 1]);
       assert.deepEqual(Object.keys(page.List[0]).sort(), ['Number', 'OutboundCallNumberId', 'RateLimitCount', 'RateLimitPeriod']);
       assert.deepEqual([page.List[0].RateLimitCount, page.List[0].RateLimitPeriod], ['0', '0']);
@@ -57,7 +65,7 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
       const a = (await client.call('CreateInstance', { InstanceName: `A ${client.name}`, MaxConcurrentConversation: 2 })).Instance.InstanceId;
       const b = (await client.call('CreateInstance', { InstanceName: `B ${client.name}`, MaxConcurrentConversation: 2 })).Instance.InstanceId;
       // Any written form of the number; an id that is no instance of the tenant fails alone.
-      const bind = await client.call('CreateInstanceBindNumber', { Number: '+8657188889999', InstanceList: `${a}, ${b},no-such-instance` });
+      const bind = await shaped(client, 'CreateInstanceBindNumber', { Number: '+8657188889999', InstanceList: `${a}, ${b},no-such-instance` });
       assert.deepEqual(bind.Data.List, [
         { InstanceId: a, Success: true },
         { InstanceId: b, Success: true },
@@ -65,36 +73,36 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
       ]);
       assert.ok((await boundNumbers(client, a)).includes('057188889999'));
 
-      const described = (await client.call('DescribeTenantBindNumber', { Number: '057188889999' })).Data.List as Array<{ InstanceId: string; InstanceName: string; IsBinding: boolean }>;
+      const described = (await shaped(client, 'DescribeTenantBindNumber', { Number: '057188889999' })).Data.List as Array<{ InstanceId: string; InstanceName: string; IsBinding: boolean }>;
       assert.deepEqual(described.filter((row) => row.IsBinding).map((row) => [row.InstanceId, row.InstanceName]), [[a, `A ${client.name}`], [b, `B ${client.name}`]]);
       assert.ok(described.some((row) => !row.IsBinding), 'the tenant\'s other instances are listed unbound');
 
-      const all = (await client.call('ListAllTenantBindNumberBinding', {})).Data.List as Array<Record<string, unknown>>;
+      const all = (await shaped(client, 'ListAllTenantBindNumberBinding', {})).Data.List as Array<Record<string, unknown>>;
       const entry = all.find((row) => row.Number === '057188889999')!;
       assert.deepEqual(entry.InstanceNameList, [`A ${client.name}`, `B ${client.name}`]);
       assert.equal(entry.TrunkName, 'sip:trunk.example.com:5070;transport=tcp');
 
-      const listed = (await client.call('ListOutboundCallNumbers', { InstanceId: a, PageNumber: 1, PageSize: 100 })).OutboundCallNumbers.List;
+      const listed = (await shaped(client, 'ListOutboundCallNumbers', { InstanceId: a, PageNumber: 1, PageSize: 100 })).OutboundCallNumbers.List;
       const id = listed.find((row: { Number: string }) => row.Number === '057188889999').OutboundCallNumberId;
       assert.equal(entry.BindingId, id);
-      const modified = await client.call('ModifyOutboundCallNumber', {
+      const modified = await shaped(client, 'ModifyOutboundCallNumber', {
         InstanceId: a, OutboundCallNumberId: id, Number: '+8657188889999', RateLimitCount: 10 + round, RateLimitPeriod: 60,
       });
       const limit = String(10 + round);
       assert.deepEqual(modified.OutboundCallNumber, { OutboundCallNumberId: id, Number: '057188889999', RateLimitCount: limit, RateLimitPeriod: '60' });
-      const serialized = (await client.call('ListAllTenantBindNumberBinding', {})).Data.List.find((row: { BindingId: string }) => row.BindingId === id).SerializedParams;
+      const serialized = (await shaped(client, 'ListAllTenantBindNumberBinding', {})).Data.List.find((row: { BindingId: string }) => row.BindingId === id).SerializedParams;
       assert.deepEqual(JSON.parse(serialized), { rateLimitPeriod: '60', rateLimitCount: limit });
       // The limit is the pool number's: B sees it too.
-      const onB = (await client.call('ListOutboundCallNumbers', { InstanceId: b, PageNumber: 1, PageSize: 100 })).OutboundCallNumbers.List;
+      const onB = (await shaped(client, 'ListOutboundCallNumbers', { InstanceId: b, PageNumber: 1, PageSize: 100 })).OutboundCallNumbers.List;
       assert.equal(onB.find((row: { OutboundCallNumberId: string }) => row.OutboundCallNumberId === id).RateLimitCount, limit);
 
-      await client.call('DeleteOutboundCallNumber', { InstanceId: a, OutboundCallNumberId: id });
+      await shaped(client, 'DeleteOutboundCallNumber', { InstanceId: a, OutboundCallNumberId: id });
       assert.ok(!(await boundNumbers(client, a)).includes('057188889999'));
       assert.ok((await boundNumbers(client, b)).includes('057188889999'), 'still bound to the other instance');
-      assert.equal((await failure(client.call('DeleteOutboundCallNumber', { InstanceId: a, OutboundCallNumberId: id }))).code, 'NotExist.CallingNumber');
+      assert.equal((await failure(shaped(client, 'DeleteOutboundCallNumber', { InstanceId: a, OutboundCallNumberId: id }))).code, 'NotExist.CallingNumber');
 
       // An empty InstanceList clears the bindings.
-      assert.deepEqual((await client.call('CreateInstanceBindNumber', { Number: '057188889999', InstanceList: '' })).Data.List, []);
+      assert.deepEqual((await shaped(client, 'CreateInstanceBindNumber', { Number: '057188889999', InstanceList: '' })).Data.List, []);
       assert.ok(!(await boundNumbers(client, b)).includes('057188889999'));
     }
   });
@@ -103,7 +111,7 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
     await cli(server, 'add', '02188889999');
     for (const client of [popCoreClient(server.url, TEST_KEY), openApiCoreClient(server.url, TEST_KEY)]) {
       const instance = (await client.call('CreateInstance', { InstanceName: `bad ${client.name}`, MaxConcurrentConversation: 2 })).Instance.InstanceId;
-      const id = (await client.call('ListOutboundCallNumbers', { InstanceId: instance, PageNumber: 1, PageSize: 1 })).OutboundCallNumbers.List[0].OutboundCallNumberId;
+      const id = (await shaped(client, 'ListOutboundCallNumbers', { InstanceId: instance, PageNumber: 1, PageSize: 1 })).OutboundCallNumbers.List[0].OutboundCallNumberId;
       const cases: Array<[string, Record<string, unknown>, number, string, RegExp?]> = [
         ['CreateInstanceBindNumber', { InstanceList: instance }, 400, 'MissingParameter', /Number/],
         ['CreateInstanceBindNumber', { Number: 'abc', InstanceList: instance }, 400, 'InvalidParameter', /Number/],
@@ -136,16 +144,16 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
     const added = await runCli(['numbers', 'add', '057488889999', '--account', stranger.accountId], server.dataDir);
     assert.equal(added.code, 0, added.stderr);
     for (const client of [popCoreClient(server.url, stranger), openApiCoreClient(server.url, stranger)]) {
-      assert.equal((await failure(client.call('DescribeTenantBindNumber', { Number: '057188889999' }))).code, 'NotExist.CallingNumber');
-      assert.equal((await failure(client.call('ListOutboundCallNumbers', { InstanceId: mine, PageNumber: 1, PageSize: 10 }))).code, 'NotExist.Instance');
-      const bind = await client.call('CreateInstanceBindNumber', { Number: '057488889999', InstanceList: mine });
+      assert.equal((await failure(shaped(client, 'DescribeTenantBindNumber', { Number: '057188889999' }))).code, 'NotExist.CallingNumber');
+      assert.equal((await failure(shaped(client, 'ListOutboundCallNumbers', { InstanceId: mine, PageNumber: 1, PageSize: 10 }))).code, 'NotExist.Instance');
+      const bind = await shaped(client, 'CreateInstanceBindNumber', { Number: '057488889999', InstanceList: mine });
       assert.deepEqual(bind.Data.List, [{ InstanceId: mine, Success: false }]);
-      const own = (await client.call('ListAllTenantBindNumberBinding', {})).Data.List.map((row: { Number: string }) => row.Number);
+      const own = (await shaped(client, 'ListAllTenantBindNumberBinding', {})).Data.List.map((row: { Number: string }) => row.Number);
       assert.ok(own.includes('057488889999') && !own.includes('057188889999'), own.join(','));
       // The owner's number ids are unknown on the stranger's instances.
       const theirs = (await client.call('CreateInstance', { InstanceName: 'theirs', MaxConcurrentConversation: 1 })).Instance.InstanceId;
-      const mineId = (await root.call('ListOutboundCallNumbers', { InstanceId: mine, PageNumber: 1, PageSize: 1 })).OutboundCallNumbers.List[0].OutboundCallNumberId;
-      assert.equal((await failure(client.call('DeleteOutboundCallNumber', { InstanceId: theirs, OutboundCallNumberId: mineId }))).code, 'NotExist.CallingNumber');
+      const mineId = (await shaped(root, 'ListOutboundCallNumbers', { InstanceId: mine, PageNumber: 1, PageSize: 1 })).OutboundCallNumbers.List[0].OutboundCallNumberId;
+      assert.equal((await failure(shaped(client, 'DeleteOutboundCallNumber', { InstanceId: theirs, OutboundCallNumberId: mineId }))).code, 'NotExist.CallingNumber');
     }
     assert.ok((await boundNumbers(root, mine)).length > 0, 'the owner\'s bindings are untouched');
   });
@@ -158,9 +166,9 @@ describe('calling numbers: the pool, its bindings and the actions on them', () =
     const sub = await createKey(server, ['--name', 'numbers-sub', '--policy', JSON.stringify(policy)]);
     for (const client of [popCoreClient(server.url, sub), openApiCoreClient(server.url, sub)]) {
       assert.equal((await boundNumbers(client, allowed)).length, TEST_CALLING_NUMBERS.length);
-      assert.equal((await failure(client.call('ListOutboundCallNumbers', { InstanceId: other, PageNumber: 1, PageSize: 10 }))).code, 'Forbidden.RAM');
-      assert.equal((await failure(client.call('ListAllTenantBindNumberBinding', {}))).code, 'Forbidden.RAM');
-      assert.equal((await failure(client.call('CreateInstanceBindNumber', { Number: '95187', InstanceList: allowed }))).code, 'Forbidden.RAM');
+      assert.equal((await failure(shaped(client, 'ListOutboundCallNumbers', { InstanceId: other, PageNumber: 1, PageSize: 10 }))).code, 'Forbidden.RAM');
+      assert.equal((await failure(shaped(client, 'ListAllTenantBindNumberBinding', {}))).code, 'Forbidden.RAM');
+      assert.equal((await failure(shaped(client, 'CreateInstanceBindNumber', { Number: '95187', InstanceList: allowed }))).code, 'Forbidden.RAM');
     }
   });
 });
