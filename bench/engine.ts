@@ -29,6 +29,7 @@
  * <mode>.cpuprofile there). Missing a target is reported, never fatal; a measurement
  * that does not end as it should (rows missing, group not Completed) exits non-zero.
  */
+import { chineseWorkdays } from '../src/domain/workday-calendar.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -203,7 +204,7 @@ class InstantCarrier implements Carrier {
 }
 
 function instantEngine(f: Fixture): Engine {
-  return new Engine({ store: f.store, clock: f.clock, carrier: new InstantCarrier(), ids: f.ids, zone: ZONE, logger: silent, numbers: new NumberDirectory() });
+  return new Engine({ store: f.store, clock: f.clock, carrier: new InstantCarrier(), ids: f.ids, zone: ZONE, logger: silent, numbers: new NumberDirectory(), calendar: chineseWorkdays() });
 }
 
 /** User + system CPU seconds this process spent since `since`: unlike wall time, not inflated by other load on the machine. */
