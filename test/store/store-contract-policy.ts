@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OPEN_ALL_HOURS, type InstanceCallingHours } from '../../src/domain/instance-policy.ts';
-import type { Store } from '../../src/store/store.ts';
-import { JobFixtures } from './store-contract-jobs.ts';
+import { freshJobStore } from './store-contract-jobs.ts';
 import { T0, type OpenStore } from './store-contract.ts';
 
 /** The instance-wide calling policy's part of the Store contract (StrategyLevel 2), run on both backends. */
 export function runPolicyStoreContract(name: string, open: OpenStore): void {
-  const fresh =
-    (body: (f: JobFixtures, store: Store) => Promise<void>) =>
-    async (): Promise<void> => {
-      const { store, cleanup } = await open();
-      try {
-        await body(new JobFixtures(store), store);
-      } finally {
-        await cleanup();
-      }
-    };
+  const fresh = freshJobStore(open);
 
   const office: InstanceCallingHours = {
     workingTime: [{ beginTime: '09:00:00', endTime: '12:00:00' }, { beginTime: '14:00:00', endTime: '24:00:00' }],
