@@ -1,6 +1,7 @@
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
 import { ExportService } from './files/export-task.ts';
@@ -38,6 +39,7 @@ export interface Services {
   numberPool: NumberPoolService;
   /** Which pool numbers each instance calls from (the API). */
   numberBindings: NumberBindingService;
+  instancePolicy: InstancePolicyService;
 }
 
 /**
@@ -74,5 +76,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings, numbers: 
     blockList: new BlockListService(deps, instances),
     numberPool,
     numberBindings: new NumberBindingService(deps, instances, numberPool),
+    instancePolicy: new InstancePolicyService(deps, instances),
   };
 }
