@@ -1,5 +1,6 @@
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { CallHistoryService } from './call-history-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
 import { ExportService } from './files/export-task.ts';
@@ -30,6 +31,8 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  /** The instance's calls: SearchTask, GetTaskByUuid. */
+  callHistory: CallHistoryService;
 }
 
 /**
@@ -62,5 +65,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    callHistory: new CallHistoryService(deps, instances),
   };
 }
