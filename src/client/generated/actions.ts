@@ -1581,7 +1581,7 @@ export interface CreateDownloadUrlReply {
 }
 
 /** SearchTask's parameters. */
-export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'InstanceId' | 'JobGroupId' | 'JobId' | 'TaskId' | 'JobStatusStringList' | 'ActualTimeGte' | 'ActualTimeLte' | 'RecordingDurationGte' | 'RecordingDurationLte' | 'JobGroupNameQuery' | 'ScriptNameQuery'> {
+export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'InstanceId' | 'JobGroupId' | 'JobId' | 'TaskId' | 'JobStatusStringList' | 'ActualTimeGte' | 'ActualTimeLte' | 'JobGroupNameQuery' | 'ScriptNameQuery'> {
   /** A call (task) ID or a job ID. */
   OtherId?: string;
   /** Only calls to this number, in any written form (national, +86..., with spaces). */
@@ -1600,6 +1600,10 @@ export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'In
   CallDurationGte?: number;
   /** Talk time at most (milliseconds). */
   CallDurationLte?: number;
+  /** Ringing time at least (seconds, as RecordingDuration shows it). */
+  RecordingDurationGte?: number;
+  /** Ringing time at most (seconds, as RecordingDuration shows it). */
+  RecordingDurationLte?: number;
   /** Labels a call must carry, one JSON object each: {"K": name, "V": value}. No call carries labels yet, so any label finds none. */
   LabelsJson?: Array<LabelsJsonItem | {
     k: string;

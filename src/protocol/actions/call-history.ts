@@ -23,6 +23,17 @@ const labelSchema = z.union([
   z.object({ k: z.string().min(1).max(128), v: z.string().max(512) }).strict().transform(({ k, v }) => ({ name: k, value: v })),
 ]);
 
+/**
+ * Ringing bounds in whole seconds as the reply shows them (RecordingDuration, rounded):
+ * a call shown as N seconds rang from N s - 500 ms to N s + 499 ms, and both bounds take it.
+ */
+function ringingRange(fromSeconds: number | undefined, toSeconds: number | undefined): { ringingFrom?: number; ringingTo?: number } {
+  return {
+    ringingFrom: fromSeconds === undefined ? undefined : Math.max(0, fromSeconds * 1000 - 500),
+    ringingTo: toSeconds === undefined ? undefined : toSeconds * 1000 + 499,
+  };
+}
+
 const JOB_STATUSES = Object.keys(JOB_STATUS_CODES) as JobStatus[];
 
 const ms = (description: string) => p.integer({ min: 0, description });
@@ -45,8 +56,8 @@ const searchTask = defineAction({
     TaskCreateTimeLte: ms('Calls planned at or before (epoch ms); only with TaskCreateTimeGte.'),
     CallDurationGte: ms('Talk time at least (milliseconds).'),
     CallDurationLte: ms('Talk time at most (milliseconds).'),
-    RecordingDurationGte: p.integer({ min: 0, max: 86_400, description: 'Ringing time at least (seconds).' }),
-    RecordingDurationLte: p.integer({ min: 0, max: 86_400, description: 'Ringing time at most (seconds).' }),
+    RecordingDurationGte: p.integer({ min: 0, max: 86_400, description: 'Ringing time at least (seconds, as RecordingDuration shows it).' }),
+    RecordingDurationLte: p.integer({ min: 0, max: 86_400, description: 'Ringing time at most (seconds, as RecordingDuration shows it).' }),
     JobGroupNameQuery: p.string({ maxLength: 256, description: 'Only calls of groups whose name contains this text.' }),
     ScriptNameQuery: p.string({ maxLength: 256, description: 'Only calls of groups whose script\'s name contains this text.' }),
     LabelsJson: p.jsonArray(labelSchema, { maxItems: 20, maxLength: 1024, description: 'Labels a call must carry, one JSON object each: {"K": name, "V": value}. No call carries labels yet, so any label finds none.' }),
@@ -80,8 +91,7 @@ const searchTask = defineAction({
         plannedTo: bothCreateTimes ? params.TaskCreateTimeLte : undefined,
         talkFrom: params.CallDurationGte,
         talkTo: params.CallDurationLte,
-        ringingFrom: params.RecordingDurationGte === undefined ? undefined : params.RecordingDurationGte * 1000,
-        ringingTo: params.RecordingDurationLte === undefined ? undefined : params.RecordingDurationLte * 1000,
+        ...ringingRange(params.RecordingDurationGte, params.RecordingDurationLte),
         jobGroupName: params.JobGroupNameQuery,
         scriptName: params.ScriptNameQuery,
         labels: params.LabelsJson,
