@@ -1,5 +1,5 @@
 import { TASK_COLUMNS } from './portable-queries.ts';
-import type { JobStatus, TaskRow } from './rows.ts';
+import type { JobStatus, Page, PageRequest, TaskRow } from './rows.ts';
 
 /**
  * SearchTask's read of an instance's call history (one row per task), shared by
@@ -125,4 +125,27 @@ export function toTaskSearchRow(toTask: (row: Record<string, unknown>) => TaskRo
     jobGroupName: String(row.jobGroupName),
     scriptName: String(row.scriptName),
   };
+}
+
+type Row = Record<string, unknown>;
+
+/** What a backend gives searchTaskPage: its dialect, its parameter binding and how it runs a statement. */
+export interface TaskSearchBackend {
+  dialect: TaskSearchDialect;
+  params(instanceId: string, filter: TaskSearchFilter, given: readonly TaskFilterKey[]): Row;
+  count(sql: string, params: Row): Promise<number>;
+  list(sql: string, params: Row): Promise<Row[]>;
+  toTask(row: Row): TaskRow;
+}
+
+/** One page of a search with the count of every match; a page past the count reads nothing more. */
+export async function searchTaskPage(backend: TaskSearchBackend, instanceId: string, filter: TaskSearchFilter, sort: TaskSort, page: PageRequest): Promise<Page<TaskSearchRow>> {
+  const given = givenFilters(filter);
+  const sql = taskSearchSql(backend.dialect, given, sort);
+  const params = backend.params(instanceId, filter, given);
+  const totalCount = await backend.count(sql.count, params);
+  const offset = (page.pageNumber - 1) * page.pageSize;
+  if (offset >= totalCount) return { items: [], totalCount };
+  const rows = await backend.list(sql.list, { ...params, limit: page.pageSize, offset });
+  return { items: rows.map((row) => toTaskSearchRow(backend.toTask, row)), totalCount };
 }

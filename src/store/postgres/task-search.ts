@@ -1,5 +1,5 @@
 import type { Page, PageRequest, TaskRow } from '../rows.ts';
-import { givenFilters, taskSearchSql, toTaskSearchRow, type TaskSearchFilter, type TaskSearchRow, type TaskSort } from '../task-search.ts';
+import { searchTaskPage, type TaskSearchFilter, type TaskSearchRow, type TaskSort } from '../task-search.ts';
 import type { PostgresBase } from './postgres-database.ts';
 import { params as filterParams, rows } from './postgres-rows.ts';
 import { taskLookup, taskSearchDialect } from './task-search-queries.ts';
@@ -8,14 +8,16 @@ import { taskLookup, taskSearchDialect } from './task-search-queries.ts';
 export function withTaskSearch<B extends PostgresBase>(Base: B) {
   return class PostgresTaskSearch extends Base {
     async searchTasks(instanceId: string, filter: TaskSearchFilter, sort: TaskSort, page: PageRequest): Promise<Page<TaskSearchRow>> {
-      const given = givenFilters(filter);
-      const sql = taskSearchSql(taskSearchDialect, given, sort);
-      const params = filterParams.taskSearch(instanceId, filter, given);
-      const totalCount = Number((await this.one(sql.count, params))?.n ?? 0);
-      const offset = (page.pageNumber - 1) * page.pageSize;
-      if (offset >= totalCount) return { items: [], totalCount };
-      const items = (await this.rows(sql.list, { ...params, limit: page.pageSize, offset })).map((row) => toTaskSearchRow(rows.toTask, row));
-      return { items, totalCount };
+      return searchTaskPage(
+        {
+          dialect: taskSearchDialect,
+          params: filterParams.taskSearch,
+          count: async (sql, params) => Number((await this.one(sql, params))?.n ?? 0),
+          list: (sql, params) => this.rows(sql, params),
+          toTask: rows.toTask,
+        },
+        instanceId, filter, sort, page,
+      );
     }
 
     async findTask(instanceId: string, taskId: string): Promise<TaskRow | undefined> {
