@@ -38,5 +38,10 @@ export const taskSearchDialect: TaskSearchDialect = {
 };
 
 export const taskLookup = {
+  // The calls counted by the groups' counters (total_calls: one per claimed task), of the instance or one group of it.
+  instanceCalls: `SELECT coalesce(sum(c.total_calls), 0) AS n FROM job_group_totals c JOIN job_groups g ON g.id = c.job_group_id
+    WHERE g.instance_id = @instanceId`,
+  groupCalls: `SELECT coalesce(sum(c.total_calls), 0) AS n FROM job_group_totals c JOIN job_groups g ON g.id = c.job_group_id
+    WHERE g.instance_id = @instanceId AND g.id = @jobGroupId::text`,
   find: `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = @taskId AND t.instance_id = @instanceId`,
 };

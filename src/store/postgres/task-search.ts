@@ -14,6 +14,8 @@ export function withTaskSearch<B extends PostgresBase>(Base: B) {
           params: filterParams.taskSearch,
           count: async (sql, params) => Number((await this.one(sql, params))?.n ?? 0),
           list: (sql, params) => this.rows(sql, params),
+          countCalls: async (instanceId, jobGroupId) =>
+            Number((await this.one(jobGroupId ? taskLookup.groupCalls : taskLookup.instanceCalls, { instanceId, jobGroupId }))?.n ?? 0),
           toTask: rows.toTask,
         },
         instanceId, filter, sort, page,

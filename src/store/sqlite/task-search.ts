@@ -14,6 +14,8 @@ export function withTaskSearch<B extends SqliteBase>(Base: B) {
           params: filterParams.taskSearch,
           count: async (sql, params) => Number(this.stmt(sql).get(params)?.n ?? 0),
           list: async (sql, params) => this.stmt(sql).all(params),
+          countCalls: async (instanceId, jobGroupId) =>
+            Number(this.stmt(jobGroupId ? taskLookup.groupCalls : taskLookup.instanceCalls).get(jobGroupId ? { instanceId, jobGroupId } : { instanceId })?.n ?? 0),
           toTask: rows.toTask,
         },
         instanceId, filter, sort, page,
