@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createIdGenerator } from '../src/domain/ids.ts';
+import type { StrategyInput } from '../src/domain/strategy.ts';
 import { attemptClaim } from '../src/engine/attempts.ts';
 import { ManualClock } from '../src/engine/clock.ts';
 import { TaskRunner } from '../src/files/task-runner.ts';
@@ -27,7 +28,7 @@ const BATCH = 5_000;
 const SMALL = 10_000;
 const REPEATS = 60;
 const silent = pino({ level: 'silent' });
-const STRATEGY = { maxAttemptsPerDay: 3, minAttemptInterval: 10, repeatBy: 'Day', workingTime: [{ beginTime: '00:00:00', endTime: '23:59:59' }] } as const;
+const STRATEGY: StrategyInput = { maxAttemptsPerDay: 3, minAttemptInterval: 10, repeatBy: 'Day', workingTime: [{ beginTime: '00:00:00', endTime: '23:59:59' }] };
 
 const phoneNumberOf = (i: number) => `138${String((i * 7_919 + 12_345) % 100_000_000).padStart(8, '0')}`;
 
