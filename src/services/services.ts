@@ -1,6 +1,7 @@
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
 import { CallHistoryService } from './call-history-service.ts';
+import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
 import { ExportService } from './files/export-task.ts';
@@ -33,6 +34,7 @@ export interface Services {
   blockList: BlockListService;
   /** The instance's calls: SearchTask, GetTaskByUuid. */
   callHistory: CallHistoryService;
+  instancePolicy: InstancePolicyService;
 }
 
 /**
@@ -66,5 +68,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
     callHistory: new CallHistoryService(deps, instances),
+    instancePolicy: new InstancePolicyService(deps, instances),
   };
 }

@@ -290,8 +290,8 @@ function claimedJob(job: JobRow, claim: Pick<AttemptClaim, 'attempts' | 'attempt
 
 // The suite ------------------------------------------------------------------------
 
-/** A test body run against a store of its own with job fixtures, released afterwards whatever happens. */
-export const withFreshJobStore =
+/** A test body run against a store of its own, with the job fixtures, released afterwards whatever happens. */
+export const freshJobStore =
   (open: OpenStore) =>
   (body: (f: JobFixtures, store: Store) => Promise<void>) =>
   async (): Promise<void> => {
@@ -304,7 +304,7 @@ export const withFreshJobStore =
   };
 
 export function runJobStoreContract(name: string, open: OpenStore): void {
-  const fresh = withFreshJobStore(open);
+  const fresh = freshJobStore(open);
 
   describe(`Store contract, jobs and dispatch: ${name}`, () => {
     describe('insertJobs', () => {

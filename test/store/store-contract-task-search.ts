@@ -9,7 +9,7 @@ import type { JobRow, JobStatus, TaskEndReason, TaskRow, TaskStatus } from '../.
 import type { Store } from '../../src/store/store.ts';
 import type { TaskSearchFilter, TaskSort } from '../../src/store/task-search.ts';
 import { claimAttempts, settleAttempt } from '../helpers/store-rounds.ts';
-import { JobFixtures, withFreshJobStore } from './store-contract-jobs.ts';
+import { JobFixtures, freshJobStore } from './store-contract-jobs.ts';
 import { DAY, T0, type OpenStore } from './store-contract.ts';
 
 const NOW = T0 + DAY;
@@ -78,7 +78,7 @@ async function seedHistory(f: JobFixtures, store: Store) {
 }
 
 export function runTaskSearchStoreContract(name: string, open: OpenStore): void {
-  const fresh = withFreshJobStore(open);
+  const fresh = freshJobStore(open);
 
   describe(`Store contract, call history: ${name}`, () => {
     it(
