@@ -1,5 +1,6 @@
 import type { ActionDefinition } from './action.ts';
 import { BLOCK_LIST_ACTIONS } from './actions/block-list.ts';
+import { CALL_HISTORY_ACTIONS } from './actions/call-history.ts';
 import { DIALOGUE_FLOW_ACTIONS } from './actions/dialogue-flows.ts';
 import { DIALOGUE_ACTIONS } from './actions/dialogue.ts';
 import { FILE_ACTIONS } from './actions/file-actions.ts';
@@ -32,4 +33,5 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...DIALOGUE_ACTIONS,
   ...BLOCK_LIST_ACTIONS,
   ...FILE_ACTIONS,
+  ...CALL_HISTORY_ACTIONS,
 ];

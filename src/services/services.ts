@@ -1,5 +1,6 @@
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { CallHistoryService } from './call-history-service.ts';
 import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
@@ -31,6 +32,8 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  /** The instance's calls: SearchTask, GetTaskByUuid. */
+  callHistory: CallHistoryService;
   instancePolicy: InstancePolicyService;
 }
 
@@ -64,6 +67,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    callHistory: new CallHistoryService(deps, instances),
     instancePolicy: new InstancePolicyService(deps, instances),
   };
 }
