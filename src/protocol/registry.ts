@@ -1,6 +1,7 @@
 import type { ActionDefinition } from './action.ts';
 import { BLOCK_LIST_ACTIONS } from './actions/block-list.ts';
 import { CALLING_NUMBER_ACTIONS } from './actions/calling-numbers.ts';
+import { CALL_HISTORY_ACTIONS } from './actions/call-history.ts';
 import { DIALOGUE_FLOW_ACTIONS } from './actions/dialogue-flows.ts';
 import { DIALOGUE_ACTIONS } from './actions/dialogue.ts';
 import { FILE_ACTIONS } from './actions/file-actions.ts';
@@ -34,4 +35,5 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...BLOCK_LIST_ACTIONS,
   ...FILE_ACTIONS,
   ...CALLING_NUMBER_ACTIONS,
+  ...CALL_HISTORY_ACTIONS,
 ];

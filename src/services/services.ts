@@ -1,6 +1,7 @@
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { CallHistoryService } from './call-history-service.ts';
 import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
@@ -39,6 +40,8 @@ export interface Services {
   numberPool: NumberPoolService;
   /** Which pool numbers each instance calls from (the API). */
   numberBindings: NumberBindingService;
+  /** The instance's calls: SearchTask, GetTaskByUuid. */
+  callHistory: CallHistoryService;
   instancePolicy: InstancePolicyService;
 }
 
@@ -76,6 +79,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings, numbers: 
     blockList: new BlockListService(deps, instances),
     numberPool,
     numberBindings: new NumberBindingService(deps, instances, numberPool),
+    callHistory: new CallHistoryService(deps, instances),
     instancePolicy: new InstancePolicyService(deps, instances),
   };
 }

@@ -22,6 +22,7 @@ import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
 import type { ClockSync } from '../engine/clock-sync.ts';
+import type { TaskSearchFilter, TaskSearchRow, TaskSort } from './task-search.ts';
 import type { InstanceCallingHours } from '../domain/instance-policy.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
@@ -266,6 +267,12 @@ export interface Store {
   /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;
+
+  // Call history (SearchTask, GetTaskByUuid; src/store/task-search.ts).
+  /** The instance's calls matching the filter, one page in the sort's order, with the count of all that match. */
+  searchTasks(instanceId: string, filter: TaskSearchFilter, sort: TaskSort, page: PageRequest): Promise<Page<TaskSearchRow>>;
+  /** One call of the instance; undefined when absent or another instance's. */
+  findTask(instanceId: string, taskId: string): Promise<TaskRow | undefined>;
 
   /** An instance's concurrency ceiling and the calls it has in flight. */
   instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined>;

@@ -17,6 +17,7 @@ import type { JobGroupRow } from '../../src/store/rows.ts';
 import { emptySqliteStore } from '../helpers/sqlite-store.ts';
 import { runStoreContract } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
+import { runTaskSearchStoreContract } from './store-contract-task-search.ts';
 import { runPolicyStoreContract } from './store-contract-policy.ts';
 
 const T0 = 1_760_000_000_000;
@@ -30,6 +31,7 @@ const openEmptyStore = emptySqliteStore('main');
 
 runStoreContract('SQLite', openEmptyStore);
 runJobStoreContract('SQLite', openEmptyStore);
+runTaskSearchStoreContract('SQLite', openEmptyStore);
 runPolicyStoreContract('SQLite', openEmptyStore);
 
 /** A temp data dir for one test, removed afterwards along with any store left open in it. */

@@ -304,6 +304,11 @@ export interface OutboundCallNumbersListItem {
   RateLimitPeriod: string;
 }
 
+export interface LabelsJsonItem {
+  K: string;
+  V: string;
+}
+
 /** CreateInstance's parameters. */
 export interface CreateInstanceRequest {
   /** Instance name. */
@@ -1723,6 +1728,105 @@ export interface DeleteOutboundCallNumberRequest {
 /** DeleteOutboundCallNumber's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DeleteOutboundCallNumberReply {}
 
+/** SearchTask's parameters. */
+export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'InstanceId' | 'JobGroupId' | 'JobId' | 'TaskId' | 'JobStatusStringList' | 'ActualTimeGte' | 'ActualTimeLte' | 'JobGroupNameQuery' | 'ScriptNameQuery'> {
+  /** A call (task) ID or a job ID. */
+  OtherId?: string;
+  /** Only calls to this number, in any written form (national, +86..., with spaces). */
+  CalledNumber?: string;
+  /** Only calls from this line, as written. */
+  CallingNumber?: string;
+  /** Only calls of the job with this reference ID (the user ID). */
+  UserIdMatch?: string;
+  /** Call statuses, comma separated (e.g. SucceededFinish,NoAnswer); Succeeded is every answered call. */
+  TaskStatusStringList?: string;
+  /** Calls planned at or after (epoch ms); only with TaskCreateTimeLte. */
+  TaskCreateTimeGte?: number;
+  /** Calls planned at or before (epoch ms); only with TaskCreateTimeGte. */
+  TaskCreateTimeLte?: number;
+  /** Talk time at least (milliseconds). */
+  CallDurationGte?: number;
+  /** Talk time at most (milliseconds). */
+  CallDurationLte?: number;
+  /** Ringing time at least (seconds, as RecordingDuration shows it). */
+  RecordingDurationGte?: number;
+  /** Ringing time at most (seconds, as RecordingDuration shows it). */
+  RecordingDurationLte?: number;
+  /** Labels a call must carry, one JSON object each: {"K": name, "V": value}. No call carries labels yet, so any label finds none. */
+  LabelsJson?: Array<LabelsJsonItem | {
+    k: string;
+    v: string;
+  } | string>;
+  /** actualTime (default; by index), callDuration, recordingDuration or taskCreateTime. */
+  SortBy?: string;
+  /** desc (default) or asc. */
+  SortOrder?: string;
+  /** Page, from 0 (default 0). */
+  PageIndex?: number;
+  /** Calls per page, 1 to 100 (default 10). */
+  PageSize?: number;
+}
+
+/** SearchTask's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface SearchTaskReply {
+  SearchTaskInfoList: Array<Pick<Job, 'JobId' | 'JobGroupId' | 'InstanceId' | 'CalledNumber' | 'ActualTime'> & {
+    TaskId: string;
+    JobGroupName: string;
+    ScriptName: string;
+    CallingNumber: string;
+    UserId: string;
+    UserName: string;
+    TaskCreateTime: number;
+    CallDuration: number;
+    CallDurationDisplay: string;
+    RecordingDuration: number;
+    TaskStatus: number;
+    TaskStatusName: string;
+    TaskStatusString: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
+    TaskEndReason: number;
+    JobStatus: number;
+    JobStatusName: string;
+    JobStatusString: "Scheduling" | "Executing" | "Paused" | "Failed" | "Cancelled" | "Succeeded";
+    HasAnswered: boolean;
+    HasHangUpByRejection: boolean;
+    HasLastPlaybackCompleted: boolean;
+    HasReachedEndOfFlow: boolean;
+    DialException: string;
+    DialExceptionOld: string;
+    DialExceptionCodes: string[];
+    Labels: LabelsJsonItem[];
+  }>;
+  Total: number;
+  PageIndex: number;
+  PageSize: number;
+  Labels: Array<{
+    Name: string;
+    ValueList: string[];
+  }>;
+  VariableNames: string[];
+}
+
+/** GetTaskByUuid's parameters. */
+export interface GetTaskByUuidRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** The call (task) ID. */
+  TaskId: string;
+  /** Also return the conversation's turns (default false). */
+  WithConversations?: boolean;
+}
+
+/** GetTaskByUuid's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface GetTaskByUuidReply {
+  Task: Pick<Task, 'CallId' | 'JobId' | 'CalledNumber' | 'CallingNumber' | 'ActualTime' | 'EndTime' | 'EndReason'> & {
+    Id: string;
+    JobGroupId: string;
+    InstanceId: string;
+    PlannedTime: number;
+    Conversations: Array<Pick<ConversationItem, 'SequenceId' | 'Speaker' | 'Script' | 'Timestamp' | 'Action'>>;
+  };
+}
+
 /** Every action's request and reply, by wire name. */
 export interface ActionTypes {
   /** CreateInstance: Creates an outbound call instance. */
@@ -1867,6 +1971,10 @@ export interface ActionTypes {
   ModifyOutboundCallNumber: { request: ModifyOutboundCallNumberRequest; reply: ModifyOutboundCallNumberReply };
   /** DeleteOutboundCallNumber: Unbinds a number from the instance; it stays in the tenant's pool and on its other instances. */
   DeleteOutboundCallNumber: { request: DeleteOutboundCallNumberRequest; reply: DeleteOutboundCallNumberReply };
+  /** SearchTask: Searches the instance's call history (one entry per call), filtered and sorted, a page at a time. */
+  SearchTask: { request: SearchTaskRequest; reply: SearchTaskReply };
+  /** GetTaskByUuid: Returns one call (task) of the instance, with its conversation when WithConversations is true. */
+  GetTaskByUuid: { request: GetTaskByUuidRequest; reply: GetTaskByUuidReply };
 }
 
 /** Each action's parameters whose value is a JSON document (src/client/flatten.ts). */
@@ -1942,4 +2050,6 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   ListAllTenantBindNumberBinding: [],
   ModifyOutboundCallNumber: [],
   DeleteOutboundCallNumber: [],
+  SearchTask: ['LabelsJson'],
+  GetTaskByUuid: [],
 };
