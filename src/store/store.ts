@@ -20,6 +20,7 @@ import type { DialogStore } from './dialog-store.ts';
 import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
+import type { JobResultFilter } from './job-result-filter.ts';
 import type { ClockSync } from '../engine/clock-sync.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
@@ -242,6 +243,11 @@ export interface Store {
   listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]>;
   /** Jobs of the instance, newest first, filtered; each with its latest task if any. */
   queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>>;
+  /**
+   * A group's jobs newest first, filtered by status and their latest call's result,
+   * each with that call (QueryJobsWithResult); pages walk the group's index, never sort it.
+   */
+  queryJobResults(instanceId: string, jobGroupId: string, filter: JobResultFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>>;
   /**
    * Moves the selected jobs of a group from any of `from` to `to`, with their
    * counters, in one transaction; returns how many moved. `nextAttemptAt` is set

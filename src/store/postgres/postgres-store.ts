@@ -10,6 +10,7 @@ import { withInstances } from './instances.ts';
 import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
+import { withJobResults } from './job-results.ts';
 import { migrate } from './migrate.ts';
 import { onWork } from './notifications.ts';
 import { PostgresClockSync } from './postgres-clock-sync.ts';
@@ -49,7 +50,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))));
+const PostgresParts = withJobResults(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled

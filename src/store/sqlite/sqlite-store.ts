@@ -11,6 +11,7 @@ import { withInstances } from './instances.ts';
 import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
+import { withJobResults } from './job-results.ts';
 import { migrate } from './migrate.ts';
 import { PRAGMAS } from './queries.ts';
 import { SqliteDatabase } from './sqlite-database.ts';
@@ -39,7 +40,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
-const SqliteParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withExclusiveNames(SqliteDatabase))))))));
+const SqliteParts = withJobResults(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withExclusiveNames(SqliteDatabase)))))))));
 
 /**
  * The embedded backend. better-sqlite3 is synchronous, so each method runs to
