@@ -1,4 +1,4 @@
-import type { TaskRow } from '../store/rows.ts';
+import type { TaskEndReason, TaskStatus } from './call.ts';
 
 /**
  * What a call came to, as QueryJobsWithResult reports it for a job's latest call.
@@ -22,7 +22,12 @@ export interface CallResultFlags {
   hasLastPlaybackCompleted: boolean;
 }
 
-type ResultFields = Pick<TaskRow, 'status' | 'endReason' | 'hangupDirection'>;
+/** What a call's result is read from (a task row's fields). */
+interface ResultFields {
+  status: TaskStatus;
+  endReason: TaskEndReason | '';
+  hangupDirection: 'client' | 'robot' | '';
+}
 
 export function callResultFlags(task: ResultFields | undefined): CallResultFlags {
   const answered = task !== undefined && task.status.startsWith('Succeeded');

@@ -1,5 +1,7 @@
-import type { JobStatus } from './rows.ts';
 import type { ParamCodec } from './filter-params.ts';
+import type { JobResultFilter } from './store.ts';
+
+export type { JobResultFilter } from './store.ts';
 
 /**
  * QueryJobsWithResult's filters of a group's jobs, and their SQL, written once for
@@ -8,22 +10,6 @@ import type { ParamCodec } from './filter-params.ts';
  * job-result-queries.ts). `lt` is the job's latest task, joined only when a filter
  * reads it; a job not called yet has none, and then counts as not answered.
  */
-export interface JobResultFilter {
-  jobStatus?: JobStatus;
-  /** The latest call's status is one of these. */
-  taskStatuses?: readonly string[];
-  answered?: boolean;
-  hangUpByRejection?: boolean;
-  reachedEndOfFlow?: boolean;
-  /** The job's FailureReason is one of these. */
-  failureReasons?: readonly string[];
-  /** The latest call started at or after this (epoch ms). */
-  callFrom?: number;
-  /** The latest call started at or before this (epoch ms). */
-  callTo?: number;
-  /** The job's id or reference id is `text`, or one of its contacts' numbers has the E.164 key `phoneKey`. */
-  search?: { text: string; phoneKey: string };
-}
 
 /**
  * The call-result flags of src/domain/call-result.ts in SQL over `lt`; a task's end

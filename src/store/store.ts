@@ -20,7 +20,6 @@ import type { DialogStore } from './dialog-store.ts';
 import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
-import type { JobResultFilter } from './job-result-filter.ts';
 import type { ClockSync } from '../engine/clock-sync.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
@@ -126,6 +125,24 @@ export interface JobFilter {
   contactName?: string;
   createdFrom?: number;
   createdTo?: number;
+}
+
+/** QueryJobsWithResult's filters of a group's jobs (their SQL: job-result-filter.ts). */
+export interface JobResultFilter {
+  jobStatus?: JobStatus;
+  /** The latest call's status is one of these. */
+  taskStatuses?: readonly string[];
+  answered?: boolean;
+  hangUpByRejection?: boolean;
+  reachedEndOfFlow?: boolean;
+  /** The job's FailureReason is one of these. */
+  failureReasons?: readonly string[];
+  /** The latest call started at or after this (epoch ms). */
+  callFrom?: number;
+  /** The latest call started at or before this (epoch ms). */
+  callTo?: number;
+  /** The job's id or reference id is `text`, or one of its contacts' numbers has the E.164 key `phoneKey`. */
+  search?: { text: string; phoneKey: string };
 }
 
 export interface JobGroupFilter {

@@ -30,14 +30,15 @@ const LATEST_TASK = `LEFT JOIN LATERAL (SELECT t.status, t.end_reason, t.actual_
  * tasks_by_job), still in index order, stopping at the page's last match; the full
  * rows are read for the page's jobs alone, and the group's instance checked then.
  */
-export function jobResultQuery(where: JobResultConditions): { list: string; count: string } {
+export function jobResultQuery(where: JobResultConditions): { page: string; list: string; count: string } {
   const join = where.readsLatestTask ? `\n      ${LATEST_TASK}` : '';
   const conditions = ['j.job_group_id = @jobGroupId::text', ...where.conditions].join('\n        AND ');
-  return {
-    list: `WITH page AS MATERIALIZED (
-      SELECT j.id, j.created_at FROM jobs j${join}
+  const page = `SELECT j.id, j.created_at FROM jobs j${join}
       WHERE ${conditions}
-      ORDER BY j.created_at DESC, j.id DESC LIMIT @limit OFFSET @offset)
+      ORDER BY j.created_at DESC, j.id DESC LIMIT @limit OFFSET @offset`;
+  return {
+    page,
+    list: `WITH page AS MATERIALIZED (${page})
     SELECT ${JOB_COLUMNS} FROM page JOIN jobs j ON j.id = page.id
     WHERE j.instance_id = @instanceId::text
     ORDER BY page.created_at DESC, page.id DESC`,

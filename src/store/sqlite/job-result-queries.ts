@@ -30,14 +30,15 @@ const LATEST_TASK = `LEFT JOIN tasks lt ON lt.rowid = (SELECT t.rowid FROM tasks
  * their tasks are read for the page's jobs alone. The group's instance is checked
  * once the page is found (`+`: a guard, never an index choice).
  */
-export function jobResultQuery(where: JobResultConditions): { list: string; count: string } {
+export function jobResultQuery(where: JobResultConditions): { page: string; list: string; count: string } {
   const join = where.readsLatestTask ? `\n      ${LATEST_TASK}` : '';
   const conditions = ['j.job_group_id = @jobGroupId', ...where.conditions].join('\n        AND ');
-  return {
-    list: `WITH page AS (
-      SELECT j.rowid AS r FROM jobs j${join}
+  const page = `SELECT j.rowid AS r FROM jobs j${join}
       WHERE ${conditions}
-      ORDER BY j.created_at DESC, j.rowid DESC LIMIT @limit OFFSET @offset)
+      ORDER BY j.created_at DESC, j.rowid DESC LIMIT @limit OFFSET @offset`;
+  return {
+    page,
+    list: `WITH page AS (${page})
     SELECT ${JOB_COLUMNS} FROM page JOIN jobs j ON j.rowid = page.r
     WHERE +j.instance_id = @instanceId
     ORDER BY j.created_at DESC, j.rowid DESC`,
