@@ -20,7 +20,8 @@ const TASK_STATUS_FILTERS = new Set<string>([
 function nameList(name: string, text: string | undefined): string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const names = text.trim().startsWith('[') ? listOf(name, text) : text.split(',').map((item) => item.trim()).filter(Boolean);
-  for (const item of names) if (item.length === 0 || item.length > 64) throw invalidParameter(name, 'each name is 1 to 64 characters');
+  // Status and failure-reason names are identifiers (NoAnswer, SucceededFinish): anything else is a malformed list.
+  for (const item of names) if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(item)) throw invalidParameter(name, `${JSON.stringify(item.slice(0, 40))} is not a name: send a JSON array of names or names separated by commas`);
   return names;
 }
 
