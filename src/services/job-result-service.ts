@@ -2,25 +2,17 @@ import { CONVERSATION_END } from '../domain/call-outcome.ts';
 import { jobGroupNotFound } from '../domain/errors.ts';
 import { matchKey } from '../domain/phone-number.ts';
 import type { JobResultFilter } from '../store/job-result-filter.ts';
-import type { JobGroupRow, JobRow, JobStatus, Page, PageRequest, TaskRow } from '../store/rows.ts';
+import type { JobGroupRow, JobRow, Page, PageRequest, TaskRow } from '../store/rows.ts';
 import type { InstanceService } from './instance-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-/** QueryJobsWithResult's filters as the action decoded them. */
-export interface JobResultQuery {
-  jobStatus?: JobStatus;
-  taskStatuses?: readonly string[];
-  answered?: boolean;
-  hangUpByRejection?: boolean;
-  reachedEndOfFlow?: boolean;
-  failureReasons?: readonly string[];
-  callFrom?: number;
-  callTo?: number;
+/** QueryJobsWithResult's filters as the action decoded them: the store's, but the search as sent, and labels. */
+export type JobResultQuery = Omit<JobResultFilter, 'search'> & {
   /** Label values the calls must carry. */
   labels?: readonly string[];
   /** A phone number in any written form, a job id or a reference id. */
   queryText?: string;
-}
+};
 
 /**
  * The general Succeeded status stands for every answered one: the API reports only
@@ -48,15 +40,10 @@ export class JobResultService {
 
 function storeFilter(query: JobResultQuery): JobResultFilter {
   const text = query.queryText?.trim();
+  const { labels: _labels, queryText: _text, ...filter } = query;
   return {
-    jobStatus: query.jobStatus,
+    ...filter,
     taskStatuses: query.taskStatuses?.flatMap((status) => (status === 'Succeeded' ? ANSWERED_STATUSES : [status])),
-    answered: query.answered,
-    hangUpByRejection: query.hangUpByRejection,
-    reachedEndOfFlow: query.reachedEndOfFlow,
-    failureReasons: query.failureReasons,
-    callFrom: query.callFrom,
-    callTo: query.callTo,
     // A number matches in any written form by its E.164 key (13800000001, +86 138 0000 0001 ...).
     search: text ? { text, phoneKey: matchKey(text) } : undefined,
   };

@@ -1,4 +1,5 @@
 import type { ParamCodec } from './filter-params.ts';
+import type { JobStatus, Page, PageRequest } from './rows.ts';
 import type { JobResultFilter } from './store.ts';
 
 export type { JobResultFilter } from './store.ts';
@@ -68,4 +69,22 @@ export function jobResultConditions(filter: JobResultFilter, dialect: JobResultD
   if (filter.callFrom !== undefined) add('lt.actual_time >= @callFrom', { callFrom: filter.callFrom }, true);
   if (filter.callTo !== undefined) add('lt.actual_time <= @callTo', { callTo: filter.callTo }, true);
   return { conditions, params, readsLatestTask, countedByCounters: conditions.length === (filter.jobStatus === undefined ? 0 : 1) };
+}
+
+/** How a backend reads a page of results: the count, then the page's jobs with their latest tasks. */
+export interface ResultReads<T> {
+  /** The jobs in `statuses` (all when undefined), from the group's counters. */
+  countByCounters(statuses: JobStatus[] | undefined): Promise<number>;
+  /** The jobs the conditions keep, counted by the count statement. */
+  countByConditions(): Promise<number>;
+  /** The page's jobs with their latest tasks, newest first. */
+  list(limit: number, offset: number): Promise<T[]>;
+}
+
+/** A page of results, read the same way on both backends: nothing is walked for a page past the end. */
+export async function readResultPage<T>(filter: JobResultFilter, where: JobResultConditions, page: PageRequest, reads: ResultReads<T>): Promise<Page<T>> {
+  const totalCount = where.countedByCounters ? await reads.countByCounters(filter.jobStatus ? [filter.jobStatus] : undefined) : await reads.countByConditions();
+  const offset = (page.pageNumber - 1) * page.pageSize;
+  if (offset >= totalCount) return { items: [], totalCount };
+  return { items: await reads.list(page.pageSize, offset), totalCount };
 }

@@ -1,5 +1,5 @@
 import type { JobRow, JobStatus, Page, PageRequest, TaskRow } from '../rows.ts';
-import { jobResultConditions, type JobResultFilter } from '../job-result-filter.ts';
+import { jobResultConditions, readResultPage, type JobResultFilter } from '../job-result-filter.ts';
 import type { PostgresBase } from './postgres-database.ts';
 import { codec, rows } from './postgres-rows.ts';
 import { jobs as jobSql } from './job-queries.ts';
@@ -16,20 +16,20 @@ export function withJobResults<B extends WithGroupCounts>(Base: B) {
       const where = jobResultConditions(filter, postgresResultDialect, codec);
       const sql = jobResultQuery(where);
       const params = { ...where.params, instanceId, jobGroupId };
-      const totalCount = where.countedByCounters
-        ? await this.countGroupJobs(instanceId, jobGroupId, filter.jobStatus ? [filter.jobStatus] : undefined)
-        : Number((await this.one(sql.count, params))?.n ?? 0);
-      const offset = (page.pageNumber - 1) * page.pageSize;
-      if (offset >= totalCount) return { items: [], totalCount }; // nothing to walk for
-      const jobs = (await this.rows(sql.list, { ...params, limit: page.pageSize, offset })).map(rows.toJob);
-      const last = new Map<string, TaskRow>();
-      if (jobs.length > 0) {
-        for (const row of await this.rows(jobSql.lastTasksOf, { ids: jobs.map((job) => job.id) })) {
-          const task = rows.toTask(row);
-          last.set(task.jobId, task);
-        }
-      }
-      return { items: jobs.map((job) => ({ job, lastTask: last.get(job.id) })), totalCount };
+      return readResultPage(filter, where, page, {
+        countByCounters: (statuses) => this.countGroupJobs(instanceId, jobGroupId, statuses),
+        countByConditions: async () => Number((await this.one(sql.count, params))?.n ?? 0),
+        list: async (limit, offset) => {
+          const jobs = (await this.rows(sql.list, { ...params, limit, offset })).map(rows.toJob);
+          // The page's latest tasks in one query (DISTINCT ON job_id, by tasks_by_job).
+          const last = new Map<string, TaskRow>();
+          for (const row of await this.rows(jobSql.lastTasksOf, { ids: jobs.map((job) => job.id) })) {
+            const task = rows.toTask(row);
+            last.set(task.jobId, task);
+          }
+          return jobs.map((job) => ({ job, lastTask: last.get(job.id) }));
+        },
+      });
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { JobRow, JobStatus, Page, PageRequest, TaskRow } from '../rows.ts';
-import { jobResultConditions, type JobResultFilter } from '../job-result-filter.ts';
+import { jobResultConditions, readResultPage, type JobResultFilter } from '../job-result-filter.ts';
 import type { SqliteBase } from './sqlite-database.ts';
 import { codec, rows } from './sqlite-rows.ts';
 import { jobs as jobSql } from './job-queries.ts';
@@ -16,17 +16,15 @@ export function withJobResults<B extends WithGroupCounts>(Base: B) {
       const where = jobResultConditions(filter, sqliteResultDialect, codec);
       const sql = jobResultQuery(where);
       const params = { ...where.params, instanceId, jobGroupId };
-      const totalCount = where.countedByCounters
-        ? this.countGroupJobs(instanceId, jobGroupId, filter.jobStatus ? [filter.jobStatus] : undefined)
-        : Number(this.stmt(sql.count).get(params)?.n ?? 0);
-      const offset = (page.pageNumber - 1) * page.pageSize;
-      if (offset >= totalCount) return { items: [], totalCount }; // nothing to walk for
-      const items = this.stmt(sql.list).all({ ...params, limit: page.pageSize, offset }).map((row) => {
-        const job = rows.toJob(row);
-        const last = this.stmt(jobSql.lastTaskOf).get(job.id);
-        return { job, lastTask: last ? rows.toTask(last) : undefined };
+      return readResultPage(filter, where, page, {
+        countByCounters: async (statuses) => this.countGroupJobs(instanceId, jobGroupId, statuses),
+        countByConditions: async () => Number(this.stmt(sql.count).get(params)?.n ?? 0),
+        list: async (limit, offset) => this.stmt(sql.list).all({ ...params, limit, offset }).map((row) => {
+          const job = rows.toJob(row);
+          const last = this.stmt(jobSql.lastTaskOf).get(job.id);
+          return { job, lastTask: last ? rows.toTask(last) : undefined };
+        }),
       });
-      return { items, totalCount };
     }
   };
 }
