@@ -187,7 +187,10 @@ describe('openPostgresStore', () => {
     assert.deepStrictEqual(parseDatabaseUrl('postgres://u@h:5432/db?schema=s1&sslmode=disable'), {
       connectionString: 'postgres://u@h:5432/db?sslmode=disable',
       schema: 's1',
+      connectTimeoutMs: 10_000,
     });
+    assert.equal(parseDatabaseUrl('postgres://u@h/db?connect_timeout=3').connectTimeoutMs, 3000);
+    for (const bad of ['0', '-1', '2.5', 'soon']) assert.throws(() => parseDatabaseUrl(`postgres://u@h/db?connect_timeout=${bad}`), /connect_timeout/, bad);
     assert.equal(parseDatabaseUrl('postgres://u@h/db').schema, 'public');
   });
 });
