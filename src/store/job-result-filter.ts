@@ -30,8 +30,11 @@ export interface JobResultDialect {
   flagParam(name: string): string;
   /** The false literal a missing latest task's condition becomes. */
   false: string;
-  /** Some contact of job `j` has the number key `@name` (its e164, or for a contact stored without one, its number as written). */
-  contactKeyIs(name: string): string;
+  /**
+   * Some contact of job `j` has the canonical number `@key` (the e164 it carries), or
+   * is written `@asWritten` (as QueryJobs matches contacts stored before they carried one).
+   */
+  contactNumberIs(key: string, asWritten: string): string;
 }
 
 export interface JobResultConditions {
@@ -60,7 +63,7 @@ export function jobResultConditions(filter: JobResultFilter, dialect: JobResultD
   if (filter.jobStatus !== undefined) add('j.status = @jobStatus', { jobStatus: filter.jobStatus });
   if (filter.failureReasons?.length) add(dialect.inList('j.failure_reason', 'failureReasons'), { failureReasons: codec.writeList(filter.failureReasons) });
   if (filter.search) {
-    add(`(j.id = @searchText OR j.reference_id = @searchText OR ${dialect.contactKeyIs('phoneKey')})`, { searchText: filter.search.text, phoneKey: filter.search.phoneKey });
+    add(`(j.id = @searchText OR j.reference_id = @searchText OR ${dialect.contactNumberIs('phoneKey', 'searchText')})`, { searchText: filter.search.text, phoneKey: filter.search.phoneKey });
   }
   if (filter.taskStatuses?.length) add(dialect.inList('lt.status', 'taskStatuses'), { taskStatuses: codec.writeList(filter.taskStatuses) }, true);
   flag('answered', filter.answered);

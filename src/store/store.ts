@@ -142,7 +142,7 @@ export interface JobResultFilter {
   callFrom?: number;
   /** The latest call started at or before this (epoch ms). */
   callTo?: number;
-  /** The job's id or reference id is `text`, or one of its contacts' numbers has the E.164 key `phoneKey`. */
+  /** The job's id or reference id is `text`, or a contact's number is `text` in any written form: its e164 is `phoneKey` (matchKey), or it is written `text`. */
   search?: { text: string; phoneKey: string };
 }
 

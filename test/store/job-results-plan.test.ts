@@ -26,13 +26,13 @@ import { Fixtures, T0 } from './store-contract.ts';
 
 const JOBS = 3_000;
 
-/** A group of JOBS jobs, one created per millisecond, oldest first; the last 500 paused. */
+/** A group of JOBS jobs, one created per millisecond, oldest first; the last 500 paused; job 7's contact stored before contacts carried an e164. */
 async function seedGroup(store: Store): Promise<{ instanceId: string; jobGroupId: string; jobs: JobRow[] }> {
   const fixtures = new Fixtures(store);
   const { instance } = await fixtures.seedTenant();
   const group = await fixtures.seedJobGroup(instance.id);
   const jobs = Array.from({ length: JOBS }, (_, i) =>
-    newJob({ id: fixtures.id(), instanceId: instance.id, jobGroupId: group.id, referenceId: `ref-${i}`, contacts: [{ id: fixtures.id(), phoneNumber: `1380000${String(i).padStart(4, '0')}`, e164: `+861380000${String(i).padStart(4, '0')}`, name: '', honorific: '', referenceId: '' }], extras: [], callingNumbers: [], scriptVersion: '' }, T0 + DAY_MS + i),
+    newJob({ id: fixtures.id(), instanceId: instance.id, jobGroupId: group.id, referenceId: `ref-${i}`, contacts: [{ id: fixtures.id(), phoneNumber: `1380000${String(i).padStart(4, '0')}`, ...(i === 7 ? {} : { e164: `+861380000${String(i).padStart(4, '0')}` }), name: '', honorific: '', referenceId: '' }], extras: [], callingNumbers: [], scriptVersion: '' }, T0 + DAY_MS + i),
   );
   await store.insertJobs(group.id, jobs, T0 + DAY_MS);
   await store.moveJobs(group.id, { jobIds: jobs.slice(-500).map((job) => job.id) }, ['Scheduling'], 'Paused', T0 + DAY_MS);
@@ -111,6 +111,9 @@ for (const backend of BACKENDS) {
         for (const search of [{ text: target.id, phoneKey: target.id }, { text: 'ref-1234', phoneKey: 'ref-1234' }, { text: '+8613800001234', phoneKey: '+8613800001234' }]) {
           assert.deepEqual(await page({ search }, 1), { ids: [target.id], total: 1, tasks: 0 }, search.text);
         }
+        // A contact stored without an e164 is found by its number as written.
+        assert.deepEqual(await page({ search: { text: '13800000007', phoneKey: '+8613800000007' } }, 1), { ids: [jobs[7]!.id], total: 1, tasks: 0 });
+        assert.deepEqual(await page({ search: { text: '+8613800000007', phoneKey: '+8613800000007' } }, 1), { ids: [], total: 0, tasks: 0 });
         // Another instance's id finds nothing, even with the group's id.
         assert.deepEqual(await store.queryJobResults('another-instance', jobGroupId, {}, { pageNumber: 1, pageSize: 10 }), { items: [], totalCount: 0 });
       } finally {

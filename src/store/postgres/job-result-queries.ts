@@ -7,8 +7,8 @@ export const postgresResultDialect: JobResultDialect = {
   inList: (column, name) => `${column} = ANY(@${name}::text[])`,
   flagParam: (name) => `@${name}::boolean`,
   false: 'false',
-  contactKeyIs: (name) => `EXISTS (SELECT 1 FROM jsonb_array_elements(j.contacts) c
-        WHERE coalesce(c->>'e164', c->>'phoneNumber') = @${name}::text)`,
+  contactNumberIs: (key, asWritten) => `EXISTS (SELECT 1 FROM jsonb_array_elements(j.contacts) c
+        WHERE c->>'e164' = @${key}::text OR c->>'phoneNumber' = @${asWritten}::text)`,
 };
 
 /** The job's latest task, by tasks_by_job (job_id, attempt): one index probe per job. */

@@ -7,8 +7,8 @@ export const sqliteResultDialect: JobResultDialect = {
   inList: (column, name) => `${column} IN (SELECT value FROM json_each(@${name}))`,
   flagParam: (name) => `@${name}`,
   false: '0',
-  contactKeyIs: (name) => `EXISTS (SELECT 1 FROM json_each(j.contacts) c
-        WHERE coalesce(json_extract(c.value, '$.e164'), json_extract(c.value, '$.phoneNumber')) = @${name})`,
+  contactNumberIs: (key, asWritten) => `EXISTS (SELECT 1 FROM json_each(j.contacts) c
+        WHERE json_extract(c.value, '$.e164') = @${key} OR json_extract(c.value, '$.phoneNumber') = @${asWritten})`,
 };
 
 /** The job's latest task, by tasks_by_job (job_id, attempt): one index probe per job. */
