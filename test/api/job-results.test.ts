@@ -1,14 +1,14 @@
 /**
  * QueryJobsWithResult end to end: a campaign of test numbers runs on the virtual
- * clock, then both official clients read its results, which must agree with
- * DescribeJob (each job's latest call) and GetJobGroup (the counts), under every
+ * clock, then both official clients and the typed client read its results, which
+ * must agree with DescribeJob (each job's latest call) and GetJobGroup (the counts), under every
  * filter of the reference, by a phone number in any written form, paged; bad
  * parameters are refused with the envelope and 400, and another account sees no
  * group. Runs on PostgreSQL too (OUTBOUNDBOT_TEST_BACKEND=postgres).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { failure, openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
+import { failure, openApiCoreClient, popCoreClient, typedClient, type ApiClient } from '../helpers/clients.ts';
 import { sendV1 } from '../helpers/raw-requests.ts';
 import { mismatchesAgainstTree, referenceAction } from '../helpers/reference.ts';
 import { runCli, TEST_KEY } from '../helpers/server-process.ts';
@@ -40,6 +40,7 @@ describe('QueryJobsWithResult over a campaign on the virtual clock', () => {
   for (const [label, makeClient] of [
     ['pop-core', () => popCoreClient(server.url, TEST_KEY)],
     ['openapi-core', () => openApiCoreClient(server.url, TEST_KEY)],
+    ['typed client', () => typedClient(server.url, TEST_KEY)],
   ] as Array<[string, () => ApiClient]>) {
     it(`${label}: results agree with DescribeJob and GetJobGroup under every filter, number form and page`, async () => {
       const client = makeClient();
@@ -177,5 +178,6 @@ describe('QueryJobsWithResult over a campaign on the virtual clock', () => {
 });
 
 function makeClientFor(label: string, url: string, credentials: { accessKeyId: string; accessKeySecret: string }): ApiClient {
+  if (label === 'typed client') return typedClient(url, credentials);
   return label === 'pop-core' ? popCoreClient(url, credentials) : openApiCoreClient(url, credentials);
 }
