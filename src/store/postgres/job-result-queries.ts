@@ -20,7 +20,11 @@ const LATEST_TASK = `LEFT JOIN LATERAL (SELECT t.status, t.end_reason, t.actual_
  * first. The plan (test/store/job-results-plan.test.ts checks it):
  *
  *   page: Limit -> Index Only Scan Backward using jobs_of_group on jobs j (job_group_id = $1)
- *         then the page's rows by jobs_pkey
+ *         (an Index Scan Backward until the table is vacuumed), then the page's rows by jobs_pkey
+ *
+ * For a status the statistics say few jobs hold (Executing), the planner may read
+ * those by jobs_by_group (job_group_id, status, id) and sort them instead: a handful
+ * of rows, cheaper than the walk.
  *
  * The inner select walks jobs_of_group (job_group_id, created_at, id) backwards from
  * the newest job, so the order costs nothing and no sort runs; with nothing but the
