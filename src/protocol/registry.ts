@@ -5,6 +5,7 @@ import { DIALOGUE_ACTIONS } from './actions/dialogue.ts';
 import { FILE_ACTIONS } from './actions/file-actions.ts';
 import { GLOBAL_QUESTION_ACTIONS } from './actions/global-questions.ts';
 import { INSTANCE_ACTIONS } from './actions/instances.ts';
+import { INSTANCE_POLICY_ACTIONS } from './actions/instance-policy.ts';
 import { INTENT_ACTIONS } from './actions/intents.ts';
 import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
 import { JOB_ACTIONS } from './actions/jobs.ts';
@@ -20,6 +21,7 @@ import { SCRIPT_ACTIONS } from './actions/scripts.ts';
  */
 export const ACTIONS: readonly ActionDefinition[] = [
   ...INSTANCE_ACTIONS,
+  ...INSTANCE_POLICY_ACTIONS,
   ...SCRIPT_ACTIONS,
   ...JOB_GROUP_ACTIONS,
   ...JOB_ACTIONS,

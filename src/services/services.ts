@@ -1,5 +1,6 @@
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
 import { ExportService } from './files/export-task.ts';
@@ -33,6 +34,7 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  instancePolicy: InstancePolicyService;
 }
 
 /**
@@ -66,5 +68,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    instancePolicy: new InstancePolicyService(deps, instances),
   };
 }

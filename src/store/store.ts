@@ -21,6 +21,7 @@ import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
 import type { ClockSync } from '../engine/clock-sync.ts';
+import type { InstanceCallingHours } from '../domain/instance-policy.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
 export type { CounterDelta } from '../domain/job-group.ts';
@@ -43,6 +44,8 @@ export interface DispatchGroup {
   inFlight: number;
   /** Calls in flight over all the instance's groups (the ceiling counts these). */
   instanceInFlight: number;
+  /** The instance's calling hours (OPEN_ALL_HOURS when it has set none), read in the same query. */
+  instanceHours: InstanceCallingHours;
 }
 
 /** Starting one attempt: the job moves to Executing and its task is recorded, leased, before dialling. */
@@ -231,6 +234,10 @@ export interface Store {
   updateInstance(instance: InstanceRow): Promise<void>;
   /** Deletes the instance with its scripts and job groups. */
   deleteInstance(accountId: string, instanceId: string): Promise<boolean>;
+  /** The instance's calling hours (StrategyLevel 2), undefined when it has set none. */
+  findCallingHours(instanceId: string): Promise<InstanceCallingHours | undefined>;
+  /** Sets the instance's calling hours, replacing any it had. */
+  saveCallingHours(instanceId: string, hours: InstanceCallingHours, now: number): Promise<void>;
 
   // Scripts.
   insertScript(script: ScriptRow): Promise<void>;

@@ -135,7 +135,9 @@ describe('outboundbot serve: settings that cannot work', () => {
     const data = tempDataDir();
     try {
       const result = await serve({ OUTBOUNDBOT_PORT: '0', OUTBOUNDBOT_DATA_DIR: data.dir, OUTBOUNDBOT_DATABASE_URL: 'postgres://u@127.0.0.1/db?connect_timeout=0' });
-      assertOneLine(result, /^outboundbot: OUTBOUNDBOT_DATABASE_URL: the connect_timeout parameter must be/, /OUTBOUNDBOT_DATABASE_URL/);
+      // A setting refused before anything starts exits 2, as every configuration error does.
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^outboundbot: OUTBOUNDBOT_DATABASE_URL: the connect_timeout parameter must be a whole number of seconds of at least 1, got "0"\n$/);
     } finally {
       data.cleanup();
     }

@@ -16,6 +16,7 @@ import { statusOrEndTimeStale } from '../../src/store/sqlite/counter-moves.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
+import { runPolicyStoreContract } from './store-contract-policy.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -38,6 +39,7 @@ async function openEmptyStore(): Promise<OpenedStore> {
 
 runStoreContract('SQLite', openEmptyStore);
 runJobStoreContract('SQLite', openEmptyStore);
+runPolicyStoreContract('SQLite', openEmptyStore);
 
 /** A temp data dir for one test, removed afterwards along with any store left open in it. */
 async function withDataDir(body: (dir: string, opened: SqliteStore[]) => Promise<void>): Promise<void> {

@@ -290,18 +290,21 @@ function claimedJob(job: JobRow, claim: Pick<AttemptClaim, 'attempts' | 'attempt
 
 // The suite ------------------------------------------------------------------------
 
+/** A test body run against a store of its own, with the job fixtures, released afterwards whatever happens. */
+export const freshJobStore =
+  (open: OpenStore) =>
+  (body: (f: JobFixtures, store: Store) => Promise<void>) =>
+  async (): Promise<void> => {
+    const { store, cleanup } = await open();
+    try {
+      await body(new JobFixtures(store), store);
+    } finally {
+      await cleanup();
+    }
+  };
+
 export function runJobStoreContract(name: string, open: OpenStore): void {
-  /** A test body run against a store of its own, released afterwards whatever happens. */
-  const fresh =
-    (body: (f: JobFixtures, store: Store) => Promise<void>) =>
-    async (): Promise<void> => {
-      const { store, cleanup } = await open();
-      try {
-        await body(new JobFixtures(store), store);
-      } finally {
-        await cleanup();
-      }
-    };
+  const fresh = freshJobStore(open);
 
   describe(`Store contract, jobs and dispatch: ${name}`, () => {
     describe('insertJobs', () => {

@@ -20,6 +20,11 @@ export interface ResourceTag {
   Value: string;
 }
 
+export interface WorkingTimeFramesJsonItem {
+  beginTime: string;
+  endTime: string;
+}
+
 export interface Script {
   NluEngine: string;
   NluAccessType: string;
@@ -58,11 +63,6 @@ export interface Script2 extends Pick<Script, 'NluEngine' | 'NluAccessType' | 'U
   NluProfile: NluProfile;
 }
 
-export interface WorkingTimeItem {
-  beginTime: string;
-  endTime: string;
-}
-
 export interface StrategyJson {
   id?: string;
   name?: string;
@@ -73,7 +73,7 @@ export interface StrategyJson {
   repeatBy?: string;
   repeatable?: boolean | "true" | "false";
   repeatDays?: Array<string | number>;
-  workingTime?: WorkingTimeItem[];
+  workingTime?: WorkingTimeFramesJsonItem[];
   startTime?: string | number;
   endTime?: string | number;
   timeZoneBy?: string;
@@ -114,7 +114,7 @@ export interface Progress {
   Categories: ResourceTag[];
 }
 
-export interface WorkingTimeItem2 {
+export interface WorkingTimeItem {
   BeginTime: string;
   EndTime: string;
 }
@@ -130,7 +130,7 @@ export interface Strategy {
   RepeatBy: "Once" | "Day" | "Week" | "Month";
   Repeatable: boolean;
   RepeatDays: string[];
-  WorkingTime: WorkingTimeItem2[];
+  WorkingTime: WorkingTimeItem[];
   StartTime: number;
   EndTime: number;
   FollowUpStrategy: string;
@@ -389,6 +389,45 @@ export interface DeleteInstanceRequest {
 
 /** DeleteInstance's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DeleteInstanceReply {}
+
+/** GetBaseStrategyPeriod's parameters. */
+export interface GetBaseStrategyPeriodRequest {
+  /** Instance ID. */
+  EntryId: string;
+  /** Strategy level: 2 (the instance, the default) is the only one; 0 (system) and 1 (tenant) are refused. */
+  StrategyLevel?: number;
+}
+
+/** GetBaseStrategyPeriod's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface GetBaseStrategyPeriodReply {
+  WorkingTime: Array<{
+    BeginTime: string;
+    EndTime: string;
+    BeginTimeMillis: number;
+    EndTimeMillis: number;
+  }>;
+  OnlyWeekdays: boolean;
+  OnlyWorkdays: boolean;
+}
+
+/** SaveBaseStrategyPeriod's parameters. */
+export interface SaveBaseStrategyPeriodRequest {
+  /** Instance ID. */
+  EntryId: string;
+  /** Strategy level: 2 (the instance, the default) is the only one; 0 (system) and 1 (tenant) are refused. */
+  StrategyLevel?: number;
+  /** JSON array of {beginTime, endTime} (HH:mm:ss, 24:00:00 the end of the day), not overlapping; absent or []: the whole day. */
+  WorkingTimeFramesJson?: WorkingTimeFramesJsonItem[] | string;
+  /** Deprecated; ignored (WorkingTimeFramesJson sets the windows). */
+  WorkingTime?: string[];
+  /** Call Monday to Friday only. Defaults to false. */
+  OnlyWeekdays?: boolean;
+  /** Call on the working days of the Chinese calendar only: no public holidays, and the make-up working days (调休) included. Defaults to false. */
+  OnlyWorkdays?: boolean;
+}
+
+/** SaveBaseStrategyPeriod's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface SaveBaseStrategyPeriodReply {}
 
 /** CreateScript's parameters. */
 export interface CreateScriptRequest {
@@ -1669,6 +1708,10 @@ export interface ActionTypes {
   ModifyInstance: { request: ModifyInstanceRequest; reply: ModifyInstanceReply };
   /** DeleteInstance: Deletes an instance with its scripts and job groups. */
   DeleteInstance: { request: DeleteInstanceRequest; reply: DeleteInstanceReply };
+  /** GetBaseStrategyPeriod: Returns the instance's calling hours: the windows and days every group of the instance calls within. */
+  GetBaseStrategyPeriod: { request: GetBaseStrategyPeriodRequest; reply: GetBaseStrategyPeriodReply };
+  /** SaveBaseStrategyPeriod: Sets the instance's calling hours (replacing them): every group's windows are intersected with these, on the days both allow. */
+  SaveBaseStrategyPeriod: { request: SaveBaseStrategyPeriodRequest; reply: SaveBaseStrategyPeriodReply };
   /** CreateScript: Creates a script (scenario) as a draft. */
   CreateScript: { request: CreateScriptRequest; reply: CreateScriptReply };
   /** DescribeScript: Returns a script's draft settings and status. */
@@ -1796,6 +1839,8 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   ListInstances: [],
   ModifyInstance: [],
   DeleteInstance: [],
+  GetBaseStrategyPeriod: [],
+  SaveBaseStrategyPeriod: ['WorkingTimeFramesJson'],
   CreateScript: ['ScriptNluProfileJsonString'],
   DescribeScript: [],
   ListScripts: [],

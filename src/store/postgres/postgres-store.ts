@@ -7,6 +7,7 @@ import { withCounterReads } from './counter-reads.ts';
 import { parseDatabaseUrl, type PostgresLocation } from './database-url.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
 import { withInstances } from './instances.ts';
+import { withInstancePolicy } from './instance-policy.ts';
 import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
@@ -62,7 +63,7 @@ function connectFailure(error: unknown, location: PostgresLocation): unknown {
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withJobResults(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))));
+const PostgresParts = withJobResults(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled
