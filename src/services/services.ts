@@ -12,6 +12,7 @@ import { UploadService } from './files/upload-service.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
+import { JobResultService } from './job-result-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -24,6 +25,8 @@ export interface Services {
   scripts: ScriptService;
   jobGroups: JobGroupService;
   jobs: JobService;
+  /** QueryJobsWithResult: a group's jobs with their latest call's result. */
+  jobResults: JobResultService;
   /** Signed uploads of contact files and signed downloads of task outputs. */
   uploads: UploadService;
   parsing: ParsingService;
@@ -61,6 +64,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts),
     jobs: new JobService(deps, instances, assignments),
+    jobResults: new JobResultService(deps, instances),
     uploads,
     parsing,
     exports,
