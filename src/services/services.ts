@@ -15,6 +15,7 @@ import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { NumberBindingService } from './number-binding-service.ts';
 import { NumberPoolService, type NumberPoolSettings } from './number-pool-service.ts';
+import { JobResultService } from './job-result-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -28,6 +29,8 @@ export interface Services {
   scripts: ScriptService;
   jobGroups: JobGroupService;
   jobs: JobService;
+  /** QueryJobsWithResult: a group's jobs with their latest call's result. */
+  jobResults: JobResultService;
   /** Signed uploads of contact files and signed downloads of task outputs. */
   uploads: UploadService;
   parsing: ParsingService;
@@ -71,6 +74,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings, numbers: 
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts),
     jobs: new JobService(deps, instances, assignments),
+    jobResults: new JobResultService(deps, instances),
     uploads,
     parsing,
     exports,
