@@ -8,6 +8,7 @@ import { INSTANCE_ACTIONS } from './actions/instances.ts';
 import { INTENT_ACTIONS } from './actions/intents.ts';
 import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
 import { JOB_ACTIONS } from './actions/jobs.ts';
+import { RECORDING_ACTIONS } from './actions/recordings.ts';
 import { REPORT_ACTIONS } from './actions/reports.ts';
 import { SCRIPT_TRANSFER_ACTIONS } from './actions/script-transfer.ts';
 import { SCRIPT_ACTIONS } from './actions/scripts.ts';
@@ -30,4 +31,5 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...DIALOGUE_ACTIONS,
   ...BLOCK_LIST_ACTIONS,
   ...FILE_ACTIONS,
+  ...RECORDING_ACTIONS,
 ];

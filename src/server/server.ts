@@ -69,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
-  registerFileRoutes(app, services.uploads);
+  registerFileRoutes(app, services.uploads, services.recordings);
   registerConsoleRoutes(app, { gateway, authenticator, logger, wallClock, virtualClock: runtime.consoleClock, httpsOnly: config.publicUrl?.startsWith('https:') });
 
   try {

@@ -7,9 +7,11 @@ import type { FileSettings } from './files/file-settings.ts';
 import { FileTaskQueue } from './files/file-task-queue.ts';
 import { ParsingService } from './files/parse-task.ts';
 import { UploadService } from './files/upload-service.ts';
+import { RecordingFiles } from '../files/recording-files.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
+import { RecordingService } from './recordings/recording-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -30,6 +32,8 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  /** DownloadRecording's signed URLs and the recordings they serve. */
+  recordings: RecordingService;
 }
 
 /**
@@ -38,7 +42,8 @@ export interface Services {
  * benchmark); nothing runs on it until `fileTasks.start()`.
  */
 export function createServices(deps: ServiceDeps, files: FileSettings): Services {
-  const instances = new InstanceService(deps);
+  const recordingFiles = new RecordingFiles(files.dataDir);
+  const instances = new InstanceService(deps, recordingFiles);
   const scripts = new ScriptService(deps, instances);
   const fileTasks = new FileTaskQueue(deps, files);
   const uploads = new UploadService(deps, files, instances);
@@ -54,7 +59,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     accessKeys: new AccessKeyService(deps),
     instances,
     scripts,
-    jobGroups: new JobGroupService(deps, instances, scripts),
+    jobGroups: new JobGroupService(deps, instances, scripts, recordingFiles),
     jobs: new JobService(deps, instances, assignments),
     uploads,
     parsing,
@@ -62,5 +67,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    recordings: new RecordingService(deps, instances, uploads, recordingFiles),
   };
 }

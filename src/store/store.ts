@@ -255,6 +255,10 @@ export interface Store {
   /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;
+  /** One call (task) by its id, in whatever instance; callers check the instance (DownloadRecording). */
+  findCallTask(taskId: string): Promise<TaskRow | undefined>;
+  /** The calls of an instance (or of one of its groups) that may have a recording: answered, or still in progress. */
+  recordedTaskIds(instanceId: string, jobGroupId?: string): Promise<string[]>;
 
   /** An instance's concurrency ceiling and the calls it has in flight. */
   instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined>;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../engine/clock.ts';
 import type { Store, StoreCluster } from '../store.ts';
 import { withAccounts } from './accounts.ts';
+import { withCallTasks } from './call-tasks.ts';
 import { withAdvisoryLocks } from './advisory-locks.ts';
 import { withCounterReads } from './counter-reads.ts';
 import { parseDatabaseUrl, type PostgresLocation } from './database-url.ts';
@@ -49,7 +50,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))));
+const PostgresParts = withCallTasks(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled
