@@ -9,6 +9,7 @@ import { copyLine } from '../../src/store/postgres/copy-jobs.ts';
 import { UnstorableValueError } from '../../src/store/errors.ts';
 import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { runCallTaskStoreContract } from './store-contract-call-tasks.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
 import { runFileStoreContract } from './file-store-contract.ts';
 import { runDialogStoreContract } from './dialog-store-contract.ts';
@@ -30,6 +31,7 @@ async function openEmptyStore(): Promise<OpenedStore> {
 
 runStoreContract('PostgreSQL', openEmptyStore);
 runJobStoreContract('PostgreSQL', openEmptyStore);
+runCallTaskStoreContract('PostgreSQL', openEmptyStore);
 runFileStoreContract('PostgreSQL', openEmptyStore);
 runDialogStoreContract('PostgreSQL', openEmptyStore);
 

@@ -34,7 +34,7 @@ import { claimAttempts, commitRound, reschedule, settleAttempt } from '../helper
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The moment attempts are claimed at: well after every fixture's createdAt (the fixture clock moves 1 ms per id). */
-const NOW = T0 + DAY;
+export const NOW = T0 + DAY;
 /** A call's lease, as the engine grants it: ringing + talk limit + margin. */
 const LEASE_MS = 7 * MINUTE;
 
@@ -72,13 +72,13 @@ interface Outcome {
   failureReason?: string;
 }
 
-const ANSWERED: Outcome = { task: 'SucceededFinish', endReason: 'FINISHED', job: 'Succeeded' };
-const GAVE_UP: Outcome = { task: 'Busy', job: 'Failed', failureReason: 'NoAnswer' };
+export const ANSWERED: Outcome = { task: 'SucceededFinish', endReason: 'FINISHED', job: 'Succeeded' };
+export const GAVE_UP: Outcome = { task: 'Busy', job: 'Failed', failureReason: 'NoAnswer' };
 const retryAt = (nextAttemptAt: number): Outcome => ({ task: 'NoAnswer', job: 'Scheduling', nextAttemptAt });
 const answeredWith = (endReason: TaskEndReason, task: TaskStatus): Outcome => ({ task, endReason, job: 'Succeeded' });
 
 /** The settlement the engine would send for `task` ending at `now` with `outcome`. */
-function settlement(task: TaskRow, now: number, outcome: Outcome): AttemptSettlement {
+export function settlement(task: TaskRow, now: number, outcome: Outcome): AttemptSettlement {
   const endReason = outcome.endReason ?? '';
   const answered = endReason !== '';
   return {

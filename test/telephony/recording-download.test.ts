@@ -8,7 +8,7 @@ import { signDownload } from '../../src/files/signing.ts';
 import { EspeakTts } from '../../src/speech/tts/espeak-tts.ts';
 import { decodeG711, encodeG711 } from '../../src/telephony/media/g711.ts';
 import { failure, openApiCoreClient, popCoreClient, type ApiClient, type Credentials } from '../helpers/clients.ts';
-import { schemaForDataDir, schemaUrl, testBackendIsPostgres } from '../helpers/postgres.ts';
+import { schemaForDataDir, TEST_DATABASE_URL, testBackendIsPostgres } from '../helpers/postgres.ts';
 import { runCli, startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
 import { bestMatch } from './audio-match.ts';
 import { wavSamples } from './baresip-peer.ts';
@@ -33,10 +33,10 @@ async function fetchWav(url: string): Promise<{ status: number; type: string | n
 /** The server's URL-signing secret, read from its store as only the server itself would: to sign a URL that has expired. */
 async function signingSecret(dataDir: string): Promise<string> {
   if (testBackendIsPostgres()) {
-    const client = new pg.Client({ connectionString: schemaUrl(schemaForDataDir(dataDir)) });
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
-      return (await client.query(`SELECT value FROM settings WHERE key = 'file_signing_secret'`)).rows[0].value as string;
+      return (await client.query(`SELECT value FROM ${schemaForDataDir(dataDir)}.settings WHERE key = 'file_signing_secret'`)).rows[0].value as string;
     } finally {
       await client.end();
     }
