@@ -7,22 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/store/store.ts';
 import { settleAttempt } from '../helpers/store-rounds.ts';
 import type { OpenStore } from './store-contract.ts';
-import { ANSWERED, GAVE_UP, JobFixtures, NOW, settlement } from './store-contract-jobs.ts';
+import { ANSWERED, freshJobStore, GAVE_UP, NOW, settlement } from './store-contract-jobs.ts';
 
 export function runCallTaskStoreContract(name: string, open: OpenStore): void {
-  const fresh =
-    (body: (f: JobFixtures, store: Store) => Promise<void>) =>
-    async (): Promise<void> => {
-      const { store, cleanup } = await open();
-      try {
-        await body(new JobFixtures(store), store);
-      } finally {
-        await cleanup();
-      }
-    };
+  const fresh = freshJobStore(open);
 
   describe(`Store contract, calls and recordings: ${name}`, () => {
     it(

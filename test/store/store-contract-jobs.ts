@@ -290,10 +290,9 @@ function claimedJob(job: JobRow, claim: Pick<AttemptClaim, 'attempts' | 'attempt
 
 // The suite ------------------------------------------------------------------------
 
-export function runJobStoreContract(name: string, open: OpenStore): void {
-  /** A test body run against a store of its own, released afterwards whatever happens. */
-  const fresh =
-    (body: (f: JobFixtures, store: Store) => Promise<void>) =>
+/** Makes test bodies that each run against a store of their own, released afterwards whatever happens. */
+export function freshJobStore(open: OpenStore) {
+  return (body: (f: JobFixtures, store: Store) => Promise<void>) =>
     async (): Promise<void> => {
       const { store, cleanup } = await open();
       try {
@@ -302,6 +301,10 @@ export function runJobStoreContract(name: string, open: OpenStore): void {
         await cleanup();
       }
     };
+}
+
+export function runJobStoreContract(name: string, open: OpenStore): void {
+  const fresh = freshJobStore(open);
 
   describe(`Store contract, jobs and dispatch: ${name}`, () => {
     describe('insertJobs', () => {

@@ -12,6 +12,7 @@ import { schemaForDataDir, TEST_DATABASE_URL, testBackendIsPostgres } from '../h
 import { runCli, startServerProcess, tempDataDir, TEST_KEY, type ServerProcess } from '../helpers/server-process.ts';
 import { bestMatch } from './audio-match.ts';
 import { wavSamples } from './baresip-peer.ts';
+import { endedJob, oneContactCampaign } from './sip-campaign.ts';
 import { freeUdpPort, startSipp, type SippPeer } from './sipp-peer.ts';
 
 /**
@@ -75,24 +76,9 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
     });
     clients.push({ name: 'pop-core', client: popCoreClient(server.url, TEST_KEY) }, { name: 'openapi-core', client: openApiCoreClient(server.url, TEST_KEY) });
     const client = clients[0]!.client;
-    instanceId = (await client.call('CreateInstance', { InstanceName: 'rec', MaxConcurrentConversation: 1, CallingNumber: ['057188880000'] })).Instance.InstanceId;
-    jobGroupId = (
-      await client.call('CreateJobGroup', {
-        InstanceId: instanceId,
-        JobGroupName: 'recorded',
-        StrategyJson: JSON.stringify({ maxAttemptsPerDay: 1, minAttemptInterval: 1, repeatable: false }),
-        RingingDuration: 10,
-      })
-    ).JobGroup.JobGroupId;
-    const [jobId] = (
-      await client.call('AssignJobs', { InstanceId: instanceId, JobGroupId: jobGroupId, JobsJson: [JSON.stringify({ referenceId: 'one', contacts: [{ phoneNumber: '13800000001', name: 'Li' }] })] })
-    ).JobsId;
-    let job: any;
-    for (let waited = 0; waited < 60_000; waited += 250) {
-      job = (await client.call('DescribeJob', { InstanceId: instanceId, JobId: jobId })).Job;
-      if (job.Tasks.length > 0 && job.Tasks[0].Status !== 'Executing') break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    let jobId: string;
+    ({ instanceId, jobGroupId, jobId } = await oneContactCampaign(client, 'recorded'));
+    const job = await endedJob(client, instanceId, jobId, 60_000);
     assert.equal(job.Tasks[0].EndReason, 'NO_INTERACTION', JSON.stringify(job.Tasks[0])); // sipp presses no key: greeting, silence, goodbye
     taskId = job.Tasks[0].TaskId;
     greeting = decodeG711('PCMU', encodeG711('PCMU', await new EspeakTts().render(GREETING)));
