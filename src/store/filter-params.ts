@@ -1,3 +1,4 @@
+import { matchKey } from '../domain/phone-number.ts';
 import type { TaskExportFilter } from './file-store.ts';
 import type { InstanceFilter, JobFilter, JobGroupFilter, ScriptFilter } from './store.ts';
 
@@ -25,6 +26,9 @@ export function filterParams(codec: ParamCodec) {
     jobs: (instanceId: string, filter: JobFilter): Record<string, unknown> => ({
       instanceId,
       ...orNull(filter, ['jobGroupId', 'failureReason', 'phoneNumber', 'contactName', 'createdFrom', 'createdTo']),
+      // A contact matches by the canonical form it carries (e164), or, stored before
+      // contacts carried one, by its number as written.
+      phoneNumberKey: filter.phoneNumber === undefined ? null : matchKey(filter.phoneNumber),
       statuses: list(filter.statuses),
     }),
 

@@ -121,6 +121,7 @@ export interface JobFilter {
   jobGroupId?: string;
   statuses?: JobStatus[];
   failureReason?: string;
+  /** A contact's number in any written form (`13900139000`, `+86 139 0013 9000`): matched by its canonical form. */
   phoneNumber?: string;
   contactName?: string;
   createdFrom?: number;

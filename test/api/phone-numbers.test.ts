@@ -84,6 +84,18 @@ describe('phone numbers, one number in every form, on every path', () => {
       assert.equal(free.Tasks[0].CalledNumber, '13700137000');
     });
 
+    it(`${label}: QueryJobs finds a contact by its number in any written form, and shows it as written`, async () => {
+      const client = makeClient();
+      const instanceId = await setUp(client, `query ${label}`);
+      const jobGroupId = (await client.call('CreateJobGroup', { InstanceId: instanceId, JobGroupName: 'query forms' })).JobGroup.JobGroupId;
+      await client.call('AssignJobs', { InstanceId: instanceId, JobGroupId: jobGroupId, JobsJson: ['13900139000', '+8613800138000', '13700137000'].map((phoneNumber) => JSON.stringify({ contacts: [{ phoneNumber }] })) });
+      const found = async (PhoneNumber: string) =>
+        (await client.call('QueryJobs', { InstanceId: instanceId, PhoneNumber, PageNumber: 1, PageSize: 10 })).Jobs.List.map((job: { Contacts: Array<{ PhoneNumber: string }> }) => job.Contacts[0]!.PhoneNumber);
+      for (const form of ['13900139000', '+8613900139000', '8613900139000', '+86 139 0013 9000']) assert.deepEqual(await found(form), ['13900139000'], form);
+      for (const form of ['13800138000', '+8613800138000']) assert.deepEqual(await found(form), ['+8613800138000'], form);
+      assert.deepEqual(await found('13600136000'), [], 'another number finds nothing');
+    });
+
     it(`${label}: a number that cannot be a phone number is refused by name on every path; service numbers stay calling numbers`, async () => {
       const client = makeClient();
       const instanceId = await setUp(client, `validity ${label}`);

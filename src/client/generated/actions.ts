@@ -788,7 +788,7 @@ export interface ListJobsByGroupReply {
 export interface QueryJobsRequest extends Pick<ListJobGroupsRequest, 'InstanceId' | 'StartTime' | 'EndTime' | 'PageNumber' | 'PageSize'> {
   /** Only this group's jobs. */
   JobGroupId?: string;
-  /** A contact's exact phone number. */
+  /** A contact's phone number, in any written form (13900139000, +86 139 0013 9000). */
   PhoneNumber?: string;
   /** Part of a contact's name. */
   ContactName?: string;

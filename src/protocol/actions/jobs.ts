@@ -97,7 +97,7 @@ const queryJobs = defineAction({
   name: 'QueryJobs', summary: 'Searches an instance\'s jobs by phone number, contact name, group and creation time.',
   params: inInstance({
     JobGroupId: p.string({ maxLength: 64, description: 'Only this group\'s jobs.' }),
-    PhoneNumber: p.string({ maxLength: 32, description: 'A contact\'s exact phone number.' }),
+    PhoneNumber: p.string({ maxLength: 32, description: 'A contact\'s phone number, in any written form (13900139000, +86 139 0013 9000).' }),
     ContactName: p.string({ maxLength: 128, description: 'Part of a contact\'s name.' }),
     StartTime: p.integer({ min: 0, description: 'Created at or after (epoch ms).' }),
     EndTime: p.integer({ min: 0, description: 'Created at or before (epoch ms).' }),

@@ -10,7 +10,7 @@ const JOB_FILTER = `j.instance_id = @instanceId
       AND (@statuses::text[] IS NULL OR j.status = ANY(@statuses::text[]))
       AND (@failureReason::text IS NULL OR j.failure_reason = @failureReason::text)
       AND (@phoneNumber::text IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements(j.contacts) c
-        WHERE c->>'phoneNumber' = @phoneNumber::text))
+        WHERE c->>'e164' = @phoneNumberKey::text OR c->>'phoneNumber' = @phoneNumber::text))
       AND (@contactName::text IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements(j.contacts) c
         WHERE strpos(c->>'name', @contactName::text) > 0))
       AND (@createdFrom::bigint IS NULL OR j.created_at >= @createdFrom::bigint)

@@ -41,7 +41,8 @@ const JOB_FILTER_CONDITIONS = {
   statuses: 'j.status IN (SELECT value FROM json_each(@statuses))',
   failureReason: 'j.failure_reason = @failureReason',
   // Phone number and name filters look inside the contacts JSON.
-  phoneNumber: `EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE json_extract(c.value, '$.phoneNumber') = @phoneNumber)`,
+  phoneNumber: `EXISTS (SELECT 1 FROM json_each(j.contacts) c
+    WHERE json_extract(c.value, '$.e164') = @phoneNumberKey OR json_extract(c.value, '$.phoneNumber') = @phoneNumber)`,
   contactName: `EXISTS (SELECT 1 FROM json_each(j.contacts) c WHERE instr(json_extract(c.value, '$.name'), @contactName) > 0)`,
   createdFrom: 'j.created_at >= @createdFrom',
   createdTo: 'j.created_at <= @createdTo',
