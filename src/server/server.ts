@@ -13,6 +13,7 @@ import { createVirtualRuntime } from '../engine/virtual-runtime.ts';
 import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
+import { SimulatedRecorder } from '../telephony/simulated/simulated-recorder.ts';
 import { startSipCarrier } from '../telephony/sip/sip-carrier-for.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
@@ -22,6 +23,8 @@ import { createServices, type FileSettings, type Services } from '../services/se
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
+import { recordingsDir } from '../files/recording-files.ts';
+import { offlineTts } from '../speech/tts/offline-tts.ts';
 import { buildApp } from './app.ts';
 import { registerConsoleRoutes, type ConsoleClock } from './console/console-routes.ts';
 import { createLogger } from './logger.ts';
@@ -132,6 +135,7 @@ interface Runtime {
 
 async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock, files: FileSettings): Promise<Runtime> {
   const profile = loadCarrierProfile(config.simProfile);
+  const recorder = config.simRecordings ? new SimulatedRecorder(offlineTts(config.dataDir), recordingsDir(config.dataDir)) : undefined;
   if (config.clock === 'virtual') {
     // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
     // own in the store, so a restarted emulator resumes where its clock stood.
@@ -145,6 +149,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       logger,
       sync,
       files,
+      recorder,
     });
     await virtual.driver.join();
     return {
@@ -173,7 +178,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const services = createServices({ store, clock, ids, work }, files);
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const sip = config.sip ? await startSipCarrier(config.sip, config.dataDir, clock, logger) : undefined;
-  const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed);
+  const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed, recorder);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
   work.wake = () => driver.wake();
   // On PostgreSQL, new due work committed by any node (jobs added, resumed) wakes this one at once.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { loadConfig } from '../../src/config/config.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { RecordingFiles } from '../../src/files/recording-files.ts';
@@ -68,6 +69,15 @@ describe('recording WAV transforms', () => {
       { index: 1, fromMs: 0, toMs: 9_000 },
       { index: 2, fromMs: 9_000, toMs: Infinity },
     ]);
+  });
+});
+
+describe('OUTBOUNDBOT_SIM_RECORDINGS', () => {
+  it('is off unless set to on, and refuses any other value', () => {
+    assert.equal(loadConfig({}).simRecordings, false);
+    assert.equal(loadConfig({ OUTBOUNDBOT_SIM_RECORDINGS: 'on' }).simRecordings, true);
+    assert.equal(loadConfig({ OUTBOUNDBOT_SIM_RECORDINGS: 'off' }).simRecordings, false);
+    assert.throws(() => loadConfig({ OUTBOUNDBOT_SIM_RECORDINGS: 'yes' }), /must be on or off/);
   });
 });
 

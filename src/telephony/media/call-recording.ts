@@ -26,6 +26,11 @@ export class CallRecording {
     this.put(this.callee, slot, frame);
   }
 
+  /** Makes the recording at least this many slots long (silence after the last frame). */
+  lastsUntil(slot: number): void {
+    if (slot > this.last) this.last = slot;
+  }
+
   /** The interleaved WAV of everything recorded so far. */
   wav(): Buffer {
     const frames = this.last + 1;
