@@ -28,7 +28,7 @@ import type {
   TaskStatus,
 } from '../../src/store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, CounterDelta, Store } from '../../src/store/store.ts';
-import { DAY, Fixtures, sameRow, T0, ZERO_COUNTERS, type OpenStore } from './store-contract.ts';
+import { DAY, Fixtures, freshStore, sameRow, T0, ZERO_COUNTERS, type OpenStore } from './store-contract.ts';
 import { claimAttempts, commitRound, reschedule, settleAttempt } from '../helpers/store-rounds.ts';
 
 const MINUTE = 60_000;
@@ -290,17 +290,9 @@ function claimedJob(job: JobRow, claim: Pick<AttemptClaim, 'attempts' | 'attempt
 
 // The suite ------------------------------------------------------------------------
 
-/** Makes test bodies that each run against a store of their own, released afterwards whatever happens. */
+/** Test bodies run against a store of their own, with JobFixtures over it. */
 export function freshJobStore(open: OpenStore) {
-  return (body: (f: JobFixtures, store: Store) => Promise<void>) =>
-    async (): Promise<void> => {
-      const { store, cleanup } = await open();
-      try {
-        await body(new JobFixtures(store), store);
-      } finally {
-        await cleanup();
-      }
-    };
+  return freshStore(open, (store) => new JobFixtures(store));
 }
 
 export function runJobStoreContract(name: string, open: OpenStore): void {
