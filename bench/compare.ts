@@ -38,6 +38,15 @@ const READERS: Record<string, FigureReader> = {
       figures.set(figure, numberIn(ours));
       if (ratio !== undefined && !Number.isNaN(numberIn(ratio))) figures.set(`${figure} (ratio)`, numberIn(ratio));
     }
+    // CPU time, printed in the sections above the table: far less moved than wall time
+    // by other processes on the machine, so the figures to read on a busy host.
+    const cpuSeconds = /run to Completed: [\d.,]+ s wall \(([\d.,]+) s CPU\)/.exec(stdout);
+    if (cpuSeconds) figures.set('campaign CPU s', numberIn(cpuSeconds[1]));
+    for (const [section, label] of [[/^1\. ingest/m, 'ingest ratio by CPU time'], [/^3\. /m, 'attempts ratio by CPU time']] as const) {
+      const start = stdout.search(section);
+      const byCpu = start < 0 ? null : /by CPU time ([\d.]+)/.exec(stdout.slice(start));
+      if (byCpu) figures.set(label, Number(byCpu[1]));
+    }
     return figures;
   },
   // bench:api prints a table of two sides, then "ratio ours/baseline X".

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isValidZone } from '../domain/schedule.ts';
+import { parseDatabaseUrl } from '../store/postgres/database-url.ts';
 import { ConfigError } from './config-error.ts';
 import { loadSipSettings, type SipSettings } from './sip-config.ts';
 
@@ -103,6 +104,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.OUTBOUNDBOT_DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
     throw new ConfigError('OUTBOUNDBOT_DATABASE_URL must be a postgres:// URL (unset keeps the embedded SQLite store)');
+  }
+  if (databaseUrl !== undefined) {
+    try {
+      parseDatabaseUrl(databaseUrl);
+    } catch (error) {
+      throw new ConfigError(`OUTBOUNDBOT_DATABASE_URL: ${(error as Error).message}`);
+    }
   }
   const publicUrl = env.OUTBOUNDBOT_PUBLIC_URL ? parsePublicUrl(env.OUTBOUNDBOT_PUBLIC_URL) : undefined;
   const strict = env.OUTBOUNDBOT_STRICT || 'false';

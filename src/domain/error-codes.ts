@@ -47,8 +47,7 @@ export const ERROR_CODES = {
   InvalidDialogueFlow: { status: 400, message: 'The dialogue flow is invalid.' },
   'Duplicate.Name': { status: 400, message: 'The name is already used in this script.' },
   'NotExist.File': { status: 404, message: 'The specified file does not exist.' },
-  'NotExist.Task': { status: 404, message: 'The specified parsing or export task does not exist.' },
-  'NotExist.CallTask': { status: 404, message: 'The specified call (task) does not exist.' },
+  'NotExist.Task': { status: 404, message: 'The specified task (call, parsing or export) does not exist.' },
   'NotExist.Recording': { status: 404, message: 'The specified call has no recording.' },
 
   // File uploads and signed downloads (docs/files.md).

@@ -62,8 +62,13 @@ export function instanceDayRule(hours: InstanceCallingHours, calendar: WorkdayCa
   };
 }
 
-/** A group's schedule under its instance's calling hours. */
-export function underInstanceHours(rules: ScheduleRules, hours: InstanceCallingHours, calendar: WorkdayCalendar): ScheduleRules {
+/**
+ * A group's schedule under its instance's calling hours: the rules (a group's whole
+ * strategy, as the dispatcher passes it) with the windows both allow and the days
+ * both allow; every other field as it was.
+ */
+export function underInstanceHours<R extends ScheduleRules>(rules: R, hours: InstanceCallingHours, calendar: WorkdayCalendar): R & ScheduleRules {
+  if (hours.workingTime.length === 0 && !hours.onlyWeekdays && !hours.onlyWorkdays) return rules;
   const workingTime = intersectWindows(rules.workingTime, hours.workingTime);
   if (workingTime === undefined) return { ...rules, workingTime: [], dayAllowed: () => false };
   const own = rules.dayAllowed;

@@ -1,7 +1,7 @@
 import type { JobRow, JobStatus } from './job.ts';
 import type { RecallStrategy, Strategy } from './job-group.ts';
 import { FAILURE_REASON, type CallResult } from './call-outcome.ts';
-import { localDay, nextCallableDay, nextCallableTime } from './schedule.ts';
+import { localDay, nextCallableDay, nextCallableTime, type ScheduleRules } from './schedule.ts';
 
 /**
  * What happens to a job after one attempt (docs/strategy.md, "Attempts"):
@@ -13,7 +13,13 @@ import { localDay, nextCallableDay, nextCallableTime } from './schedule.ts';
  *   later; once the local day's maxAttemptsPerDay are used, on a later day;
  *   a non-repeatable strategy allows maxAttemptsPerDay attempts in all;
  * - no callable moment left before the strategy's end: Failed.
+ *
+ * The windows and days are the group's strategy under its instance's calling hours
+ * (instance-policy.ts underInstanceHours), as the engine passes it.
  */
+
+/** A group's strategy as the dispatcher applies it: its own rules, narrowed by the instance's days (`dayAllowed`) and windows. */
+export type AppliedStrategy = Strategy & ScheduleRules;
 export interface RetryDecision {
   status: Extract<JobStatus, 'Scheduling' | 'Succeeded' | 'Failed'>;
   nextAttemptAt: number;
@@ -23,7 +29,7 @@ export interface RetryDecision {
 export interface AttemptContext {
   /** The job as claimed: attempts, attemptDay and dayAttempts already include this attempt. */
   job: Pick<JobRow, 'attempts' | 'attemptDay' | 'dayAttempts' | 'nextAttemptAt'>;
-  strategy: Strategy;
+  strategy: AppliedStrategy;
   recall: RecallStrategy;
   zone: string;
   result: CallResult;
@@ -62,7 +68,7 @@ export function nextAttemptTime(context: Omit<AttemptContext, 'result' | 'recall
 }
 
 /** Whether the job may be called at `now`: a callable moment and the day's attempts not used up. */
-export function mayCallNow(job: Pick<JobRow, 'attemptDay' | 'dayAttempts'>, strategy: Strategy, zone: string, now: number): boolean {
+export function mayCallNow(job: Pick<JobRow, 'attemptDay' | 'dayAttempts'>, strategy: AppliedStrategy, zone: string, now: number): boolean {
   if (nextCallableTime(strategy, zone, now) !== now) return false;
   return !(job.attemptDay === localDay(zone, now) && job.dayAttempts >= strategy.maxAttemptsPerDay);
 }

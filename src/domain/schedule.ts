@@ -98,7 +98,7 @@ function windowsOfDay(rules: ScheduleRules, day: LocalDay): Window[] {
 }
 
 /** `HH:mm:ss` as seconds since midnight; 24:00:00 is the end of the day. */
-function secondsOfDay(time: string): number {
+export function secondsOfDay(time: string): number {
   const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
   return hour * 3600 + minute * 60 + second;
 }

@@ -36,6 +36,32 @@ const caseInsensitive = <T extends string>(values: readonly T[]) =>
 const REPEAT_BY: readonly RepeatBy[] = ['Once', 'Day', 'Week', 'Month'];
 const ROUTING: readonly RoutingStrategy[] = ['None', 'LocalFirst', 'LocalProvinceFirst'];
 
+/**
+ * Daily windows `[beginTime, endTime)` of `HH:mm:ss` (24:00:00 the end of the day),
+ * each non-empty, none overlapping another, at most 24: a group's workingTime and
+ * the instance's WorkingTimeFramesJson (SaveBaseStrategyPeriod) alike.
+ */
+export const workingWindowsSchema = z
+  .array(
+    z.object({
+      beginTime: z.string().regex(TIME_OF_DAY, 'expected HH:mm:ss'),
+      endTime: z.string().regex(TIME_OF_DAY, 'expected HH:mm:ss'),
+    }),
+  )
+  .max(24)
+  .superRefine((windows, ctx) => {
+    windows.forEach((window, i) => {
+      if (window.beginTime >= window.endTime) ctx.addIssue({ code: 'custom', path: [i, 'endTime'], message: 'must be later than beginTime' });
+    });
+    const sorted = [...windows].sort((a, b) => (a.beginTime < b.beginTime ? -1 : 1));
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.beginTime < sorted[i - 1]!.endTime) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'windows must not overlap' });
+        break;
+      }
+    }
+  });
+
 export const strategyInputSchema = z
   .object({
     id: z.string().max(64).optional(),
@@ -47,33 +73,13 @@ export const strategyInputSchema = z
     repeatBy: caseInsensitive(REPEAT_BY).optional(),
     repeatable: boolLike.optional(),
     repeatDays: z.array(intLike(0, 31)).max(31).optional(),
-    workingTime: z
-      .array(
-        z.object({
-          beginTime: z.string().regex(TIME_OF_DAY, 'expected HH:mm:ss'),
-          endTime: z.string().regex(TIME_OF_DAY, 'expected HH:mm:ss'),
-        }),
-      )
-      .max(24)
-      .optional(),
+    workingTime: workingWindowsSchema.optional(),
     startTime: intLike(0, 8_640_000_000_000).optional(),
     endTime: intLike(0, 8_640_000_000_000).optional(),
     timeZoneBy: caseInsensitive(['Instance', 'Callee'] as const).optional(),
     customized: z.string().max(4096).optional(),
   })
   .superRefine((s, ctx) => {
-    s.workingTime?.forEach((window, i) => {
-      if (window.beginTime >= window.endTime) {
-        ctx.addIssue({ code: 'custom', path: ['workingTime', i, 'endTime'], message: 'must be later than beginTime' });
-      }
-    });
-    const sorted = [...(s.workingTime ?? [])].sort((a, b) => (a.beginTime < b.beginTime ? -1 : 1));
-    for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.beginTime < sorted[i - 1]!.endTime) {
-        ctx.addIssue({ code: 'custom', path: ['workingTime'], message: 'windows must not overlap' });
-        break;
-      }
-    }
     if (s.startTime !== undefined && s.endTime !== undefined && s.endTime <= s.startTime) {
       ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'must be later than startTime' });
     }

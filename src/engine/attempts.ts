@@ -1,5 +1,5 @@
 import { CONVERSATION_END, NOT_ANSWERED_TASK_STATUS } from '../domain/call-outcome.ts';
-import { decideAfterAttempt } from '../domain/retry-policy.ts';
+import { decideAfterAttempt, type AppliedStrategy } from '../domain/retry-policy.ts';
 import type { DueJob, JobGroupRow, TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, CounterDelta } from '../store/store.ts';
 import type { CallReport } from '../telephony/carrier.ts';
@@ -17,6 +17,9 @@ export const TALK_LIMIT_MS = 5 * 60_000;
 const LEASE_MARGIN_MS = 60_000;
 /** The shortest lease any call gets (a group may ring for 0 s). */
 export const MIN_LEASE_MS = TALK_LIMIT_MS + LEASE_MARGIN_MS;
+
+/** A group as the dispatcher applies it: its strategy under the instance's calling hours (instance-policy.ts underInstanceHours). */
+export type GovernedGroup = JobGroupRow & { strategy: AppliedStrategy };
 
 /** What a claim is made of, once the engine has chosen the number to call from and the day it counts on. */
 export interface ClaimInput {
@@ -65,9 +68,10 @@ export function attemptClaim({ job, group, taskId, callingNumber, day, now }: Cl
 /**
  * The settlement of an ended call. The job's next attempt is reckoned from the
  * moment the call ended (`report.endedAt`), not from when the settlement runs
- * (`now`); `zone` is the zone of the contact just called.
+ * (`now`), in the windows of the group's strategy under the instance's hours;
+ * `zone` is the zone of the contact just called.
  */
-export function attemptSettlement(task: TaskRow, job: DueJob, report: CallReport, group: JobGroupRow, zone: string, now: number): AttemptSettlement {
+export function attemptSettlement(task: TaskRow, job: DueJob, report: CallReport, group: GovernedGroup, zone: string, now: number): AttemptSettlement {
   const answered = report.result === 'Answered';
   const conversation = answered ? CONVERSATION_END[report.conversationEnd ?? 'Finished'] : undefined;
   const endedAt = report.endedAt;

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { IdGenerator } from '../domain/ids.ts';
+import { OPEN_ALL_HOURS, underInstanceHours, type InstanceCallingHours } from '../domain/instance-policy.ts';
 import { mayCallNow, nextAttemptTime } from '../domain/retry-policy.ts';
+import type { WorkdayCalendar } from '../domain/workday-calendar.ts';
 import { localDay, nextCallableTime } from '../domain/schedule.ts';
 import { calledNumberKey, type DueJob, type JobGroupRow, type TaskRow } from '../store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, DispatchGroup, DispatchRound, Reschedule, Store } from '../store/store.ts';
@@ -9,7 +11,7 @@ import type { NumberDirectory } from '../telephony/number-directory.ts';
 import { chooseCallingNumber } from '../domain/caller-routing.ts';
 import { callDialogFor } from '../dialog/call-dialog.ts';
 import { allocateLines } from './allocation.ts';
-import { attemptClaim, attemptSettlement, MIN_LEASE_MS, nextContact, TALK_LIMIT_MS } from './attempts.ts';
+import { attemptClaim, attemptSettlement, MIN_LEASE_MS, nextContact, TALK_LIMIT_MS, type GovernedGroup } from './attempts.ts';
 import type { Clock } from './clock.ts';
 
 /** Expired attempts settled per recovery round. */
@@ -34,7 +36,7 @@ interface InstancePlan {
   claims: AttemptClaim[];
   reschedules: Reschedule[];
   /** The job and group of each claim, by job id, for dialling. */
-  jobs: Map<string, { job: DueJob; group: JobGroupRow }>;
+  jobs: Map<string, { job: DueJob; group: GovernedGroup }>;
 }
 
 /** What one round did; anything but zero means another round may find more to do now. */
@@ -54,7 +56,12 @@ export interface EngineDeps {
   logger: Logger;
   /** Where calling numbers are, for LocalFirst / LocalProvinceFirst routing. */
   numbers: NumberDirectory;
+  /** Which local days are working days, for the instances whose calling hours say OnlyWorkdays. */
+  calendar: WorkdayCalendar;
 }
+
+/** A round's view of a dispatchable group: the group under its instance's calling hours. */
+type GovernedDispatchGroup = Omit<DispatchGroup, 'group'> & { group: GovernedGroup };
 
 /**
  * The campaign engine: each round it settles calls whose lease expired (their
@@ -126,17 +133,19 @@ export class Engine {
    */
   async dispatch(now: number, ended: EndedCall[] = []): Promise<{ started: number; rescheduled: number }> {
     const { store } = this.deps;
-    const running = await store.dispatchableGroups();
+    // Each group's windows and days are its strategy's under its instance's calling
+    // hours, which came with the same read: no query per job or per group.
+    const governedGroups = (await store.dispatchableGroups()).map((entry) => ({ ...entry, group: this.governed(entry.group, entry.instanceHours) }));
     // Running groups were just read: settling their calls needs no second read.
-    const settlements = await this.settlementsOf(ended, now, new Map(running.map(({ group }) => [group.id, group])));
+    const settlements = await this.settlementsOf(ended, now, new Map(governedGroups.map(({ group }) => [group.id, group])));
     const freedInGroup = new Map<string, number>();
     const freedInInstance = new Map<string, number>();
     for (const { task } of settlements) {
       freedInGroup.set(task.jobGroupId, (freedInGroup.get(task.jobGroupId) ?? 0) + 1);
       freedInInstance.set(task.instanceId, (freedInInstance.get(task.instanceId) ?? 0) + 1);
     }
-    const byInstance = new Map<string, DispatchGroup[]>();
-    for (const entry of running) {
+    const byInstance = new Map<string, GovernedDispatchGroup[]>();
+    for (const entry of governedGroups) {
       const list = byInstance.get(entry.group.instanceId) ?? [];
       list.push({
         ...entry,
@@ -177,7 +186,7 @@ export class Engine {
   }
 
   /** Which due jobs of one instance's groups to call now, within its free lines, and which to move on. */
-  private async planInstance(session: DispatchRound, groups: DispatchGroup[], now: number): Promise<InstancePlan> {
+  private async planInstance(session: DispatchRound, groups: GovernedDispatchGroup[], now: number): Promise<InstancePlan> {
     const free = Math.max(0, groups[0]!.instanceMaxConcurrency - groups[0]!.instanceInFlight);
     const callable = new Map<string, DueJob[]>();
     const reschedules: Reschedule[] = [];
@@ -265,7 +274,7 @@ export class Engine {
     }
   }
 
-  private async claimFor(job: DueJob, group: JobGroupRow, now: number): Promise<AttemptClaim | undefined> {
+  private async claimFor(job: DueJob, group: GovernedGroup, now: number): Promise<AttemptClaim | undefined> {
     // Retries use the recall numbers when the group has them.
     const pool = job.attempts > 0 && group.recallCallingNumbers.length > 0 ? group.recallCallingNumbers : job.callingNumbers.length > 0 ? job.callingNumbers : group.callingNumbers;
     const contact = nextContact(job);
@@ -281,9 +290,10 @@ export class Engine {
    * per group: while it is closed (or the strategy is over) due jobs are moved on,
    * or failed, a bounded batch per round; while it is open only the `free` earliest
    * are read and each is checked against its day's attempts. With callee zones each
-   * job is checked on its own.
+   * job is checked on its own. The group's strategy is already under the instance's
+   * calling hours (governed), so every window and day checked here is both's.
    */
-  private async examineDue(session: DispatchRound, group: JobGroupRow, now: number, free: number): Promise<{ ready: DueJob[]; moved: Reschedule[] }> {
+  private async examineDue(session: DispatchRound, group: GovernedGroup, now: number, free: number): Promise<{ ready: DueJob[]; moved: Reschedule[] }> {
     const strategy = group.strategy;
     const moveOn = (job: DueJob, zone: string): Reschedule => {
       // nextAttemptTime adds the interval, which a due job has already waited.
@@ -337,12 +347,12 @@ export class Engine {
    * every counter they move, to commit in one transaction. The job's next attempt
    * is reckoned from the moment the call ended, not from when the settlement runs.
    */
-  private async settlementsOf(ended: EndedCall[], now: number, known: ReadonlyMap<string, JobGroupRow> = new Map()): Promise<AttemptSettlement[]> {
-    const { store } = this.deps;
-    const groups = new Map<string, JobGroupRow | undefined>(known);
+  private async settlementsOf(ended: EndedCall[], now: number, known: ReadonlyMap<string, GovernedGroup> = new Map()): Promise<AttemptSettlement[]> {
+    const groups = new Map<string, GovernedGroup | undefined>(known);
+    const hours = new Map<string, InstanceCallingHours>();
     const settlements: AttemptSettlement[] = [];
     for (const { task, job, report } of ended) {
-      if (!groups.has(task.jobGroupId)) groups.set(task.jobGroupId, await store.findJobGroup(task.instanceId, task.jobGroupId));
+      if (!groups.has(task.jobGroupId)) groups.set(task.jobGroupId, await this.readGoverned(task.instanceId, task.jobGroupId, hours));
       const group = groups.get(task.jobGroupId);
       if (!group) continue; // deleted meanwhile: its jobs and tasks went with it
       settlements.push(await this.settlementOf(task, job, report, group, now));
@@ -350,7 +360,24 @@ export class Engine {
     return settlements;
   }
 
-  private async settlementOf(task: TaskRow, job: DueJob, report: CallReport, group: JobGroupRow, now: number): Promise<AttemptSettlement> {
+  /**
+   * A group no round has read (recovery, a flush, a paused group), under its
+   * instance's calling hours: a read per group, and one per instance for the hours.
+   */
+  private async readGoverned(instanceId: string, jobGroupId: string, hours: Map<string, InstanceCallingHours>): Promise<GovernedGroup | undefined> {
+    const { store } = this.deps;
+    const group = await store.findJobGroup(instanceId, jobGroupId);
+    if (!group) return undefined;
+    if (!hours.has(instanceId)) hours.set(instanceId, (await store.findCallingHours(instanceId)) ?? OPEN_ALL_HOURS);
+    return this.governed(group, hours.get(instanceId)!);
+  }
+
+  /** The group with its strategy under the instance's calling hours (instance-policy.ts). */
+  private governed(group: JobGroupRow, hours: InstanceCallingHours): GovernedGroup {
+    return { ...group, strategy: underInstanceHours(group.strategy, hours, this.deps.calendar) };
+  }
+
+  private async settlementOf(task: TaskRow, job: DueJob, report: CallReport, group: GovernedGroup, now: number): Promise<AttemptSettlement> {
     // The zone of the contact just called (attempts already counts this attempt).
     const zone = await this.zoneOf({ ...job, attempts: job.attempts - 1 }, group);
     return attemptSettlement(task, job, report, group, zone, now);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createIdGenerator } from '../domain/ids.ts';
+import { chineseWorkdays, type WorkdayCalendar } from '../domain/workday-calendar.ts';
 import { createServices, type FileSettings, type Services } from '../services/services.ts';
 import type { Store } from '../store/store.ts';
 import type { CarrierProfile } from '../telephony/simulated/profile.ts';
@@ -41,6 +42,8 @@ export interface VirtualRuntimeOptions {
   idBytes?: (size: number) => Uint8Array;
   /** Records answered calls (OUTBOUNDBOT_SIM_RECORDINGS=on); none by default. */
   recorder?: SimulatedRecorder;
+  /** The working days of instances' OnlyWorkdays; the Chinese calendar (chinese-days) unless given. */
+  calendar?: WorkdayCalendar;
 }
 
 export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRuntime {
@@ -51,7 +54,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   const services = createServices({ store, clock, ids }, options.files);
   const timers = new VirtualTimers();
   const carrier = new SimulatedCarrier(timers, profile, seed, options.recorder);
-  const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers });
+  const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers, calendar: options.calendar ?? chineseWorkdays() });
   const driver = new VirtualDriver(engine, clock, timers, store, options.sync);
   return { clock, services, engine, driver, timers };
 }

@@ -24,6 +24,8 @@ export interface ActionSpec<S extends ParamSpecs, R extends ActionReply = Action
   summary: string;
   /** Defaults to `outboundbot:<name>`. */
   ramAction?: string;
+  /** The parameter naming the instance the RAM check is on; defaults to InstanceId (the instance policy's actions name it EntryId). */
+  instanceParam?: string;
   params: S;
   handler(context: ActionContext, params: Decoded<S>): Promise<R>;
 }
@@ -46,6 +48,7 @@ export interface ActionDefinition<Request = unknown, Reply extends ActionReply =
   readonly name: string;
   readonly summary: string;
   readonly ramAction?: string;
+  readonly instanceParam?: string;
   readonly params: ParamSpecs;
   run(context: ActionContext, raw: RawParams, options?: DecodeOptions): Promise<ActionReply>;
   /**

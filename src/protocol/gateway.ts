@@ -52,7 +52,7 @@ export class Gateway {
   async runAction(caller: Caller, actionName: string, params: RawParams, requestId: string): Promise<Record<string, unknown>> {
     const action = this.actions.get(actionName);
     if (!action) throw new ApiError('InvalidAction.NotFound', `The action ${actionName.slice(0, 64)} is not supported.`);
-    this.authorize(caller, ramActionOf(action), params.get('InstanceId') || undefined);
+    this.authorize(caller, ramActionOf(action), params.get(action.instanceParam ?? 'InstanceId') || undefined);
     const reply = await action.run({ caller, services: this.services, requestId, clock: this.clock }, params, this.decodeOptions(action.name, requestId));
     return successBody(requestId, reply);
   }

@@ -21,7 +21,7 @@ export function contactShape(contact: Contact, jobId: string) {
   };
 }
 
-function conversationShape(turn: ConversationTurn, index: number, taskId: string) {
+export function conversationShape(turn: ConversationTurn, index: number, taskId: string) {
   return {
     SequenceId: `${taskId}-${index + 1}`,
     Speaker: turn.speaker,

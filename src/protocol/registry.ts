@@ -1,10 +1,12 @@
 import type { ActionDefinition } from './action.ts';
 import { BLOCK_LIST_ACTIONS } from './actions/block-list.ts';
+import { CALL_HISTORY_ACTIONS } from './actions/call-history.ts';
 import { DIALOGUE_FLOW_ACTIONS } from './actions/dialogue-flows.ts';
 import { DIALOGUE_ACTIONS } from './actions/dialogue.ts';
 import { FILE_ACTIONS } from './actions/file-actions.ts';
 import { GLOBAL_QUESTION_ACTIONS } from './actions/global-questions.ts';
 import { INSTANCE_ACTIONS } from './actions/instances.ts';
+import { INSTANCE_POLICY_ACTIONS } from './actions/instance-policy.ts';
 import { INTENT_ACTIONS } from './actions/intents.ts';
 import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
 import { JOB_ACTIONS } from './actions/jobs.ts';
@@ -20,6 +22,7 @@ import { SCRIPT_ACTIONS } from './actions/scripts.ts';
  */
 export const ACTIONS: readonly ActionDefinition[] = [
   ...INSTANCE_ACTIONS,
+  ...INSTANCE_POLICY_ACTIONS,
   ...SCRIPT_ACTIONS,
   ...JOB_GROUP_ACTIONS,
   ...JOB_ACTIONS,
@@ -31,5 +34,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...DIALOGUE_ACTIONS,
   ...BLOCK_LIST_ACTIONS,
   ...FILE_ACTIONS,
+  ...CALL_HISTORY_ACTIONS,
   ...RECORDING_ACTIONS,
 ];

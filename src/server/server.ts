@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { chineseWorkdays } from '../domain/workday-calendar.ts';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createIdGenerator } from '../domain/ids.ts';
@@ -179,7 +180,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const sip = config.sip ? await startSipCarrier(config.sip, config.dataDir, clock, logger) : undefined;
   const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed, recorder);
-  const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers }), logger);
+  const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers, calendar: chineseWorkdays() }), logger);
   work.wake = () => driver.wake();
   // On PostgreSQL, new due work committed by any node (jobs added, resumed) wakes this one at once.
   let listening: Promise<(() => Promise<void>) | undefined> | undefined;

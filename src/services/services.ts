@@ -1,5 +1,7 @@
 import { AccessKeyService } from './access-key-service.ts';
 import { BlockListService } from './block-list-service.ts';
+import { CallHistoryService } from './call-history-service.ts';
+import { InstancePolicyService } from './instance-policy-service.ts';
 import { DialogService } from './dialog-service.ts';
 import { AssignService } from './files/assign-task.ts';
 import { ExportService } from './files/export-task.ts';
@@ -32,6 +34,9 @@ export interface Services {
   fileTasks: FileTaskQueue;
   dialog: DialogService;
   blockList: BlockListService;
+  /** The instance's calls: SearchTask, GetTaskByUuid. */
+  callHistory: CallHistoryService;
+  instancePolicy: InstancePolicyService;
   /** DownloadRecording's signed URLs and the recordings they serve. */
   recordings: RecordingService;
 }
@@ -67,6 +72,8 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     fileTasks,
     dialog: new DialogService(deps, instances, scripts),
     blockList: new BlockListService(deps, instances),
+    callHistory: new CallHistoryService(deps, instances),
+    instancePolicy: new InstancePolicyService(deps, instances),
     recordings: new RecordingService(deps, instances, uploads, recordingFiles),
   };
 }

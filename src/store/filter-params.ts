@@ -1,6 +1,7 @@
 import { matchKey } from '../domain/phone-number.ts';
 import type { TaskExportFilter } from './file-store.ts';
 import type { InstanceFilter, JobFilter, JobGroupFilter, ScriptFilter } from './store.ts';
+import type { TaskFilterKey, TaskSearchFilter } from './task-search.ts';
 
 /** How a backend binds what its SQL has no common parameter type for. */
 export interface ParamCodec {
@@ -56,5 +57,12 @@ export function filterParams(codec: ParamCodec) {
       jobGroupName: filter.jobGroupName || null,
       scriptName: filter.scriptName || null,
     }),
+
+    /** SearchTask's: the instance and each given filter under its own name (task-search.ts writes only their conditions). */
+    taskSearch: (instanceId: string, filter: TaskSearchFilter, given: readonly TaskFilterKey[]): Record<string, unknown> => {
+      const params: Record<string, unknown> = { instanceId };
+      for (const key of given) params[key] = key === 'statuses' || key === 'jobStatuses' ? list(filter[key]) : filter[key];
+      return params;
+    },
   };
 }

@@ -63,19 +63,28 @@ export const NONCE_CLAIM = `INSERT INTO signature_nonces (access_key_id, nonce, 
     ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
     WHERE signature_nonces.expires_at <= @now`;
 
+/** The instance's calling hours as the dispatchable groups' read and the policy read take them (row-codecs toCallingHours). */
+export const CALLING_HOURS_COLUMNS = `h.working_time AS "hoursWorkingTime", h.only_weekdays AS "hoursOnlyWeekdays", h.only_workdays AS "hoursOnlyWorkdays"`;
+
 /**
- * The groups the dispatcher may draw from, with their instance's ceiling and lines in
- * use, from the backend's counters (`counters`: its table or view of them). Lines in
- * use are counted over the instance's groups that can have calls in flight
- * (WITH_CALLS), paused and cancelled ones included: their calls still occupy lines.
+ * The groups the dispatcher may draw from, with their instance's ceiling, lines in
+ * use and calling hours (NULL columns when it has set none), from the backend's
+ * counters (`counters`: its table or view of them). Lines in use are counted over
+ * the instance's groups that can have calls in flight (WITH_CALLS), paused and
+ * cancelled ones included: their calls still occupy lines.
  */
 export function dispatchableGroups(counters: string): string {
   return `SELECT ${JOB_GROUP_COLUMNS}, i.max_concurrent_conversation AS "instanceMaxConcurrency", c.in_flight AS "inFlight",
       (SELECT coalesce(sum(c2.in_flight), 0) FROM job_groups g2 JOIN ${counters} c2 ON c2.job_group_id = g2.id
-        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS "instanceInFlight"
+        WHERE g2.instance_id = g.instance_id AND g2.status IN ${WITH_CALLS}) AS "instanceInFlight",
+      ${CALLING_HOURS_COLUMNS}
     FROM job_groups g
     JOIN instances i ON i.id = g.instance_id
+    LEFT JOIN instance_calling_hours h ON h.instance_id = g.instance_id
     JOIN ${counters} c ON c.job_group_id = g.id
     WHERE g.status IN ('Scheduling', 'Executing')
     ORDER BY g.instance_id, g.id`;
 }
+
+/** The instance's calling hours, if it has set them. */
+export const CALLING_HOURS_FIND = `SELECT ${CALLING_HOURS_COLUMNS} FROM instance_calling_hours h WHERE h.instance_id = @instanceId`;

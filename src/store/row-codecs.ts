@@ -1,6 +1,8 @@
 import type { BlockedNumberRow, DialogTrialRow, ScriptItemRow } from './dialog-store.ts';
+import { OPEN_ALL_HOURS, type InstanceCallingHours, type WorkingWindow } from '../domain/instance-policy.ts';
 import type { FileTaskRow } from './file-store.ts';
 import type { ParamCodec } from './filter-params.ts';
+import type { DispatchGroup } from './store.ts';
 import type {
   AccessKeyRow,
   DueJob,
@@ -165,9 +167,25 @@ export function rowCodecs(codec: RowCodec) {
   const toJobGroup = mapper<JobGroupRow>(JOB_GROUP);
   const dueJob = mapper<DueJob>(DUE_JOB);
   const latestExport = read.optionalJson;
+  /** The CALLING_HOURS_COLUMNS of a row (portable-queries.ts); NULL (no row joined) is open all hours. */
+  const toCallingHours = (row: Row): InstanceCallingHours =>
+    row.hoursWorkingTime == null
+      ? OPEN_ALL_HOURS
+      : {
+          workingTime: codec.readJson(row.hoursWorkingTime) as WorkingWindow[],
+          onlyWeekdays: read.flag(row.hoursOnlyWeekdays) as boolean,
+          onlyWorkdays: read.flag(row.hoursOnlyWorkdays) as boolean,
+        };
 
   return {
     accessKeyParams: (key: AccessKeyRow): Row => ({ ...key, isRoot: codec.writeFlag(key.isRoot), policy: key.policy ? JSON.stringify(key.policy) : null }),
+    callingHoursParams: (instanceId: string, hours: InstanceCallingHours, now: number): Row => ({
+      instanceId,
+      workingTime: JSON.stringify(hours.workingTime),
+      onlyWeekdays: codec.writeFlag(hours.onlyWeekdays),
+      onlyWorkdays: codec.writeFlag(hours.onlyWorkdays),
+      modifiedAt: now,
+    }),
     scriptParams: (script: ScriptRow): Row => ({
       ...script,
       settings: JSON.stringify(script.settings),
@@ -200,6 +218,15 @@ export function rowCodecs(codec: RowCodec) {
     toBlockedNumber: mapper<BlockedNumberRow>(BLOCKED_NUMBER),
     toAnsweredTask: mapper<Pick<TaskRow, 'id' | 'endReason' | 'conversation'>>(ANSWERED_TASK),
     snapshot: (row: Row) => codec.readJson(row.snapshot) as Record<string, unknown>,
+    toCallingHours,
+    /** A row of the dispatchable groups' read (portable-queries.ts dispatchableGroups). */
+    toDispatchGroup: (row: Row): DispatchGroup => ({
+      group: toJobGroup(row),
+      instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
+      inFlight: Number(row.inFlight),
+      instanceInFlight: Number(row.instanceInFlight),
+      instanceHours: toCallingHours(row),
+    }),
   };
 }
 

@@ -21,6 +21,8 @@ import type { CounterDelta } from '../domain/job-group.ts';
 import type { FileStore } from './file-store.ts';
 import type { Logger } from 'pino';
 import type { ClockSync } from '../engine/clock-sync.ts';
+import type { TaskSearchFilter, TaskSearchRow, TaskSort } from './task-search.ts';
+import type { InstanceCallingHours } from '../domain/instance-policy.ts';
 
 /** Additive changes to a group's counters (defined in the domain, which computes them). */
 export type { CounterDelta } from '../domain/job-group.ts';
@@ -43,6 +45,8 @@ export interface DispatchGroup {
   inFlight: number;
   /** Calls in flight over all the instance's groups (the ceiling counts these). */
   instanceInFlight: number;
+  /** The instance's calling hours (OPEN_ALL_HOURS when it has set none), read in the same query. */
+  instanceHours: InstanceCallingHours;
 }
 
 /** Starting one attempt: the job moves to Executing and its task is recorded, leased, before dialling. */
@@ -213,6 +217,10 @@ export interface Store {
   updateInstance(instance: InstanceRow): Promise<void>;
   /** Deletes the instance with its scripts and job groups. */
   deleteInstance(accountId: string, instanceId: string): Promise<boolean>;
+  /** The instance's calling hours (StrategyLevel 2), undefined when it has set none. */
+  findCallingHours(instanceId: string): Promise<InstanceCallingHours | undefined>;
+  /** Sets the instance's calling hours, replacing any it had. */
+  saveCallingHours(instanceId: string, hours: InstanceCallingHours, now: number): Promise<void>;
 
   // Scripts.
   insertScript(script: ScriptRow): Promise<void>;
@@ -256,10 +264,14 @@ export interface Store {
   /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;
-  /** One call (task) by its id, in whatever instance; callers check the instance (DownloadRecording). */
-  findCallTask(taskId: string): Promise<TaskRow | undefined>;
   /** The calls of an instance (or of one of its groups) that may have a recording: answered, or still in progress. */
   recordedTaskIds(instanceId: string, jobGroupId?: string): Promise<string[]>;
+
+  // Call history (SearchTask, GetTaskByUuid; src/store/task-search.ts).
+  /** The instance's calls matching the filter, one page in the sort's order, with the count of all that match. */
+  searchTasks(instanceId: string, filter: TaskSearchFilter, sort: TaskSort, page: PageRequest): Promise<Page<TaskSearchRow>>;
+  /** One call of the instance; undefined when absent or another instance's. */
+  findTask(instanceId: string, taskId: string): Promise<TaskRow | undefined>;
 
   /** An instance's concurrency ceiling and the calls it has in flight. */
   instanceConcurrency(accountId: string, instanceId: string): Promise<{ max: number; inFlight: number } | undefined>;

@@ -16,7 +16,7 @@ const OVERSIZED = 'x'.repeat(100_000);
 function validValue(name: string, type: WireType, ids: Record<string, string>, allowed?: readonly string[]): Record<string, string> {
   if (name in ids) return { [name]: ids[name]! };
   if (allowed) return { [name]: allowed[0]! };
-  if (type === 'number') return { [name]: name === 'MaxConcurrentConversation' ? '4' : '1' };
+  if (type === 'number') return { [name]: name === 'MaxConcurrentConversation' ? '4' : name === 'StrategyLevel' ? '2' : '1' };
   if (type === 'boolean') return { [name]: 'true' };
   if (typeof type === 'object') return { [`${name}.1`]: '95187' };
   if (name.endsWith('Json') || name === 'FlashSmsExtras') return { [name]: '{}' };
@@ -57,7 +57,8 @@ describe('bad input to every registered action', () => {
     const InstanceId = (await client.call('CreateInstance', { InstanceName: 'sweep', MaxConcurrentConversation: 4 })).Instance.InstanceId;
     const ScriptId = (await client.call('CreateScript', { InstanceId, ScriptName: 's', Industry: 'i', Scene: 's' })).Script.ScriptId;
     const JobGroupId = (await client.call('CreateJobGroup', { InstanceId, JobGroupName: 'g' })).JobGroup.JobGroupId;
-    return { InstanceId, ScriptId, JobGroupId };
+    // The instance policy's actions name the instance EntryId.
+    return { InstanceId, EntryId: InstanceId, ScriptId, JobGroupId };
   }
 
   function assertClientError(response: RawResponse, label: string, mustFail: boolean) {

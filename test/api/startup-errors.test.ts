@@ -108,4 +108,38 @@ describe('outboundbot serve: settings that cannot work', () => {
       data.cleanup();
     }
   });
+
+  it('a PostgreSQL host that never answers fails after connect_timeout with one line, instead of hanging', async () => {
+    const data = tempDataDir();
+    // Accepts the connection and says nothing, as a host behind a firewall that drops packets would.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const result = await serve({
+        OUTBOUNDBOT_PORT: '0',
+        OUTBOUNDBOT_DATA_DIR: data.dir,
+        OUTBOUNDBOT_DATABASE_URL: `postgres://outboundbot:s3cret-password@127.0.0.1:${port}/outboundbot?connect_timeout=1`,
+      });
+      assertOneLine(result, new RegExp(`^outboundbot: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}: no answer within 1 s \\(connect_timeout\\)`), /OUTBOUNDBOT_DATABASE_URL/);
+      assert.ok(Date.now() - started < 15_000, 'bounded by the timeout, not by the test');
+      assert.doesNotMatch(result.stderr, /s3cret-password/);
+    } finally {
+      silent.close();
+      data.cleanup();
+    }
+  });
+
+  it('a connect_timeout that is not a whole number of seconds is refused naming OUTBOUNDBOT_DATABASE_URL', async () => {
+    const data = tempDataDir();
+    try {
+      const result = await serve({ OUTBOUNDBOT_PORT: '0', OUTBOUNDBOT_DATA_DIR: data.dir, OUTBOUNDBOT_DATABASE_URL: 'postgres://u@127.0.0.1/db?connect_timeout=0' });
+      // A setting refused before anything starts exits 2, as every configuration error does.
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^outboundbot: OUTBOUNDBOT_DATABASE_URL: the connect_timeout parameter must be a whole number of seconds of at least 1, got "0"\n$/);
+    } finally {
+      data.cleanup();
+    }
+  });
 });

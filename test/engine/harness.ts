@@ -7,6 +7,7 @@ import { seededBytes } from '../../src/domain/ids.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { createVirtualRuntime } from '../../src/engine/virtual-runtime.ts';
 import { TaskRunner } from '../../src/files/task-runner.ts';
+import type { InstanceCallingHours } from '../../src/domain/instance-policy.ts';
 import type { RecallStrategyInput, StrategyInput } from '../../src/domain/strategy.ts';
 import type { JobGroupCounters, JobGroupPriority, JobGroupStatus, JobRow, JobStatus, TaskRow } from '../../src/store/rows.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
@@ -54,6 +55,8 @@ export interface Scenario {
   clockStart: number;
   /** The instance's MaxConcurrentConversation. */
   ceiling: number;
+  /** The instance's calling hours (SaveBaseStrategyPeriod), saved before any group is created; none: open all hours. */
+  instanceHours?: InstanceCallingHours;
   seed: string;
   profile: CarrierProfile;
   groups: ScenarioGroup[];
@@ -180,6 +183,7 @@ async function drive(store: Store, dataDir: string, scenario: Scenario, idBytes:
     { accountId: account.id, accessKeyId: key.id },
     { name: 'property', maxConcurrentConversation: scenario.ceiling, callingNumbers: [CALLING_NUMBER] },
   );
+  if (scenario.instanceHours) await services.instancePolicy.saveCallingHours(account.id, instance.id, scenario.instanceHours);
   const groupIds: string[] = [];
   for (const [g, group] of scenario.groups.entries()) {
     const view = await services.jobGroups.create(account.id, instance.id, {

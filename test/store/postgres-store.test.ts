@@ -11,6 +11,8 @@ import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../help
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runCallTaskStoreContract } from './store-contract-call-tasks.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
+import { runTaskSearchStoreContract } from './store-contract-task-search.ts';
+import { runPolicyStoreContract } from './store-contract-policy.ts';
 import { runFileStoreContract } from './file-store-contract.ts';
 import { runDialogStoreContract } from './dialog-store-contract.ts';
 
@@ -31,6 +33,8 @@ async function openEmptyStore(): Promise<OpenedStore> {
 
 runStoreContract('PostgreSQL', openEmptyStore);
 runJobStoreContract('PostgreSQL', openEmptyStore);
+runTaskSearchStoreContract('PostgreSQL', openEmptyStore);
+runPolicyStoreContract('PostgreSQL', openEmptyStore);
 runCallTaskStoreContract('PostgreSQL', openEmptyStore);
 runFileStoreContract('PostgreSQL', openEmptyStore);
 runDialogStoreContract('PostgreSQL', openEmptyStore);
@@ -189,7 +193,10 @@ describe('openPostgresStore', () => {
     assert.deepStrictEqual(parseDatabaseUrl('postgres://u@h:5432/db?schema=s1&sslmode=disable'), {
       connectionString: 'postgres://u@h:5432/db?sslmode=disable',
       schema: 's1',
+      connectTimeoutMs: 10_000,
     });
+    assert.equal(parseDatabaseUrl('postgres://u@h/db?connect_timeout=3').connectTimeoutMs, 3000);
+    for (const bad of ['0', '-1', '2.5', 'soon']) assert.throws(() => parseDatabaseUrl(`postgres://u@h/db?connect_timeout=${bad}`), /connect_timeout/, bad);
     assert.equal(parseDatabaseUrl('postgres://u@h/db').schema, 'public');
   });
 });

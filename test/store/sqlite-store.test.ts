@@ -17,6 +17,8 @@ import type { JobGroupRow } from '../../src/store/rows.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
 import { runCallTaskStoreContract } from './store-contract-call-tasks.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
+import { runTaskSearchStoreContract } from './store-contract-task-search.ts';
+import { runPolicyStoreContract } from './store-contract-policy.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -39,6 +41,8 @@ async function openEmptyStore(): Promise<OpenedStore> {
 
 runStoreContract('SQLite', openEmptyStore);
 runJobStoreContract('SQLite', openEmptyStore);
+runTaskSearchStoreContract('SQLite', openEmptyStore);
+runPolicyStoreContract('SQLite', openEmptyStore);
 runCallTaskStoreContract('SQLite', openEmptyStore);
 
 /** A temp data dir for one test, removed afterwards along with any store left open in it. */

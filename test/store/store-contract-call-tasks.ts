@@ -1,7 +1,6 @@
 /**
- * The Store contract for single calls and their recordings (DownloadRecording and the
- * removal of recordings with a group or an instance): findCallTask finds any call by its
- * id, and recordedTaskIds names the calls that may have a recording (answered, or still
+ * The Store contract for the calls that have recordings (their removal with a group or an
+ * instance): recordedTaskIds names the calls that may have a recording (answered, or still
  * in progress), of one group or of the whole instance, and never another instance's.
  * Called once per backend, like runJobStoreContract.
  */
@@ -14,20 +13,7 @@ import { ANSWERED, freshJobStore, GAVE_UP, NOW, settlement } from './store-contr
 export function runCallTaskStoreContract(name: string, open: OpenStore): void {
   const fresh = freshJobStore(open);
 
-  describe(`Store contract, calls and recordings: ${name}`, () => {
-    it(
-      'findCallTask returns a settled call as stored, and undefined for an unknown id',
-      fresh(async (f, store) => {
-        const { instance } = await f.seedTenant();
-        const { jobs } = await f.seedRunningGroup(instance.id, 1);
-        const task = await f.claimOne(jobs[0]!, NOW);
-        const settled = settlement(task, NOW + 60_000, ANSWERED);
-        await settleAttempt(store, settled);
-        assert.deepEqual(await store.findCallTask(task.id), settled.task);
-        assert.equal(await store.findCallTask('no-such-task'), undefined);
-      }),
-    );
-
+  describe(`Store contract, recorded calls: ${name}`, () => {
     it(
       'recordedTaskIds names answered and in-progress calls of a group or of the instance, not failed ones nor another instance\'s',
       fresh(async (f, store) => {

@@ -112,7 +112,7 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
     const client = clients[1]!.client;
     const plain = wavSamples((await fetchWav((await client.call('DownloadRecording', { InstanceId: instanceId, TaskId: taskId })).DownloadParams.SignatureUrl)).body);
     const { DownloadParams } = await client.call('DownloadRecording', { InstanceId: instanceId, TaskId: taskId, SwapChannels: true });
-    assert.match(DownloadParams.SignatureUrl, /\/recordings\/[^/]+\/swapped\//);
+    assert.match(DownloadParams.SignatureUrl, /\/recordings\/[^/]+\/[^/]+\/swapped\//);
     const swapped = wavSamples((await fetchWav(DownloadParams.SignatureUrl)).body);
     assert.equal(swapped.length, plain.length);
     assert.deepEqual(channel(swapped, 0), channel(plain, 1));
@@ -149,8 +149,9 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
     const tampered = new URL(url);
     tampered.searchParams.set('Signature', (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1));
     const repointed = new URL(url);
-    repointed.pathname = url.pathname.replace(`/recordings/${taskId}/`, `/recordings/${taskId}/swapped/`);
-    const key = `recordings/${taskId}/${taskId}.wav`;
+    repointed.pathname = url.pathname.replace(`/${taskId}/${taskId}.wav`, `/${taskId}/swapped/${taskId}.wav`);
+    assert.notEqual(repointed.pathname, url.pathname);
+    const key = `recordings/${instanceId}/${taskId}/${taskId}.wav`;
     const expired = new URL(url);
     expired.search = signDownload(await signingSecret(server.dataDir), `/_files/download/${key}`, Date.now() - 60_000);
     for (const refused of [tampered, repointed, expired]) {
@@ -163,7 +164,7 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
   it('an unknown task, another instance\'s id and another account are told NotExist (404 envelope)', async () => {
     for (const { name, client } of clients) {
       const unknown = await failure(client.call('DownloadRecording', { InstanceId: instanceId, TaskId: 'no-such-task' }));
-      assert.equal(unknown.code, 'NotExist.CallTask', name);
+      assert.equal(unknown.code, 'NotExist.Task', name);
       assert.equal(unknown.status, 404, name);
     }
     const created = await runCli(['keys', 'create', '--json', '--new-account', '--name', 'stranger'], server.dataDir);
@@ -172,7 +173,7 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
     for (const client of [popCoreClient(server.url, stranger), openApiCoreClient(server.url, stranger)]) {
       assert.equal((await failure(client.call('DownloadRecording', { InstanceId: instanceId, TaskId: taskId }))).code, 'NotExist.Instance');
       const own = (await client.call('CreateInstance', { InstanceName: 'theirs', MaxConcurrentConversation: 1 })).Instance.InstanceId;
-      assert.equal((await failure(client.call('DownloadRecording', { InstanceId: own, TaskId: taskId }))).code, 'NotExist.CallTask');
+      assert.equal((await failure(client.call('DownloadRecording', { InstanceId: own, TaskId: taskId }))).code, 'NotExist.Task');
     }
   });
 
@@ -192,6 +193,6 @@ describe('DownloadRecording of a SIP call answered by sipp', { timeout: 180_000 
     const gone = await fetch(DownloadParams.SignatureUrl);
     assert.equal(gone.status, 404);
     assert.equal(((await gone.json()) as { Code: string }).Code, 'NotExist.File');
-    assert.equal((await failure(client.call('DownloadRecording', { InstanceId: instanceId, TaskId: taskId }))).code, 'NotExist.CallTask');
+    assert.equal((await failure(client.call('DownloadRecording', { InstanceId: instanceId, TaskId: taskId }))).code, 'NotExist.Task');
   });
 });

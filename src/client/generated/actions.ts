@@ -20,6 +20,11 @@ export interface ResourceTag {
   Value: string;
 }
 
+export interface WorkingTimeFramesJsonItem {
+  beginTime: string;
+  endTime: string;
+}
+
 export interface Script {
   NluEngine: string;
   NluAccessType: string;
@@ -58,11 +63,6 @@ export interface Script2 extends Pick<Script, 'NluEngine' | 'NluAccessType' | 'U
   NluProfile: NluProfile;
 }
 
-export interface WorkingTimeItem {
-  beginTime: string;
-  endTime: string;
-}
-
 export interface StrategyJson {
   id?: string;
   name?: string;
@@ -73,7 +73,7 @@ export interface StrategyJson {
   repeatBy?: string;
   repeatable?: boolean | "true" | "false";
   repeatDays?: Array<string | number>;
-  workingTime?: WorkingTimeItem[];
+  workingTime?: WorkingTimeFramesJsonItem[];
   startTime?: string | number;
   endTime?: string | number;
   timeZoneBy?: string;
@@ -114,7 +114,7 @@ export interface Progress {
   Categories: ResourceTag[];
 }
 
-export interface WorkingTimeItem2 {
+export interface WorkingTimeItem {
   BeginTime: string;
   EndTime: string;
 }
@@ -130,7 +130,7 @@ export interface Strategy {
   RepeatBy: "Once" | "Day" | "Week" | "Month";
   Repeatable: boolean;
   RepeatDays: string[];
-  WorkingTime: WorkingTimeItem2[];
+  WorkingTime: WorkingTimeItem[];
   StartTime: number;
   EndTime: number;
   FollowUpStrategy: string;
@@ -297,6 +297,11 @@ export interface ProcessIntent {
   InstanceId: string;
 }
 
+export interface LabelsJsonItem {
+  K: string;
+  V: string;
+}
+
 /** CreateInstance's parameters. */
 export interface CreateInstanceRequest {
   /** Instance name. */
@@ -384,6 +389,45 @@ export interface DeleteInstanceRequest {
 
 /** DeleteInstance's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface DeleteInstanceReply {}
+
+/** GetBaseStrategyPeriod's parameters. */
+export interface GetBaseStrategyPeriodRequest {
+  /** Instance ID. */
+  EntryId: string;
+  /** Strategy level: 2 (the instance, the default) is the only one; 0 (system) and 1 (tenant) are refused. */
+  StrategyLevel?: number;
+}
+
+/** GetBaseStrategyPeriod's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface GetBaseStrategyPeriodReply {
+  WorkingTime: Array<{
+    BeginTime: string;
+    EndTime: string;
+    BeginTimeMillis: number;
+    EndTimeMillis: number;
+  }>;
+  OnlyWeekdays: boolean;
+  OnlyWorkdays: boolean;
+}
+
+/** SaveBaseStrategyPeriod's parameters. */
+export interface SaveBaseStrategyPeriodRequest {
+  /** Instance ID. */
+  EntryId: string;
+  /** Strategy level: 2 (the instance, the default) is the only one; 0 (system) and 1 (tenant) are refused. */
+  StrategyLevel?: number;
+  /** JSON array of {beginTime, endTime} (HH:mm:ss, 24:00:00 the end of the day), not overlapping; absent or []: the whole day. */
+  WorkingTimeFramesJson?: WorkingTimeFramesJsonItem[] | string;
+  /** Deprecated; ignored (WorkingTimeFramesJson sets the windows). */
+  WorkingTime?: string[];
+  /** Call Monday to Friday only. Defaults to false. */
+  OnlyWeekdays?: boolean;
+  /** Call on the working days of the Chinese calendar only: no public holidays, and the make-up working days (调休) included. Defaults to false. */
+  OnlyWorkdays?: boolean;
+}
+
+/** SaveBaseStrategyPeriod's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface SaveBaseStrategyPeriodReply {}
 
 /** CreateScript's parameters. */
 export interface CreateScriptRequest {
@@ -1575,6 +1619,105 @@ export interface CreateDownloadUrlReply {
   FileHttpUrl: string;
 }
 
+/** SearchTask's parameters. */
+export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'InstanceId' | 'JobGroupId' | 'JobId' | 'TaskId' | 'JobStatusStringList' | 'ActualTimeGte' | 'ActualTimeLte' | 'JobGroupNameQuery' | 'ScriptNameQuery'> {
+  /** A call (task) ID or a job ID. */
+  OtherId?: string;
+  /** Only calls to this number, in any written form (national, +86..., with spaces). */
+  CalledNumber?: string;
+  /** Only calls from this line, as written. */
+  CallingNumber?: string;
+  /** Only calls of the job with this reference ID (the user ID). */
+  UserIdMatch?: string;
+  /** Call statuses, comma separated (e.g. SucceededFinish,NoAnswer); Succeeded is every answered call. */
+  TaskStatusStringList?: string;
+  /** Calls planned at or after (epoch ms); only with TaskCreateTimeLte. */
+  TaskCreateTimeGte?: number;
+  /** Calls planned at or before (epoch ms); only with TaskCreateTimeGte. */
+  TaskCreateTimeLte?: number;
+  /** Talk time at least (milliseconds). */
+  CallDurationGte?: number;
+  /** Talk time at most (milliseconds). */
+  CallDurationLte?: number;
+  /** Ringing time at least (seconds, as RecordingDuration shows it). */
+  RecordingDurationGte?: number;
+  /** Ringing time at most (seconds, as RecordingDuration shows it). */
+  RecordingDurationLte?: number;
+  /** Labels a call must carry, one JSON object each: {"K": name, "V": value}. No call carries labels yet, so any label finds none. */
+  LabelsJson?: Array<LabelsJsonItem | {
+    k: string;
+    v: string;
+  } | string>;
+  /** actualTime (default; by index), callDuration, recordingDuration or taskCreateTime. */
+  SortBy?: string;
+  /** desc (default) or asc. */
+  SortOrder?: string;
+  /** Page, from 0 (default 0). */
+  PageIndex?: number;
+  /** Calls per page, 1 to 100 (default 10). */
+  PageSize?: number;
+}
+
+/** SearchTask's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface SearchTaskReply {
+  SearchTaskInfoList: Array<Pick<Job, 'JobId' | 'JobGroupId' | 'InstanceId' | 'CalledNumber' | 'ActualTime'> & {
+    TaskId: string;
+    JobGroupName: string;
+    ScriptName: string;
+    CallingNumber: string;
+    UserId: string;
+    UserName: string;
+    TaskCreateTime: number;
+    CallDuration: number;
+    CallDurationDisplay: string;
+    RecordingDuration: number;
+    TaskStatus: number;
+    TaskStatusName: string;
+    TaskStatusString: "Executing" | "Failed" | "NoAnswer" | "Busy" | "NotExist" | "PoweredOff" | "OutOfService" | "InArrears" | "NotConnected" | "SucceededFinish" | "SucceededClientHangUp" | "SucceededChatbotHangUpAfterSilence" | "SucceededChatbotHangUpAfterNoAnswer" | "SucceededChatbotHangUpAfterTimeout";
+    TaskEndReason: number;
+    JobStatus: number;
+    JobStatusName: string;
+    JobStatusString: "Scheduling" | "Executing" | "Paused" | "Failed" | "Cancelled" | "Succeeded";
+    HasAnswered: boolean;
+    HasHangUpByRejection: boolean;
+    HasLastPlaybackCompleted: boolean;
+    HasReachedEndOfFlow: boolean;
+    DialException: string;
+    DialExceptionOld: string;
+    DialExceptionCodes: string[];
+    Labels: LabelsJsonItem[];
+  }>;
+  Total: number;
+  PageIndex: number;
+  PageSize: number;
+  Labels: Array<{
+    Name: string;
+    ValueList: string[];
+  }>;
+  VariableNames: string[];
+}
+
+/** GetTaskByUuid's parameters. */
+export interface GetTaskByUuidRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** The call (task) ID. */
+  TaskId: string;
+  /** Also return the conversation's turns (default false). */
+  WithConversations?: boolean;
+}
+
+/** GetTaskByUuid's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface GetTaskByUuidReply {
+  Task: Pick<Task, 'CallId' | 'JobId' | 'CalledNumber' | 'CallingNumber' | 'ActualTime' | 'EndTime' | 'EndReason'> & {
+    Id: string;
+    JobGroupId: string;
+    InstanceId: string;
+    PlannedTime: number;
+    Conversations: Array<Pick<ConversationItem, 'SequenceId' | 'Speaker' | 'Script' | 'Timestamp' | 'Action'>>;
+  };
+}
+
 /** DownloadRecording's parameters. */
 export interface DownloadRecordingRequest {
   /** Instance ID. */
@@ -1609,6 +1752,10 @@ export interface ActionTypes {
   ModifyInstance: { request: ModifyInstanceRequest; reply: ModifyInstanceReply };
   /** DeleteInstance: Deletes an instance with its scripts and job groups. */
   DeleteInstance: { request: DeleteInstanceRequest; reply: DeleteInstanceReply };
+  /** GetBaseStrategyPeriod: Returns the instance's calling hours: the windows and days every group of the instance calls within. */
+  GetBaseStrategyPeriod: { request: GetBaseStrategyPeriodRequest; reply: GetBaseStrategyPeriodReply };
+  /** SaveBaseStrategyPeriod: Sets the instance's calling hours (replacing them): every group's windows are intersected with these, on the days both allow. */
+  SaveBaseStrategyPeriod: { request: SaveBaseStrategyPeriodRequest; reply: SaveBaseStrategyPeriodReply };
   /** CreateScript: Creates a script (scenario) as a draft. */
   CreateScript: { request: CreateScriptRequest; reply: CreateScriptReply };
   /** DescribeScript: Returns a script's draft settings and status. */
@@ -1725,6 +1872,10 @@ export interface ActionTypes {
   ListDownloadTasks: { request: ListDownloadTasksRequest; reply: ListDownloadTasksReply };
   /** CreateDownloadUrl: Returns a signed, expiring URL on this server for a finished export's file. */
   CreateDownloadUrl: { request: CreateDownloadUrlRequest; reply: CreateDownloadUrlReply };
+  /** SearchTask: Searches the instance's call history (one entry per call), filtered and sorted, a page at a time. */
+  SearchTask: { request: SearchTaskRequest; reply: SearchTaskReply };
+  /** GetTaskByUuid: Returns one call (task) of the instance, with its conversation when WithConversations is true. */
+  GetTaskByUuid: { request: GetTaskByUuidRequest; reply: GetTaskByUuidReply };
   /** DownloadRecording: Returns a signed, expiring URL of an answered call's stereo WAV recording (bot left, callee right), and per-turn slices on request. */
   DownloadRecording: { request: DownloadRecordingRequest; reply: DownloadRecordingReply };
 }
@@ -1736,6 +1887,8 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   ListInstances: [],
   ModifyInstance: [],
   DeleteInstance: [],
+  GetBaseStrategyPeriod: [],
+  SaveBaseStrategyPeriod: ['WorkingTimeFramesJson'],
   CreateScript: ['ScriptNluProfileJsonString'],
   DescribeScript: [],
   ListScripts: [],
@@ -1794,5 +1947,7 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   CreateTaskExportTask: [],
   ListDownloadTasks: [],
   CreateDownloadUrl: [],
+  SearchTask: ['LabelsJson'],
+  GetTaskByUuid: [],
   DownloadRecording: [],
 };

@@ -8,10 +8,10 @@ import { recordingSlices } from './recording-slices.ts';
 
 /**
  * DownloadRecording and the signed URLs it hands out (docs/telephony.md "Recordings").
- * A URL names `recordings/<task id>/[swapped/]<task id>[-<n>].wav` under the download
- * route, signed like the exports' (UploadService), so swapping and slicing are part of
- * what was signed; the file is found from the task the store holds, never from the URL's
- * text alone, and a task deleted since gives nothing.
+ * A URL names `recordings/<instance id>/<task id>/[swapped/]<task id>[-<n>].wav` under
+ * the download route, signed like the exports' (UploadService), so swapping and slicing
+ * are part of what was signed; the file is found from the task the store holds, never
+ * from the URL's text alone, and a task deleted since gives nothing.
  */
 export const RECORDING_KEY_PREFIX = 'recordings/';
 const SWAPPED = 'swapped';
@@ -40,11 +40,11 @@ export class RecordingService {
 
   async download(accountId: string, instanceId: string, taskId: string, options: RecordingOptions): Promise<RecordingDownload> {
     await this.instances.require(accountId, instanceId);
-    const task = await this.deps.store.findCallTask(taskId);
-    if (!task || task.instanceId !== instanceId) throw new ApiError('NotExist.CallTask');
+    const task = await this.deps.store.findTask(instanceId, taskId);
+    if (!task) throw new ApiError('NotExist.Task');
     if (task.status === 'Executing' || !(await this.files.exists(task.id))) throw new ApiError('NotExist.Recording');
     const expiresAt = this.deps.clock.now() + DOWNLOAD_URL_TTL_MS;
-    const folder = `${RECORDING_KEY_PREFIX}${task.id}/${options.swapChannels ? `${SWAPPED}/` : ''}`;
+    const folder = `${RECORDING_KEY_PREFIX}${instanceId}/${task.id}/${options.swapChannels ? `${SWAPPED}/` : ''}`;
     const whole = { fileName: `${task.id}.wav`, filePath: await this.uploads.downloadUrl(`${folder}${task.id}.wav`, expiresAt) };
     let sliceList = '';
     if (options.slices) {
@@ -63,7 +63,7 @@ export class RecordingService {
   async open(key: string, expires: string | undefined, signature: string | undefined): Promise<{ name: string; body: Buffer }> {
     await this.uploads.verifyDownload(key, expires, signature);
     const named = parseKey(key);
-    const task = named && (await this.deps.store.findCallTask(named.taskId));
+    const task = named && (await this.deps.store.findTask(named.instanceId, named.taskId));
     const recording = task && (await this.files.read(task.id));
     if (!named || !task || !recording) throw new ApiError('NotExist.File');
     let body = recording;
@@ -77,14 +77,14 @@ export class RecordingService {
   }
 }
 
-function parseKey(key: string): { taskId: string; swapped: boolean; slice?: number; fileName: string } | undefined {
+function parseKey(key: string): { instanceId: string; taskId: string; swapped: boolean; slice?: number; fileName: string } | undefined {
   const parts = key.split('/');
-  if (parts[0] !== RECORDING_KEY_PREFIX.slice(0, -1) || parts.length < 3 || parts.length > 4) return undefined;
-  const [, taskId, ...rest] = parts as [string, string, ...string[]];
+  if (parts[0] !== RECORDING_KEY_PREFIX.slice(0, -1) || parts.length < 4 || parts.length > 5) return undefined;
+  const [, instanceId, taskId, ...rest] = parts as [string, string, string, ...string[]];
   const swapped = rest.length === 2;
   if (swapped && rest[0] !== SWAPPED) return undefined;
   const fileName = rest[rest.length - 1]!;
-  if (fileName === `${taskId}.wav`) return { taskId, swapped, fileName };
+  if (fileName === `${taskId}.wav`) return { instanceId, taskId, swapped, fileName };
   const slice = fileName.startsWith(`${taskId}-`) ? /^(\d{1,5})\.wav$/.exec(fileName.slice(taskId.length + 1)) : null;
-  return slice ? { taskId, swapped, slice: Number(slice[1]), fileName } : undefined;
+  return slice ? { instanceId, taskId, swapped, slice: Number(slice[1]), fileName } : undefined;
 }

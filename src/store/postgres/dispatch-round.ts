@@ -11,12 +11,7 @@ import { dispatch as dispatchSql } from './dispatch-queries.ts';
 export function withDispatchRounds<B extends PostgresBase>(Base: B) {
   return class PostgresDispatchRounds extends Base {
     async dispatchableGroups(): Promise<DispatchGroup[]> {
-      return (await this.rows(dispatchSql.groups)).map((row) => ({
-        group: rows.toJobGroup(row),
-        instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
-        inFlight: Number(row.inFlight),
-        instanceInFlight: Number(row.instanceInFlight),
-      }));
+      return (await this.rows(dispatchSql.groups)).map(rows.toDispatchGroup);
     }
 
     async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {

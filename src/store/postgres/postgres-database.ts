@@ -26,6 +26,7 @@ export function createPool(location: PostgresLocation, poolSize: number): pg.Poo
   const pool = new pg.Pool({
     connectionString: location.connectionString,
     max: poolSize,
+    connectionTimeoutMillis: location.connectTimeoutMs,
     types: TYPES,
     options: `-c search_path=${location.schema}`,
     application_name: 'outboundbot',

@@ -8,9 +8,11 @@ import { withCounterReads } from './counter-reads.ts';
 import { parseDatabaseUrl, type PostgresLocation } from './database-url.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
 import { withInstances } from './instances.ts';
+import { withInstancePolicy } from './instance-policy.ts';
 import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
+import { withTaskSearch } from './task-search.ts';
 import { migrate } from './migrate.ts';
 import { onWork } from './notifications.ts';
 import { PostgresClockSync } from './postgres-clock-sync.ts';
@@ -34,7 +36,9 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
   if (!Number.isInteger(poolSize) || poolSize < 2) throw new Error(`a PostgreSQL pool needs at least 2 connections, not ${poolSize}`);
   const pool = createPool(location, poolSize);
   try {
-    const client = await pool.connect();
+    const client = await pool.connect().catch((error: unknown) => {
+      throw connectFailure(error, location);
+    });
     try {
       await migrate(client, location.schema, clock.now());
     } finally {
@@ -49,8 +53,18 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
   }
 }
 
+/**
+ * The driver ends a connection that does not open within connect_timeout with a
+ * plain "timeout expired" (or the pool's "timeout exceeded"), no code: it is given
+ * ETIMEDOUT, so a caller tells it from a bug as it tells a refused connection.
+ */
+function connectFailure(error: unknown, location: PostgresLocation): unknown {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== undefined || !/timeout/i.test(error.message)) return error;
+  return Object.assign(new Error(`no answer within ${location.connectTimeoutMs / 1000} s (connect_timeout)`, { cause: error }), { code: 'ETIMEDOUT' });
+}
+
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withCallTasks(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))));
+const PostgresParts = withCallTasks(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled

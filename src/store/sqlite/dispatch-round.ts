@@ -13,12 +13,7 @@ export function withDispatchRounds<B extends SqliteBase>(Base: B) {
     dueStatement: Database.Statement<unknown[], unknown> | undefined;
 
     async dispatchableGroups(): Promise<DispatchGroup[]> {
-      return this.stmt(dispatchSql.groups).all().map((row) => ({
-        group: rows.toJobGroup(row),
-        instanceMaxConcurrency: Number(row.instanceMaxConcurrency),
-        inFlight: Number(row.inFlight),
-        instanceInFlight: Number(row.instanceInFlight),
-      }));
+      return this.stmt(dispatchSql.groups).all().map(rows.toDispatchGroup);
     }
 
     async dueJobs(jobGroupId: string, now: number, limit: number): Promise<DueJob[]> {

@@ -9,9 +9,11 @@ import { withCounterReads } from './counter-reads.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
 import { withExclusiveNames } from './exclusive-names.ts';
 import { withInstances } from './instances.ts';
+import { withInstancePolicy } from './instance-policy.ts';
 import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
+import { withTaskSearch } from './task-search.ts';
 import { migrate } from './migrate.ts';
 import { PRAGMAS } from './queries.ts';
 import { SqliteDatabase } from './sqlite-database.ts';
@@ -40,7 +42,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
-const SqliteParts = withCallTasks(withDispatchRounds(withCounterReads(withJobs(withJobGroups(withScripts(withInstances(withAccounts(withExclusiveNames(SqliteDatabase)))))))));
+const SqliteParts = withCallTasks(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withExclusiveNames(SqliteDatabase)))))))))));
 
 /**
  * The embedded backend. better-sqlite3 is synchronous, so each method runs to
