@@ -80,27 +80,6 @@ export function taskStatusCode(status: TaskStatus): readonly [number, string] {
   return TASK_STATUS_CODES[status];
 }
 
-/** What a call's result says, from what its task stores. */
-export interface CallFacts {
-  hasAnswered: boolean;
-  /** The bot hung up after it could not understand the callee (the reference's "rejection"). */
-  hasHangUpByRejection: boolean;
-  /** The bot hung up, so its last playback had finished; a callee's hang-up may cut it off. */
-  hasLastPlaybackCompleted: boolean;
-  /** The conversation reached the end of its flow. */
-  hasReachedEndOfFlow: boolean;
-}
-
-export function callFacts(task: { status: TaskStatus; endReason: TaskEndReason | ''; hangupDirection: string }): CallFacts {
-  const hasAnswered = task.status.startsWith('Succeeded');
-  return {
-    hasAnswered,
-    hasHangUpByRejection: task.endReason === 'CHATBOT_HANGUP_AFTER_NOANSWER',
-    hasLastPlaybackCompleted: hasAnswered && task.hangupDirection === 'robot',
-    hasReachedEndOfFlow: task.endReason === 'FINISHED',
-  };
-}
-
 /** A talk time as the reference displays it: `47″`, or `2′05″` from a minute on. */
 export function durationDisplay(ms: number): string {
   const seconds = Math.round(ms / 1000);

@@ -1,4 +1,5 @@
-import { callFacts, durationDisplay, endReasonCode, JOB_STATUS_CODES, taskStatusCode } from '../domain/call-codes.ts';
+import { durationDisplay, endReasonCode, JOB_STATUS_CODES, taskStatusCode } from '../domain/call-codes.ts';
+import { callResultFlags } from '../domain/call-result.ts';
 import type { TaskRow } from '../store/rows.ts';
 import type { TaskSearchRow } from '../store/task-search.ts';
 import { conversationShape } from './job-shapes.ts';
@@ -11,7 +12,7 @@ import { conversationShape } from './job-shapes.ts';
  * Labels [] (a script's results are tallied per group, not kept per call).
  */
 export function searchTaskInfoShape({ task, jobStatus, referenceId, jobGroupName, scriptName }: TaskSearchRow) {
-  const facts = callFacts(task);
+  const facts = callResultFlags(task);
   const [statusCode, statusName] = taskStatusCode(task.status);
   const [jobStatusCode, jobStatusName] = JOB_STATUS_CODES[jobStatus];
   return {

@@ -10,6 +10,7 @@ import { INSTANCE_POLICY_ACTIONS } from './actions/instance-policy.ts';
 import { INTENT_ACTIONS } from './actions/intents.ts';
 import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
 import { JOB_ACTIONS } from './actions/jobs.ts';
+import { JOB_RESULT_ACTIONS } from './actions/job-results.ts';
 import { RECORDING_ACTIONS } from './actions/recordings.ts';
 import { REPORT_ACTIONS } from './actions/reports.ts';
 import { SCRIPT_TRANSFER_ACTIONS } from './actions/script-transfer.ts';
@@ -26,6 +27,7 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...SCRIPT_ACTIONS,
   ...JOB_GROUP_ACTIONS,
   ...JOB_ACTIONS,
+  ...JOB_RESULT_ACTIONS,
   ...REPORT_ACTIONS,
   ...DIALOGUE_FLOW_ACTIONS,
   ...INTENT_ACTIONS,

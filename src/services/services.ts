@@ -13,6 +13,7 @@ import { RecordingFiles } from '../files/recording-files.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
+import { JobResultService } from './job-result-service.ts';
 import { RecordingService } from './recordings/recording-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -26,6 +27,8 @@ export interface Services {
   scripts: ScriptService;
   jobGroups: JobGroupService;
   jobs: JobService;
+  /** QueryJobsWithResult: a group's jobs with their latest call's result. */
+  jobResults: JobResultService;
   /** Signed uploads of contact files and signed downloads of task outputs. */
   uploads: UploadService;
   parsing: ParsingService;
@@ -66,6 +69,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     scripts,
     jobGroups: new JobGroupService(deps, instances, scripts, recordingFiles),
     jobs: new JobService(deps, instances, assignments),
+    jobResults: new JobResultService(deps, instances),
     uploads,
     parsing,
     exports,

@@ -132,6 +132,24 @@ export interface JobFilter {
   createdTo?: number;
 }
 
+/** QueryJobsWithResult's filters of a group's jobs (their SQL: job-result-filter.ts). */
+export interface JobResultFilter {
+  jobStatus?: JobStatus;
+  /** The latest call's status is one of these. */
+  taskStatuses?: readonly string[];
+  answered?: boolean;
+  hangUpByRejection?: boolean;
+  reachedEndOfFlow?: boolean;
+  /** The job's FailureReason is one of these. */
+  failureReasons?: readonly string[];
+  /** The latest call started at or after this (epoch ms). */
+  callFrom?: number;
+  /** The latest call started at or before this (epoch ms). */
+  callTo?: number;
+  /** The job's id or reference id is `text`, or a contact's number is `text` in any written form: its e164 is `phoneKey` (matchKey), or it is written `text`. */
+  search?: { text: string; phoneKey: string };
+}
+
 export interface JobGroupFilter {
   statuses?: JobGroupStatus[];
   searchText?: string;
@@ -251,6 +269,11 @@ export interface Store {
   listJobs(instanceId: string, jobIds: readonly string[]): Promise<JobRow[]>;
   /** Jobs of the instance, newest first, filtered; each with its latest task if any. */
   queryJobs(instanceId: string, filter: JobFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>>;
+  /**
+   * A group's jobs newest first, filtered by status and their latest call's result,
+   * each with that call (QueryJobsWithResult); pages walk the group's index, never sort it.
+   */
+  queryJobResults(instanceId: string, jobGroupId: string, filter: JobResultFilter, page: PageRequest): Promise<Page<{ job: JobRow; lastTask?: TaskRow }>>;
   /**
    * Moves the selected jobs of a group from any of `from` to `to`, with their
    * counters, in one transaction; returns how many moved. `nextAttemptAt` is set

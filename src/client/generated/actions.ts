@@ -266,6 +266,44 @@ export interface Job {
   };
 }
 
+export interface TagHit {
+  TagGroup: string;
+  TagName: string;
+}
+
+export interface LatestTask {
+  CallDuration: number;
+  CallDurationDisplay: string;
+  CallTime: number;
+  Contact: Pick<Contact, 'Honorific' | 'PhoneNumber' | 'ReferenceId' | 'Role' | 'State'> & {
+    Id: string;
+    JobUuid: string;
+    Name: string;
+    PreferredPhoneNumber: string;
+    Round: number;
+  };
+  DialExceptionCodes: Array<{
+    Code: string;
+    Hint: string;
+  }>;
+  Extras: ResourceTag[];
+  HangUpDirection: "" | "Callee" | "Robot";
+  HasAnswered: boolean;
+  HasHangUpByRejection: boolean;
+  HasLastPlaybackCompleted: boolean;
+  HasReachedEndOfFlow: boolean;
+  Status: string;
+  StatusName: string;
+  TagHits: TagHit[];
+  TaskEndReason: "" | "FINISHED" | "CLIENT_HANGUP" | "NO_INTERACTION" | "TIMEOUT_HANGUP" | "CHATBOT_HANGUP_AFTER_NOANSWER";
+  VoiceName: string;
+}
+
+export interface Label {
+  Name: string;
+  ValueList: string[];
+}
+
 export interface IntentsListItem {
   IntentId: string;
   IntentName: string;
@@ -846,10 +884,7 @@ export interface QueryJobsRequest extends Pick<ListJobGroupsRequest, 'InstanceId
 export interface QueryJobsReply {
   Jobs: {
     List: Array<Pick<Job, 'JobId' | 'JobGroupId' | 'InstanceId' | 'ReferenceId' | 'Status' | 'FailureReason' | 'EndReason' | 'CalledNumber' | 'CallingNumbers' | 'ActualTime' | 'NextExecutionTime' | 'Priority' | 'SystemPriority' | 'ScenarioId' | 'StrategyId' | 'DsReport' | 'Contacts' | 'Extras' | 'Summary' | 'Tasks'> & {
-      TagHits: Array<{
-        TagGroup: string;
-        TagName: string;
-      }>;
+      TagHits: TagHit[];
     }>;
     TotalCount: number;
     PageNumber: number;
@@ -908,6 +943,57 @@ export interface GetConcurrentConversationQuotaRequest {}
 export interface GetConcurrentConversationQuotaReply {
   MaxConcurrent: number;
   RemainingConcurrent: number;
+}
+
+/** QueryJobsWithResult's parameters. */
+export interface QueryJobsWithResultRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** Job group ID. */
+  JobGroupId: string;
+  /** Only jobs in this status. */
+  JobStatusFilter?: string;
+  /** Only jobs whose latest call ended in one of these statuses: a JSON array (`["NoAnswer","Busy"]`) or names separated by commas; `Succeeded` stands for every answered status. */
+  TaskStatusFilter?: string;
+  /** Only jobs whose latest call was (true) or was not (false) answered; a job not called yet was not. */
+  HasAnsweredFilter?: boolean;
+  /** Only jobs whose latest call the callee did (true) or did not (false) hang up before the flow ended. */
+  HasHangUpByRejectionFilter?: boolean;
+  /** Only jobs whose latest call did (true) or did not (false) reach the end of its flow. */
+  HasReachedEndOfFlowFilter?: boolean;
+  /** Only failed jobs with one of these reasons: a JSON array (`["NoAnswer"]`) or names separated by commas. */
+  JobFailureReasonsFilter?: string;
+  /** Only jobs whose latest call started at or after this time (epoch ms). */
+  StartActualTimeFilter?: number;
+  /** Only jobs whose latest call started at or before this time (epoch ms). */
+  EndActualTimeFilter?: number;
+  /** Label values the latest call must carry. No call carries labels yet, so a label filter matches no job. */
+  LabelsJson?: string[];
+  /** A contact's phone number in any written form (13800000001, +86 138 0000 0001), a job ID or a job reference ID. */
+  QueryText?: string;
+  /** Page number, from 1. */
+  PageNumber?: number;
+  /** Entries per page, 1 to 100. */
+  PageSize?: number;
+}
+
+/** QueryJobsWithResult's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface QueryJobsWithResultReply {
+  Jobs: {
+    List: Array<{
+      Id: string;
+      JobFailureReason: string;
+      LatestTask: LatestTask;
+      Status: "Scheduling" | "Executing" | "Paused" | "Failed" | "Cancelled" | "Succeeded";
+      StatusName: string;
+    }>;
+    PageCount: number;
+    PageNumber: number;
+    PageSize: number;
+    RowCount: number;
+  };
+  Labels: Label[];
+  VariableNames: string[];
 }
 
 /** DescribeGroupExecutingInfo's parameters. */
@@ -1660,16 +1746,19 @@ export interface SearchTaskRequest extends Pick<CreateTaskExportTaskRequest, 'In
 
 /** SearchTask's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
 export interface SearchTaskReply {
-  SearchTaskInfoList: Array<Pick<Job, 'JobId' | 'JobGroupId' | 'InstanceId' | 'CalledNumber' | 'ActualTime'> & {
+  SearchTaskInfoList: Array<Pick<LatestTask, 'CallDuration' | 'CallDurationDisplay' | 'HasAnswered' | 'HasHangUpByRejection' | 'HasLastPlaybackCompleted' | 'HasReachedEndOfFlow'> & {
     TaskId: string;
+    JobId: string;
+    JobGroupId: string;
     JobGroupName: string;
+    InstanceId: string;
     ScriptName: string;
+    CalledNumber: string;
     CallingNumber: string;
     UserId: string;
     UserName: string;
+    ActualTime: number;
     TaskCreateTime: number;
-    CallDuration: number;
-    CallDurationDisplay: string;
     RecordingDuration: number;
     TaskStatus: number;
     TaskStatusName: string;
@@ -1678,10 +1767,6 @@ export interface SearchTaskReply {
     JobStatus: number;
     JobStatusName: string;
     JobStatusString: "Scheduling" | "Executing" | "Paused" | "Failed" | "Cancelled" | "Succeeded";
-    HasAnswered: boolean;
-    HasHangUpByRejection: boolean;
-    HasLastPlaybackCompleted: boolean;
-    HasReachedEndOfFlow: boolean;
     DialException: string;
     DialExceptionOld: string;
     DialExceptionCodes: string[];
@@ -1690,10 +1775,7 @@ export interface SearchTaskReply {
   Total: number;
   PageIndex: number;
   PageSize: number;
-  Labels: Array<{
-    Name: string;
-    ValueList: string[];
-  }>;
+  Labels: Label[];
   VariableNames: string[];
 }
 
@@ -1802,6 +1884,8 @@ export interface ActionTypes {
   GetCurrentConcurrency: { request: GetCurrentConcurrencyRequest; reply: GetCurrentConcurrencyReply };
   /** GetConcurrentConversationQuota: Returns the account's concurrency: the sum of its instances' ceilings and what is not in use. */
   GetConcurrentConversationQuota: { request: GetConcurrentConversationQuotaRequest; reply: GetConcurrentConversationQuotaReply };
+  /** QueryJobsWithResult: Lists a job group's jobs, newest first, each with its latest call's result (answered, hung up, end of flow, time, duration, end reason), filtered by job and call status, result, failure reason, call time or a phone number, job id or reference id (docs/results.md). */
+  QueryJobsWithResult: { request: QueryJobsWithResultRequest; reply: QueryJobsWithResultReply };
   /** DescribeGroupExecutingInfo: Returns a job group's execution: job counters, calls, outcomes, average talk time and distributions. */
   DescribeGroupExecutingInfo: { request: DescribeGroupExecutingInfoRequest; reply: DescribeGroupExecutingInfoReply };
   /** GetSummaryInfo: Returns calls and talk time (seconds) per instance of the account. */
@@ -1912,6 +1996,7 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   CancelJobs: [],
   GetCurrentConcurrency: [],
   GetConcurrentConversationQuota: [],
+  QueryJobsWithResult: [],
   DescribeGroupExecutingInfo: [],
   GetSummaryInfo: [],
   CreateDialogueFlow: [],

@@ -10,7 +10,7 @@ import { jobScriptShape, pageShape } from '../shapes.ts';
 import { ids, inInstance, inJobGroup, pageRequest, phoneNumbers, requiredPage } from './common-params.ts';
 import { checkNumbers } from './instances.ts';
 
-const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
+export const JOB_STATUSES: readonly JobStatus[] = ['Scheduling', 'Executing', 'Succeeded', 'Paused', 'Failed', 'Cancelled'];
 
 const assignJobs = defineAction({
   name: 'AssignJobs', summary: 'Adds up to 99 jobs (contacts to call), or every accepted row of a parsed contact file, to a job group; the engine starts calling them by the group\'s strategy.',

@@ -13,6 +13,7 @@ import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
 import { withTaskSearch } from './task-search.ts';
+import { withJobResults } from './job-results.ts';
 import { migrate } from './migrate.ts';
 import { onWork } from './notifications.ts';
 import { PostgresClockSync } from './postgres-clock-sync.ts';
@@ -64,7 +65,7 @@ function connectFailure(error: unknown, location: PostgresLocation): unknown {
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withCallTasks(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))))));
+const PostgresParts = withCallTasks(withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled

@@ -2,7 +2,7 @@ import { filterParams } from '../filter-params.ts';
 import { rowCodecs, type RowCodec } from '../row-codecs.ts';
 
 /** SQLite has no JSON or boolean type: JSON is text (lists too, read by json_each), flags 1 or 0. */
-const codec: RowCodec = {
+export const codec: RowCodec = {
   readJson: (value) => JSON.parse(String(value)),
   writeList: (values) => JSON.stringify(values),
   writeFlag: (value) => (value ? 1 : 0),

@@ -14,6 +14,7 @@ import { withScripts } from './scripts.ts';
 import { withJobGroups } from './job-groups.ts';
 import { withJobs } from './jobs.ts';
 import { withTaskSearch } from './task-search.ts';
+import { withJobResults } from './job-results.ts';
 import { migrate } from './migrate.ts';
 import { PRAGMAS } from './queries.ts';
 import { SqliteDatabase } from './sqlite-database.ts';
@@ -42,7 +43,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
-const SqliteParts = withCallTasks(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withExclusiveNames(SqliteDatabase)))))))))));
+const SqliteParts = withCallTasks(withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withExclusiveNames(SqliteDatabase))))))))))));
 
 /**
  * The embedded backend. better-sqlite3 is synchronous, so each method runs to
