@@ -3,6 +3,7 @@ import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
 import type { InstanceFilter } from '../store/store.ts';
+import type { RecordingFiles } from '../files/recording-files.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface InstanceInput {
@@ -28,7 +29,10 @@ export interface Creator {
 }
 
 export class InstanceService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly recordings: RecordingFiles,
+  ) {}
 
   async create(creator: Creator, input: InstanceInput): Promise<InstanceRow> {
     const { store, clock, ids } = this.deps;
@@ -93,7 +97,11 @@ export class InstanceService {
     return this.deps.store.accountConcurrency(accountId);
   }
 
+  /** The instance's rows go, then its calls' recordings (listed first: the rows say which calls have one). */
   async delete(accountId: string, instanceId: string): Promise<void> {
+    await this.require(accountId, instanceId);
+    const recorded = await this.deps.store.recordedTaskIds(instanceId);
     if (!(await this.deps.store.deleteInstance(accountId, instanceId))) throw instanceNotFound();
+    await this.recordings.remove(recorded);
   }
 }

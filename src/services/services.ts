@@ -9,10 +9,12 @@ import type { FileSettings } from './files/file-settings.ts';
 import { FileTaskQueue } from './files/file-task-queue.ts';
 import { ParsingService } from './files/parse-task.ts';
 import { UploadService } from './files/upload-service.ts';
+import { RecordingFiles } from '../files/recording-files.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { JobResultService } from './job-result-service.ts';
+import { RecordingService } from './recordings/recording-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -38,6 +40,8 @@ export interface Services {
   /** The instance's calls: SearchTask, GetTaskByUuid. */
   callHistory: CallHistoryService;
   instancePolicy: InstancePolicyService;
+  /** DownloadRecording's signed URLs and the recordings they serve. */
+  recordings: RecordingService;
 }
 
 /**
@@ -46,7 +50,8 @@ export interface Services {
  * benchmark); nothing runs on it until `fileTasks.start()`.
  */
 export function createServices(deps: ServiceDeps, files: FileSettings): Services {
-  const instances = new InstanceService(deps);
+  const recordingFiles = new RecordingFiles(files.dataDir);
+  const instances = new InstanceService(deps, recordingFiles);
   const scripts = new ScriptService(deps, instances);
   const fileTasks = new FileTaskQueue(deps, files);
   const uploads = new UploadService(deps, files, instances);
@@ -62,7 +67,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     accessKeys: new AccessKeyService(deps),
     instances,
     scripts,
-    jobGroups: new JobGroupService(deps, instances, scripts),
+    jobGroups: new JobGroupService(deps, instances, scripts, recordingFiles),
     jobs: new JobService(deps, instances, assignments),
     jobResults: new JobResultService(deps, instances),
     uploads,
@@ -73,5 +78,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings): Services
     blockList: new BlockListService(deps, instances),
     callHistory: new CallHistoryService(deps, instances),
     instancePolicy: new InstancePolicyService(deps, instances),
+    recordings: new RecordingService(deps, instances, uploads, recordingFiles),
   };
 }

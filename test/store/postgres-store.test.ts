@@ -9,6 +9,7 @@ import { copyLine } from '../../src/store/postgres/copy-jobs.ts';
 import { UnstorableValueError } from '../../src/store/errors.ts';
 import { dropSchema, newSchemaName, schemaUrl, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { runStoreContract, type OpenedStore } from './store-contract.ts';
+import { runCallTaskStoreContract } from './store-contract-call-tasks.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
 import { runTaskSearchStoreContract } from './store-contract-task-search.ts';
 import { runPolicyStoreContract } from './store-contract-policy.ts';
@@ -34,6 +35,7 @@ runStoreContract('PostgreSQL', openEmptyStore);
 runJobStoreContract('PostgreSQL', openEmptyStore);
 runTaskSearchStoreContract('PostgreSQL', openEmptyStore);
 runPolicyStoreContract('PostgreSQL', openEmptyStore);
+runCallTaskStoreContract('PostgreSQL', openEmptyStore);
 runFileStoreContract('PostgreSQL', openEmptyStore);
 runDialogStoreContract('PostgreSQL', openEmptyStore);
 
