@@ -38,6 +38,8 @@ export interface Config {
   simSeed: string;
   /** The simulated carrier's outcome mix: inline JSON or a file path. */
   simProfile?: string;
+  /** OUTBOUNDBOT_SIM_RECORDINGS=on: the simulated carrier renders each answered call into a recording (espeak-ng). */
+  simRecordings: boolean;
   /** The external NLU engine (OUTBOUNDBOT_LLM_*); scripts use the built-in one when unset. */
   llm?: LlmSettings;
   /**
@@ -113,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.OUTBOUNDBOT_PUBLIC_URL ? parsePublicUrl(env.OUTBOUNDBOT_PUBLIC_URL) : undefined;
   const strict = env.OUTBOUNDBOT_STRICT || 'false';
   if (strict !== 'true' && strict !== 'false') throw new ConfigError(`OUTBOUNDBOT_STRICT must be true or false, got "${strict}"`);
+  const simRecordings = env.OUTBOUNDBOT_SIM_RECORDINGS || 'off';
+  if (simRecordings !== 'on' && simRecordings !== 'off') throw new ConfigError(`OUTBOUNDBOT_SIM_RECORDINGS must be on or off, got "${simRecordings}"`);
   const carrier = env.OUTBOUNDBOT_CARRIER || 'simulated';
   if (carrier !== 'simulated' && carrier !== 'sip') throw new ConfigError(`OUTBOUNDBOT_CARRIER must be simulated or sip, got "${carrier}"`);
   if (carrier === 'sip' && clock === 'virtual') throw new ConfigError('OUTBOUNDBOT_CARRIER=sip places real calls: it needs OUTBOUNDBOT_CLOCK=system');
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip: carrier === 'sip' ? loadSipSettings(env) : undefined,
     simSeed: env.OUTBOUNDBOT_SIM_SEED || DEFAULTS.simSeed,
     simProfile: env.OUTBOUNDBOT_SIM_PROFILE || undefined,
+    simRecordings: simRecordings === 'on',
     host: env.OUTBOUNDBOT_HOST || DEFAULTS.host,
     port,
     publicUrl,

@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   'Duplicate.Name': { status: 400, message: 'The name is already used in this script.' },
   'NotExist.File': { status: 404, message: 'The specified file does not exist.' },
   'NotExist.Task': { status: 404, message: 'The specified task (call, parsing or export) does not exist.' },
+  'NotExist.Recording': { status: 404, message: 'The specified call has no recording.' },
 
   // File uploads and signed downloads (docs/files.md).
   InvalidPolicyDocument: { status: 400, message: 'The upload policy is malformed or its conditions are not met.' },

@@ -7,6 +7,7 @@ import type { CarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { TEST_CALLING_NUMBERS } from '../telephony/simulated/test-calling-numbers.ts';
+import type { SimulatedRecorder } from '../telephony/simulated/simulated-recorder.ts';
 import { ManualClock } from './clock.ts';
 import type { ClockSync } from './clock-sync.ts';
 import { Engine } from './engine.ts';
@@ -40,6 +41,8 @@ export interface VirtualRuntimeOptions {
   files: FileSettings;
   /** Where id bytes come from; the system CSPRNG unless a replayable run asks for seededBytes. */
   idBytes?: (size: number) => Uint8Array;
+  /** Records answered calls (OUTBOUNDBOT_SIM_RECORDINGS=on); none by default. */
+  recorder?: SimulatedRecorder;
   /** The working days of instances' OnlyWorkdays; the Chinese calendar (chinese-days) unless given. */
   calendar?: WorkdayCalendar;
 }
@@ -52,7 +55,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions): VirtualRun
   // The simulated carrier's world: every new instance gets the test calling numbers.
   const services = createServices({ store, clock, ids }, options.files, { regions: numbers, testNumbers: TEST_CALLING_NUMBERS });
   const timers = new VirtualTimers();
-  const carrier = new SimulatedCarrier(timers, profile, seed);
+  const carrier = new SimulatedCarrier(timers, profile, seed, options.recorder);
   const engine = new Engine({ store, clock, carrier, ids, zone, logger, numbers, calendar: options.calendar ?? chineseWorkdays() });
   const driver = new VirtualDriver(engine, clock, timers, store, options.sync);
   return { clock, services, engine, driver, timers };

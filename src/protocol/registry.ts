@@ -12,6 +12,7 @@ import { INTENT_ACTIONS } from './actions/intents.ts';
 import { JOB_GROUP_ACTIONS } from './actions/job-groups.ts';
 import { JOB_ACTIONS } from './actions/jobs.ts';
 import { JOB_RESULT_ACTIONS } from './actions/job-results.ts';
+import { RECORDING_ACTIONS } from './actions/recordings.ts';
 import { REPORT_ACTIONS } from './actions/reports.ts';
 import { SCRIPT_TRANSFER_ACTIONS } from './actions/script-transfer.ts';
 import { SCRIPT_ACTIONS } from './actions/scripts.ts';
@@ -38,4 +39,5 @@ export const ACTIONS: readonly ActionDefinition[] = [
   ...FILE_ACTIONS,
   ...CALLING_NUMBER_ACTIONS,
   ...CALL_HISTORY_ACTIONS,
+  ...RECORDING_ACTIONS,
 ];

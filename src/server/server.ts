@@ -15,6 +15,7 @@ import { loadCarrierProfile } from '../telephony/simulated/profile.ts';
 import { NumberDirectory } from '../telephony/number-directory.ts';
 import { SimulatedCarrier } from '../telephony/simulated/simulated-carrier.ts';
 import { TEST_CALLING_NUMBERS } from '../telephony/simulated/test-calling-numbers.ts';
+import { SimulatedRecorder } from '../telephony/simulated/simulated-recorder.ts';
 import { startSipCarrier } from '../telephony/sip/sip-carrier-for.ts';
 import { Authenticator } from '../protocol/authenticator.ts';
 import { Gateway } from '../protocol/gateway.ts';
@@ -24,6 +25,8 @@ import { createServices, type FileSettings, type Services } from '../services/se
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { registerFileRoutes } from '../files/file-routes.ts';
+import { recordingsDir } from '../files/recording-files.ts';
+import { offlineTts } from '../speech/tts/offline-tts.ts';
 import { buildApp } from './app.ts';
 import { registerConsoleRoutes, type ConsoleClock } from './console/console-routes.ts';
 import { createLogger } from './logger.ts';
@@ -71,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Request ids are time-ordered by the wall clock, so a log read in order reads in id order.
   const app = buildApp({ gateway, logger, requestIds: createIdGenerator(wallClock), isReady: () => ready, isStopping: () => stopping });
   runtime.attach(app);
-  registerFileRoutes(app, services.uploads);
+  registerFileRoutes(app, services.uploads, services.recordings);
   registerConsoleRoutes(app, { gateway, authenticator, logger, wallClock, virtualClock: runtime.consoleClock, httpsOnly: config.publicUrl?.startsWith('https:') });
 
   try {
@@ -134,6 +137,7 @@ interface Runtime {
 
 async function createRuntime(config: Config, store: Store, logger: Logger, wallClock: Clock, files: FileSettings): Promise<Runtime> {
   const profile = loadCarrierProfile(config.simProfile);
+  const recorder = config.simRecordings ? new SimulatedRecorder(offlineTts(config.dataDir), recordingsDir(config.dataDir)) : undefined;
   if (config.clock === 'virtual') {
     // Nodes on one PostgreSQL schema share one virtual clock; a lone server keeps its
     // own in the store, so a restarted emulator resumes where its clock stood.
@@ -147,6 +151,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
       logger,
       sync,
       files,
+      recorder,
     });
     await virtual.driver.join();
     return {
@@ -176,7 +181,7 @@ async function createRuntime(config: Config, store: Store, logger: Logger, wallC
   const services = createServices({ store, clock, ids, work }, files, { regions: numbers, testNumbers: config.sip ? [] : TEST_CALLING_NUMBERS });
   const timers = new RealTimers(clock, (error) => logger.error({ err: error }, 'timer failed'));
   const sip = config.sip ? await startSipCarrier(config.sip, config.dataDir, clock, logger) : undefined;
-  const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed);
+  const carrier = sip ?? new SimulatedCarrier(timers, profile, config.simSeed, recorder);
   const driver = new RealtimeDriver(new Engine({ store, clock, carrier, ids, zone: config.timezone, logger, numbers, calendar: chineseWorkdays() }), logger);
   work.wake = () => driver.wake();
   // On PostgreSQL, new due work committed by any node (jobs added, resumed) wakes this one at once.

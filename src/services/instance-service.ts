@@ -3,6 +3,7 @@ import { dedupe } from '../domain/dedupe.ts';
 import { instanceNotFound } from '../domain/errors.ts';
 import type { InstanceRow, Page, PageRequest } from '../store/rows.ts';
 import type { InstanceFilter } from '../store/store.ts';
+import type { RecordingFiles } from '../files/recording-files.ts';
 import type { NumberPoolService } from './number-pool-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -31,6 +32,7 @@ export interface Creator {
 export class InstanceService {
   constructor(
     private readonly deps: ServiceDeps,
+    private readonly recordings: RecordingFiles,
     /** Binds the test calling numbers (if any) to each new instance. */
     private readonly numberPool?: NumberPoolService,
   ) {}
@@ -99,7 +101,11 @@ export class InstanceService {
     return this.deps.store.accountConcurrency(accountId);
   }
 
+  /** The instance's rows go, then its calls' recordings (listed first: the rows say which calls have one). */
   async delete(accountId: string, instanceId: string): Promise<void> {
+    await this.require(accountId, instanceId);
+    const recorded = await this.deps.store.recordedTaskIds(instanceId);
     if (!(await this.deps.store.deleteInstance(accountId, instanceId))) throw instanceNotFound();
+    await this.recordings.remove(recorded);
   }
 }

@@ -20,6 +20,7 @@ import type {
   PageRequest,
 } from '../store/rows.ts';
 import type { GroupCallReport, JobGroupFilter } from '../store/store.ts';
+import type { RecordingFiles } from '../files/recording-files.ts';
 import type { InstanceService } from './instance-service.ts';
 import type { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -50,6 +51,7 @@ export class JobGroupService {
     private readonly deps: ServiceDeps,
     private readonly instances: InstanceService,
     private readonly scripts: ScriptService,
+    private readonly recordings: RecordingFiles,
   ) {}
 
   async create(accountId: string, instanceId: string, input: JobGroupInput): Promise<JobGroupView> {
@@ -151,7 +153,10 @@ export class JobGroupService {
 
   async delete(accountId: string, instanceId: string, jobGroupId: string): Promise<void> {
     await this.instances.require(accountId, instanceId);
+    // Listed before the rows go (they say which calls have a recording), removed after.
+    const recorded = await this.deps.store.recordedTaskIds(instanceId, jobGroupId);
     if (!(await this.deps.store.deleteJobGroup(instanceId, jobGroupId))) throw jobGroupNotFound();
+    await this.recordings.remove(recorded);
   }
 
   private async requireView(instanceId: string, jobGroupId: string, briefKeys?: readonly string[]): Promise<JobGroupView> {

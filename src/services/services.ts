@@ -10,12 +10,14 @@ import type { FileSettings } from './files/file-settings.ts';
 import { FileTaskQueue } from './files/file-task-queue.ts';
 import { ParsingService } from './files/parse-task.ts';
 import { UploadService } from './files/upload-service.ts';
+import { RecordingFiles } from '../files/recording-files.ts';
 import { InstanceService } from './instance-service.ts';
 import { JobGroupService } from './job-group-service.ts';
 import { JobService } from './job-service.ts';
 import { NumberBindingService } from './number-binding-service.ts';
 import { NumberPoolService, type NumberPoolSettings } from './number-pool-service.ts';
 import { JobResultService } from './job-result-service.ts';
+import { RecordingService } from './recordings/recording-service.ts';
 import { ScriptService } from './script-service.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -46,6 +48,8 @@ export interface Services {
   /** The instance's calls: SearchTask, GetTaskByUuid. */
   callHistory: CallHistoryService;
   instancePolicy: InstancePolicyService;
+  /** DownloadRecording's signed URLs and the recordings they serve. */
+  recordings: RecordingService;
 }
 
 /**
@@ -55,8 +59,9 @@ export interface Services {
  * numbers' regions come from and which test numbers new instances get (none unless given).
  */
 export function createServices(deps: ServiceDeps, files: FileSettings, numbers: NumberPoolSettings = { regions: new NumberDirectory() }): Services {
+  const recordingFiles = new RecordingFiles(files.dataDir);
   const numberPool = new NumberPoolService(deps, numbers);
-  const instances = new InstanceService(deps, numberPool);
+  const instances = new InstanceService(deps, recordingFiles, numberPool);
   const scripts = new ScriptService(deps, instances);
   const fileTasks = new FileTaskQueue(deps, files);
   const uploads = new UploadService(deps, files, instances);
@@ -72,7 +77,7 @@ export function createServices(deps: ServiceDeps, files: FileSettings, numbers: 
     accessKeys: new AccessKeyService(deps),
     instances,
     scripts,
-    jobGroups: new JobGroupService(deps, instances, scripts),
+    jobGroups: new JobGroupService(deps, instances, scripts, recordingFiles),
     jobs: new JobService(deps, instances, assignments),
     jobResults: new JobResultService(deps, instances),
     uploads,
@@ -85,5 +90,6 @@ export function createServices(deps: ServiceDeps, files: FileSettings, numbers: 
     numberBindings: new NumberBindingService(deps, instances, numberPool),
     callHistory: new CallHistoryService(deps, instances),
     instancePolicy: new InstancePolicyService(deps, instances),
+    recordings: new RecordingService(deps, instances, uploads, recordingFiles),
   };
 }

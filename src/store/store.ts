@@ -290,6 +290,8 @@ export interface Store {
   /** Counters recomputed from the job and task rows, for `outboundbot verify`. */
   recountGroup(jobGroupId: string): Promise<JobGroupCounters>;
   listAllJobGroupIds(): Promise<string[]>;
+  /** The calls of an instance (or of one of its groups) that may have a recording: answered, or still in progress. */
+  recordedTaskIds(instanceId: string, jobGroupId?: string): Promise<string[]>;
 
   // Call history (SearchTask, GetTaskByUuid; src/store/task-search.ts).
   /** The instance's calls matching the filter, one page in the sort's order, with the count of all that match. */

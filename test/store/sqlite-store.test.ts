@@ -16,6 +16,7 @@ import { statusOrEndTimeStale } from '../../src/store/sqlite/counter-moves.ts';
 import type { JobGroupRow } from '../../src/store/rows.ts';
 import { emptySqliteStore } from '../helpers/sqlite-store.ts';
 import { runStoreContract } from './store-contract.ts';
+import { runCallTaskStoreContract } from './store-contract-call-tasks.ts';
 import { runJobStoreContract } from './store-contract-jobs.ts';
 import { runTaskSearchStoreContract } from './store-contract-task-search.ts';
 import { runPolicyStoreContract } from './store-contract-policy.ts';
@@ -33,6 +34,7 @@ runStoreContract('SQLite', openEmptyStore);
 runJobStoreContract('SQLite', openEmptyStore);
 runTaskSearchStoreContract('SQLite', openEmptyStore);
 runPolicyStoreContract('SQLite', openEmptyStore);
+runCallTaskStoreContract('SQLite', openEmptyStore);
 
 /** A temp data dir for one test, removed afterwards along with any store left open in it. */
 async function withDataDir(body: (dir: string, opened: SqliteStore[]) => Promise<void>): Promise<void> {

@@ -28,13 +28,13 @@ import type {
   TaskStatus,
 } from '../../src/store/rows.ts';
 import type { AttemptClaim, AttemptSettlement, CounterDelta, Store } from '../../src/store/store.ts';
-import { DAY, Fixtures, sameRow, T0, ZERO_COUNTERS, type OpenStore } from './store-contract.ts';
+import { DAY, Fixtures, freshStore, sameRow, T0, ZERO_COUNTERS, type OpenStore } from './store-contract.ts';
 import { claimAttempts, commitRound, reschedule, settleAttempt } from '../helpers/store-rounds.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The moment attempts are claimed at: well after every fixture's createdAt (the fixture clock moves 1 ms per id). */
-const NOW = T0 + DAY;
+export const NOW = T0 + DAY;
 /** A call's lease, as the engine grants it: ringing + talk limit + margin. */
 const LEASE_MS = 7 * MINUTE;
 
@@ -72,13 +72,13 @@ interface Outcome {
   failureReason?: string;
 }
 
-const ANSWERED: Outcome = { task: 'SucceededFinish', endReason: 'FINISHED', job: 'Succeeded' };
-const GAVE_UP: Outcome = { task: 'Busy', job: 'Failed', failureReason: 'NoAnswer' };
+export const ANSWERED: Outcome = { task: 'SucceededFinish', endReason: 'FINISHED', job: 'Succeeded' };
+export const GAVE_UP: Outcome = { task: 'Busy', job: 'Failed', failureReason: 'NoAnswer' };
 const retryAt = (nextAttemptAt: number): Outcome => ({ task: 'NoAnswer', job: 'Scheduling', nextAttemptAt });
 const answeredWith = (endReason: TaskEndReason, task: TaskStatus): Outcome => ({ task, endReason, job: 'Succeeded' });
 
 /** The settlement the engine would send for `task` ending at `now` with `outcome`. */
-function settlement(task: TaskRow, now: number, outcome: Outcome): AttemptSettlement {
+export function settlement(task: TaskRow, now: number, outcome: Outcome): AttemptSettlement {
   const endReason = outcome.endReason ?? '';
   const answered = endReason !== '';
   return {
@@ -290,18 +290,10 @@ function claimedJob(job: JobRow, claim: Pick<AttemptClaim, 'attempts' | 'attempt
 
 // The suite ------------------------------------------------------------------------
 
-/** A test body run against a store of its own, with the job fixtures, released afterwards whatever happens. */
-export const freshJobStore =
-  (open: OpenStore) =>
-  (body: (f: JobFixtures, store: Store) => Promise<void>) =>
-  async (): Promise<void> => {
-    const { store, cleanup } = await open();
-    try {
-      await body(new JobFixtures(store), store);
-    } finally {
-      await cleanup();
-    }
-  };
+/** Test bodies run against a store of their own, with JobFixtures over it. */
+export function freshJobStore(open: OpenStore) {
+  return freshStore(open, (store) => new JobFixtures(store));
+}
 
 export function runJobStoreContract(name: string, open: OpenStore): void {
   const fresh = freshJobStore(open);

@@ -283,18 +283,21 @@ export class Fixtures {
 
 // The suite --------------------------------------------------------------------
 
-export function runStoreContract(name: string, open: OpenStore): void {
-  /** A test body run against a store of its own, released afterwards whatever happens. */
-  const fresh =
-    (body: (f: Fixtures, store: Store) => Promise<void>) =>
+/** Makes test bodies that each run against a store of their own (with fixtures over it), released afterwards whatever happens. */
+export function freshStore<F>(open: OpenStore, fixtures: (store: Store) => F) {
+  return (body: (f: F, store: Store) => Promise<void>) =>
     async (): Promise<void> => {
       const { store, cleanup } = await open();
       try {
-        await body(new Fixtures(store), store);
+        await body(fixtures(store), store);
       } finally {
         await cleanup();
       }
     };
+}
+
+export function runStoreContract(name: string, open: OpenStore): void {
+  const fresh = freshStore(open, (store) => new Fixtures(store));
 
   describe(`Store contract: ${name}`, () => {
     describe('accounts', () => {

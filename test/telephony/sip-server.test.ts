@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openApiCoreClient, popCoreClient, type ApiClient } from '../helpers/clients.ts';
 import { startServerProcess, tempDataDir, TEST_KEY } from '../helpers/server-process.ts';
+import { endedJob, oneContactCampaign } from './sip-campaign.ts';
 import { freeUdpPort, startSipp } from './sipp-peer.ts';
 
 /**
@@ -27,24 +28,8 @@ async function campaignOfOne(scenario: string, address: string, makeClient: (url
   });
   try {
     const client = makeClient(server.url);
-    const instanceId = (await client.call('CreateInstance', { InstanceName: 'sip', MaxConcurrentConversation: 1, CallingNumber: ['057188880000'] })).Instance.InstanceId;
-    const jobGroupId = (
-      await client.call('CreateJobGroup', {
-        InstanceId: instanceId,
-        JobGroupName: `sip ${scenario}`,
-        StrategyJson: JSON.stringify({ maxAttemptsPerDay: 1, minAttemptInterval: 1, repeatable: false }),
-        RingingDuration: 10,
-      })
-    ).JobGroup.JobGroupId;
-    const [jobId] = (
-      await client.call('AssignJobs', { InstanceId: instanceId, JobGroupId: jobGroupId, JobsJson: [JSON.stringify({ referenceId: 'one', contacts: [{ phoneNumber: '13800000001', name: 'Li' }] })] })
-    ).JobsId;
-    let job: any;
-    for (let waited = 0; waited < 30_000; waited += 250) {
-      job = (await client.call('DescribeJob', { InstanceId: instanceId, JobId: jobId })).Job;
-      if (job.Tasks.length > 0 && job.Tasks[0].Status !== 'Executing') break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const { instanceId, jobGroupId, jobId } = await oneContactCampaign(client, `sip ${scenario}`);
+    const job = await endedJob(client, instanceId, jobId, 30_000);
     const group = (await client.call('GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId })).JobGroup;
     const sipp = await Promise.race([peer.exited, new Promise<{ code: null; output: string }>((resolve) => setTimeout(() => resolve({ code: null, output: 'sipp still running' }), 5_000))]);
     return { job, group, sipp, stdout: server.stdout() };

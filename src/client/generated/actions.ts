@@ -1909,6 +1909,28 @@ export interface GetTaskByUuidReply {
   };
 }
 
+/** DownloadRecording's parameters. */
+export interface DownloadRecordingRequest {
+  /** Instance ID. */
+  InstanceId: string;
+  /** The call (task) whose recording to download. */
+  TaskId: string;
+  /** Also list one slice per conversation turn (VoiceSliceRecordingListJson). */
+  NeedVoiceSliceRecording?: boolean;
+  /** Serve the callee on the left and the bot on the right (default false: bot left). */
+  SwapChannels?: boolean;
+}
+
+/** DownloadRecording's reply, besides the envelope's RequestId, Success, Code, Message and HttpStatusCode. */
+export interface DownloadRecordingReply {
+  DownloadParams: {
+    FileName: string;
+    SignatureUrl: string;
+    EarlyMediaSignatureUrl: string;
+    VoiceSliceRecordingListJson: string;
+  };
+}
+
 /** Every action's request and reply, by wire name. */
 export interface ActionTypes {
   /** CreateInstance: Creates an outbound call instance. */
@@ -2059,6 +2081,8 @@ export interface ActionTypes {
   SearchTask: { request: SearchTaskRequest; reply: SearchTaskReply };
   /** GetTaskByUuid: Returns one call (task) of the instance, with its conversation when WithConversations is true. */
   GetTaskByUuid: { request: GetTaskByUuidRequest; reply: GetTaskByUuidReply };
+  /** DownloadRecording: Returns a signed, expiring URL of an answered call's stereo WAV recording (bot left, callee right), and per-turn slices on request. */
+  DownloadRecording: { request: DownloadRecordingRequest; reply: DownloadRecordingReply };
 }
 
 /** Each action's parameters whose value is a JSON document (src/client/flatten.ts). */
@@ -2137,4 +2161,5 @@ export const JSON_PARAMETERS: { readonly [A in keyof ActionTypes]: readonly stri
   DeleteOutboundCallNumber: [],
   SearchTask: ['LabelsJson'],
   GetTaskByUuid: [],
+  DownloadRecording: [],
 };

@@ -137,9 +137,7 @@ export class UploadService {
 
   /** The file a signed download URL names, or an ApiError (AccessDenied, NotExist.File). */
   async openDownload(key: string, expires: string | undefined, signature: string | undefined): Promise<{ path: string; size: number; name: string }> {
-    const verdict = checkDownload(await this.signingSecret(), DOWNLOAD_PATH + key, expires, signature, this.deps.clock.now());
-    if (verdict === 'forged') throw new ApiError('AccessDenied', 'The download URL signature does not match.');
-    if (verdict === 'expired') throw new ApiError('AccessDenied', 'The download URL has expired.');
+    await this.verifyDownload(key, expires, signature);
     let path: string;
     try {
       if (!key.startsWith('tasks/')) throw new UnsafeKeyError('only task outputs are downloadable');
@@ -150,6 +148,13 @@ export class UploadService {
     const found = await stat(path).catch(() => undefined);
     if (!found?.isFile()) throw new ApiError('NotExist.File');
     return { path, size: found.size, name: key.slice(key.lastIndexOf('/') + 1) };
+  }
+
+  /** Throws AccessDenied unless `Expires` and `Signature` are this server's, for `key`, and not yet expired. */
+  async verifyDownload(key: string, expires: string | undefined, signature: string | undefined): Promise<void> {
+    const verdict = checkDownload(await this.signingSecret(), DOWNLOAD_PATH + key, expires, signature, this.deps.clock.now());
+    if (verdict === 'forged') throw new ApiError('AccessDenied', 'The download URL signature does not match.');
+    if (verdict === 'expired') throw new ApiError('AccessDenied', 'The download URL has expired.');
   }
 
   /** A signed URL that downloads the data dir's file at `key` until `expiresAt`. */

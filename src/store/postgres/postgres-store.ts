@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../engine/clock.ts';
 import type { Store, StoreCluster } from '../store.ts';
 import { withAccounts } from './accounts.ts';
+import { withCallTasks } from './call-tasks.ts';
 import { withAdvisoryLocks } from './advisory-locks.ts';
 import { withCounterReads } from './counter-reads.ts';
 import { parseDatabaseUrl, type PostgresLocation } from './database-url.ts';
@@ -65,7 +66,7 @@ function connectFailure(error: unknown, location: PostgresLocation): unknown {
 }
 
 /** The store's parts, each a file of one concern, stacked on the pool's statements and transactions. */
-const PostgresParts = withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase)))))))))));
+const PostgresParts = withCallTasks(withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withAdvisoryLocks(PostgresDatabase))))))))))));
 
 /**
  * The PostgreSQL backend. Each Store method is one transaction on a pooled

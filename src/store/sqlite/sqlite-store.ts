@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../../engine/clock.ts';
 import type { Store } from '../store.ts';
 import { withAccounts } from './accounts.ts';
+import { withCallTasks } from './call-tasks.ts';
 import { withCounterReads } from './counter-reads.ts';
 import { withDispatchRounds } from './dispatch-round.ts';
 import { withExclusiveNames } from './exclusive-names.ts';
@@ -43,7 +44,7 @@ export function openSqliteStore(dataDir: string, clock: Clock, options: SqliteSt
 }
 
 /** The store's parts, each a file of one concern, stacked on the connection. */
-const SqliteParts = withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withExclusiveNames(SqliteDatabase)))))))))));
+const SqliteParts = withCallTasks(withJobResults(withDispatchRounds(withCounterReads(withTaskSearch(withJobs(withJobGroups(withScripts(withInstancePolicy(withInstances(withAccounts(withExclusiveNames(SqliteDatabase))))))))))));
 
 /**
  * The embedded backend. better-sqlite3 is synchronous, so each method runs to

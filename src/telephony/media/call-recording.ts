@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { wavHeader } from './wav.ts';
 
 /**
  * One answered call as a stereo WAV (8 kHz, 16-bit): the bot on the left, the callee on the
@@ -23,6 +24,11 @@ export class CallRecording {
 
   calleeFrame(slot: number, frame: Int16Array): void {
     this.put(this.callee, slot, frame);
+  }
+
+  /** Makes the recording at least this many slots long (silence after the last frame). */
+  lastsUntil(slot: number): void {
+    if (slot > this.last) this.last = slot;
   }
 
   /** The interleaved WAV of everything recorded so far. */
@@ -53,21 +59,4 @@ export class CallRecording {
     track.set(slot, frame);
     if (slot > this.last) this.last = slot;
   }
-}
-
-function wavHeader(dataBytes: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(2, 22); // stereo
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(8000 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
 }

@@ -40,17 +40,23 @@ export class SimulatedCarrier implements Carrier {
     private readonly timers: Timers,
     private readonly profile: CarrierProfile,
     private readonly seed: string,
+    /** Renders answered calls into recordings (OUTBOUNDBOT_SIM_RECORDINGS=on); none by default. */
+    private readonly recorder?: { record(callId: string, report: CallReport): Promise<void> },
   ) {}
 
   dial(request: DialRequest, onEnded: (report: CallReport) => void): void | Promise<void> {
     const report = this.plan(request);
-    if (request.dialog && report.result === 'Answered') {
-      // A script's conversation: computed at once from the persona; the minimal one if it fails.
-      return talkWithScript(request, report, this.profile.personas)
-        .catch(() => report)
-        .then((talked) => this.timers.at(talked.endedAt, () => onEnded(talked)));
+    if (report.result !== 'Answered' || (!request.dialog && !this.recorder)) {
+      this.timers.at(report.endedAt, () => onEnded(report));
+      return;
     }
-    this.timers.at(report.endedAt, () => onEnded(report));
+    // A script's conversation: computed at once from the persona; the minimal one if it fails.
+    const talked = request.dialog ? talkWithScript(request, report, this.profile.personas).catch(() => report) : Promise.resolve(report);
+    return talked.then(async (final) => {
+      // Recorded before the call is settled, so a finished call has its file (a failed render leaves none: DownloadRecording says so).
+      await this.recorder?.record(request.callId, final).catch(() => {});
+      this.timers.at(final.endedAt, () => onEnded(final));
+    });
   }
 
   plan(request: DialRequest): CallReport {

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SipSettings } from '../../config/sip-config.ts';
 import type { Clock } from '../../engine/clock.ts';
-import { CachedTts } from '../../speech/tts/cached-tts.ts';
-import { EspeakTts } from '../../speech/tts/espeak-tts.ts';
+import { recordingsDir } from '../../files/recording-files.ts';
+import { offlineTts } from '../../speech/tts/offline-tts.ts';
 import { SipCarrier } from './sip-carrier.ts';
 
 /** The server's SIP carrier: espeak-ng prompts cached under `<data dir>/tts-cache`, calls in progress journaled under `<data dir>/sip-dialogs`, answered calls recorded under `<data dir>/recordings`, its SIP port bound. */
 export async function startSipCarrier(settings: SipSettings, dataDir: string, clock: Clock, logger: Logger): Promise<SipCarrier> {
-  const carrier = new SipCarrier({ settings, clock, logger, tts: new CachedTts(new EspeakTts(), 'espeak-ng', join(dataDir, 'tts-cache')), journalDir: join(dataDir, 'sip-dialogs'), recordingsDir: join(dataDir, 'recordings') });
+  const carrier = new SipCarrier({ settings, clock, logger, tts: offlineTts(dataDir), journalDir: join(dataDir, 'sip-dialogs'), recordingsDir: recordingsDir(dataDir) });
   await carrier.start();
   const { trunk, bind } = settings;
   // The password is never logged: only where calls go and from where.
