@@ -5,6 +5,12 @@
  * memory only and sent with every request that changes anything.
  */
 
+import type { ActionTypes } from '../../src/client/generated/actions.ts';
+
+/** An action's name, and its reply as the typed client declares it (generated from the server's registry, types only). */
+export type ActionName = keyof ActionTypes;
+export type Reply<A extends ActionName> = ActionTypes[A]['reply'];
+
 /** A failure in the API's envelope: Code and Message as the server sent them. */
 export class ApiFailure extends Error {
   constructor(
@@ -62,8 +68,8 @@ export const api = {
     remember(null);
   },
   /** Runs one API action as the session's AccessKey, with the same authorization as a signed call. */
-  call<T = Record<string, any>>(action: string, params: Params = {}): Promise<T> {
-    return send<T>('POST', `/console/api/${encodeURIComponent(action)}`, params);
+  call<A extends ActionName>(action: A, params: Params = {}): Promise<Reply<A>> {
+    return send<Reply<A>>('POST', `/console/api/${encodeURIComponent(action)}`, params);
   },
   async clock(): Promise<number> {
     return (await send<{ Now: number }>('GET', '/console/clock')).Now;

@@ -1,16 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, flatten } from '../api.ts';
+import { api, flatten, type Reply } from '../api.ts';
 import { Failure } from '../components/failure.tsx';
 import { ListTable } from '../components/list-table.tsx';
 import { useStrings } from '../i18n.ts';
 import { hrefOf } from '../router.ts';
 
-interface Instance {
-  InstanceId: string;
-  InstanceName: string;
-  MaxConcurrentConversation: number;
-  CallingNumbers: string[];
-}
+type Instance = Reply<'ListInstances'>['Instances'][number];
 
 const PAGE_SIZE = 50;
 
@@ -23,9 +18,9 @@ export function InstancesPage() {
 
   const load = async () => {
     try {
-      const listed = (await api.call<{ Instances: Instance[] }>('ListInstances', { PageNumber: 1, PageSize: PAGE_SIZE })).Instances;
+      const listed = (await api.call('ListInstances', { PageNumber: 1, PageSize: PAGE_SIZE })).Instances;
       setInstances(listed);
-      const usage = await Promise.all(listed.map((instance) => api.call<{ CurrentConcurrency: number }>('GetCurrentConcurrency', { InstanceId: instance.InstanceId })));
+      const usage = await Promise.all(listed.map((instance) => api.call('GetCurrentConcurrency', { InstanceId: instance.InstanceId })));
       setInUse(Object.fromEntries(listed.map((instance, i) => [instance.InstanceId, usage[i]!.CurrentConcurrency])));
     } catch (failure) {
       setError(failure);

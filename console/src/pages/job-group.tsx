@@ -1,34 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Reply } from '../api.ts';
 import { CountsChart, type Count } from '../components/counts-chart.tsx';
 import { Failure } from '../components/failure.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { useStrings, type Strings } from '../i18n.ts';
 import { hrefOf } from '../router.ts';
 
-interface KeyValue {
-  Key: string;
-  Value: string;
-}
-
-interface JobGroup {
-  JobGroupId: string;
-  JobGroupName: string;
-  Status: string;
-  ScriptName: string;
-  Progress: {
-    TotalJobs: number;
-    Scheduling: number;
-    Executing: number;
-    TotalCompleted: number;
-    Failed: number;
-    Paused: number;
-    Cancelled: number;
-    TotalNotAnswered: number;
-    Briefs: KeyValue[];
-    Categories: KeyValue[];
-  };
-}
+type JobGroup = Reply<'GetJobGroup'>['JobGroup'];
 
 const COUNTERS: Array<[keyof JobGroup['Progress'], keyof Strings]> = [
   ['TotalJobs', 'totalJobs'],
@@ -55,7 +33,7 @@ export function JobGroupPage({ instanceId, jobGroupId }: { instanceId: string; j
   useEffect(() => {
     let source: EventSource | undefined;
     let closed = false;
-    api.call<{ JobGroup: JobGroup }>('GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId }).then(
+    api.call('GetJobGroup', { InstanceId: instanceId, JobGroupId: jobGroupId }).then(
       (reply) => {
         if (closed) return;
         setGroup(reply.JobGroup);

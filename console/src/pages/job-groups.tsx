@@ -1,23 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Reply } from '../api.ts';
 import { Failure } from '../components/failure.tsx';
 import { ListTable } from '../components/list-table.tsx';
-import { ProgressBar, type GroupProgress } from '../components/progress.tsx';
+import { ProgressBar } from '../components/progress.tsx';
 import { useStrings } from '../i18n.ts';
 import { hrefOf } from '../router.ts';
 
-interface JobGroupItem {
-  JobGroupId: string;
-  JobGroupName: string;
-  Status: string;
-  ScriptName: string;
-  Progress: GroupProgress;
-}
-
-interface Script {
-  ScriptId: string;
-  ScriptName: string;
-}
+type JobGroupItem = Reply<'ListJobGroups'>['JobGroups']['List'][number];
+type Script = Reply<'ListScripts'>['Scripts']['List'][number];
 
 const PAGE_SIZE = 50;
 /** Statuses ModifyJobGroup may pause from (a Paused group resumes to Scheduling). */
@@ -32,11 +22,11 @@ export function JobGroupsPage({ instanceId }: { instanceId: string }) {
 
   const load = () =>
     api
-      .call<{ JobGroups: { List: JobGroupItem[] } }>('ListJobGroups', { InstanceId: instanceId, PageNumber: 1, PageSize: PAGE_SIZE })
+      .call('ListJobGroups', { InstanceId: instanceId, PageNumber: 1, PageSize: PAGE_SIZE })
       .then((reply) => setGroups(reply.JobGroups.List), setError);
   useEffect(() => {
     void load();
-    api.call<{ Scripts: { List: Script[] } }>('ListScripts', { InstanceId: instanceId, PageNumber: 1, PageSize: PAGE_SIZE }).then((reply) => setScripts(reply.Scripts.List), setError);
+    api.call('ListScripts', { InstanceId: instanceId, PageNumber: 1, PageSize: PAGE_SIZE }).then((reply) => setScripts(reply.Scripts.List), setError);
   }, [instanceId]);
 
   const act = async (request: () => Promise<unknown>) => {
